@@ -1,0 +1,192 @@
+//! Runs a parsed command line: loads the catalogue in use and calls the command.
+
+use std::fmt;
+
+use crate::catalogue::{Catalogue, Origin, directory_files, producers_beside};
+use crate::cli::{Cli, Command, FilterArgs, ListArgs, SearchArgs};
+use crate::search::{Filter, Query, search};
+use crate::term::{Style, emit};
+use crate::view;
+
+/// A failure with the exit status it calls for.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Nothing found, or a name that is not in the catalogue (exit 1).
+    pub fn not_found(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+    /// A usage mistake (exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+    pub fn code(&self) -> u8 {
+        self.code
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure {
+            code: 1,
+            message: e.to_string(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+/// Loads the catalogue in use and reports unreadable files on stderr.
+pub fn load(cli: &Cli) -> Result<Catalogue> {
+    let cat = match &cli.catalogue {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(Failure::usage(format!(
+                    "{}: no such directory (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
+                    dir.display()
+                )));
+            }
+            let files =
+                directory_files(dir, Origin::Directory(dir.clone())).map_err(Failure::usage)?;
+            let mut cat = Catalogue::from_files(files);
+            match producers_beside(dir) {
+                Some(p) => cat.set_producers(p, true),
+                None => cat.set_producers(Default::default(), false),
+            }
+            cat
+        }
+        None => Catalogue::bundled(),
+    };
+    for p in &cat.problems {
+        eprintln!("{p}");
+    }
+    Ok(cat)
+}
+
+pub fn run(cli: Cli) -> Result<u8> {
+    let style = Style::detect(cli.color);
+    let cat = load(&cli)?;
+    match &cli.command {
+        Command::List(args) => list(&cat, args, &style),
+        Command::Search(args) => find(&cat, args, &style),
+    }
+}
+
+fn filter_of(args: &FilterArgs) -> Filter {
+    Filter {
+        theme: args.theme.clone(),
+        producer: args.producer.clone(),
+        access: args.access.map(Into::into),
+    }
+}
+
+/// Explains an empty result: a filter value that names nothing gets "did you mean".
+fn nothing_matches(cat: &Catalogue, args: &FilterArgs, what: String) -> Failure {
+    if let Some(t) = &args.theme {
+        let mut themes: Vec<&str> = cat
+            .entries
+            .iter()
+            .flat_map(|e| e.themes.iter().map(String::as_str))
+            .collect();
+        themes.sort();
+        themes.dedup();
+        let f = crate::text::fold(t);
+        if !themes.iter().any(|th| crate::text::fold(th) == f) {
+            let near = crate::text::suggestions(t, themes.iter().copied(), 3);
+            let hint = if near.is_empty() {
+                format!("themes: {}", themes.join(", "))
+            } else {
+                format!("did you mean {}?", quoted(&near))
+            };
+            return Failure::not_found(format!(
+                "no theme \"{}\" in the catalogue; {hint}",
+                crate::text::sanitize_line(t)
+            ));
+        }
+    }
+    Failure::not_found(what)
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn list(cat: &Catalogue, args: &ListArgs, style: &Style) -> Result<u8> {
+    let filter = filter_of(&args.filter);
+    let rows: Vec<_> = cat.entries.iter().filter(|e| filter.matches(e)).collect();
+    if rows.is_empty() {
+        return Err(nothing_matches(
+            cat,
+            &args.filter,
+            "no API matches these filters".into(),
+        ));
+    }
+    if args.filter.json {
+        let v: Vec<_> = rows.iter().map(|e| view::json::summary(e)).collect();
+        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+    } else {
+        emit(&view::table::entries(
+            rows.iter().map(|e| (*e, &[][..])),
+            style,
+        ))?;
+    }
+    Ok(0)
+}
+
+fn find(cat: &Catalogue, args: &SearchArgs, style: &Style) -> Result<u8> {
+    let query = Query::parse(&args.query);
+    if query.terms.is_empty() {
+        return Err(Failure::usage(
+            "the query has no words to look for: try `apicat search urssaf`",
+        ));
+    }
+    let mut hits = search(&cat.entries, &query, &filter_of(&args.filter));
+    if let Some(n) = args.limit {
+        hits.truncate(n);
+    }
+    if hits.is_empty() {
+        let q = crate::text::sanitize_line(&args.query.join(" "));
+        return Err(nothing_matches(
+            cat,
+            &args.filter,
+            format!("no API matches \"{q}\""),
+        ));
+    }
+    if args.filter.json {
+        let v: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                let mut o = view::json::summary(&cat.entries[h.index]);
+                o["score"] = h.score.into();
+                o
+            })
+            .collect();
+        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+    } else {
+        let rows = hits
+            .iter()
+            .map(|h| (&cat.entries[h.index], h.marks.as_slice()));
+        emit(&view::table::entries(rows, style))?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,104 @@
+//! The command line: every command and flag, documented here and nowhere else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::catalogue::Access;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "apicat",
+    version,
+    about = "Explore the catalogue of French public APIs (api.gouv.fr) offline",
+    long_about = "Explore the catalogue of French public APIs (the api.gouv.fr catalogue format) offline: \
+                  find an API, read its page, learn whether you may use it.\n\n\
+                  The catalogue is bundled in the binary; --catalogue serves any folder of entries instead.",
+    after_help = "Examples:\n  apicat search urssaf\n  apicat list --access restricted\n  apicat --catalogue ~/api.gouv.fr/_data/api search adresse"
+)]
+pub struct Cli {
+    /// Serve the *.md entries of this directory instead of the bundled catalogue
+    #[arg(long, global = true, env = "APICAT_CATALOGUE", value_name = "DIR")]
+    pub catalogue: Option<PathBuf>,
+
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the APIs of the catalogue
+    List(ListArgs),
+    /// Find APIs by words, ranked (typos tolerated)
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessArg {
+    /// Open data: no account, no request
+    Open,
+    /// An account is needed
+    Account,
+    /// Access on request only
+    Restricted,
+}
+
+impl From<AccessArg> for Access {
+    fn from(a: AccessArg) -> Access {
+        match a {
+            AccessArg::Open => Access::Open,
+            AccessArg::Account => Access::Account,
+            AccessArg::Restricted => Access::Restricted,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only APIs with this theme (case and accents ignored)
+    #[arg(long, value_name = "THEME")]
+    pub theme: Option<String>,
+
+    /// Only APIs of this producer: slug, name or acronym
+    #[arg(long, value_name = "PRODUCER")]
+    pub producer: Option<String>,
+
+    /// Only APIs with this kind of access
+    #[arg(long, value_enum)]
+    pub access: Option<AccessArg>,
+
+    /// Print JSON (an array of objects) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Show at most N results
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+}

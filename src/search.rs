@@ -1,0 +1,341 @@
+//! Finding entries: filters, query parsing and ranking. Pure: takes entries, returns indices.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use crate::catalogue::{Access, Entry};
+use crate::text::{edit_distance, fold, words};
+
+/// Words a query ignores unless it has nothing else (as api.gouv.fr did).
+const STOPWORDS: &[&str] = &[
+    "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle",
+    "en", "et", "il", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais",
+    "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour",
+    "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "t", "ta", "te", "tes", "ton", "tu",
+    "un", "une", "vos", "votre", "vous", "y", "api", "apis", "donnees", "donnee", "base",
+];
+
+/// Field weights, after api.gouv.fr's search: the title counts most, the body least.
+const TITLE: f64 = 10.0;
+const TAGLINE: f64 = 3.0;
+const PRODUCER: f64 = 3.0;
+const KEYWORDS: f64 = 3.0;
+const THEMES: f64 = 2.0;
+const PARTNERS: f64 = 2.0;
+const BODY: f64 = 0.5;
+
+/// Restrictions shared by `list` and `search`.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub theme: Option<String>,
+    pub producer: Option<String>,
+    pub access: Option<Access>,
+}
+
+impl Filter {
+    pub fn matches(&self, e: &Entry) -> bool {
+        if let Some(t) = &self.theme {
+            let t = fold(t.trim());
+            if !e.themes.iter().any(|th| fold(th) == t) {
+                return false;
+            }
+        }
+        if let Some(p) = &self.producer {
+            let p = fold(p.trim());
+            let exact = [&e.producer, &e.producer_acronym, &e.owner_acronym]
+                .into_iter()
+                .flatten()
+                .any(|v| fold(v) == p);
+            let named = [&e.producer_name, &e.owner]
+                .into_iter()
+                .flatten()
+                .any(|v| words(&fold(v)).any(|w| w == p) || fold(v) == p);
+            if !(exact || named) {
+                return false;
+            }
+        }
+        match self.access {
+            Some(a) => e.access == a,
+            None => true,
+        }
+    }
+}
+
+/// A parsed query: folded words, stopwords dropped unless only stopwords were given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub terms: Vec<String>,
+}
+
+impl Query {
+    pub fn parse<S: AsRef<str>>(args: &[S]) -> Query {
+        let all: Vec<String> = args
+            .iter()
+            .flat_map(|a| {
+                words(&fold(a.as_ref()))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut terms: Vec<String> = all
+            .iter()
+            .filter(|w| !STOPWORDS.contains(&w.as_str()))
+            .cloned()
+            .collect();
+        if terms.is_empty() {
+            terms = all;
+        }
+        let mut seen = std::collections::HashSet::new();
+        terms.retain(|t| seen.insert(t.clone()));
+        Query { terms }
+    }
+}
+
+/// One ranked result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub index: usize,
+    pub score: f64,
+    /// How many query terms the entry matched.
+    pub matched: usize,
+    /// Folded words to highlight: the terms, and the words they matched by typo tolerance.
+    pub marks: Vec<String>,
+}
+
+/// How well `term` matches one word: exact 1, prefix 0.8, inside a word 0.5, typo 0.5 or less.
+fn word_quality(term: &str, word: &str, matcher: Option<&SkimMatcherV2>) -> f64 {
+    if word == term {
+        return 1.0;
+    }
+    if word.starts_with(term) {
+        return 0.8;
+    }
+    let tl = term.chars().count();
+    if tl >= 4 && word.contains(term) {
+        return 0.5;
+    }
+    let Some(matcher) = matcher else { return 0.0 };
+    let wl = word.chars().count();
+    if tl < 4 || wl + 2 < tl || wl > tl + 2 {
+        return 0.0;
+    }
+    let allowed = if tl >= 8 { 2 } else { 1 };
+    let d = edit_distance(term, word);
+    if d <= allowed {
+        return 0.6 - 0.1 * d as f64;
+    }
+    // A dropped letter or two (`entrprise`): the term is a subsequence of the word.
+    if term.chars().next() == word.chars().next() && matcher.fuzzy_match(word, term).is_some() {
+        return 0.4;
+    }
+    0.0
+}
+
+fn field_quality(
+    term: &str,
+    field: &str,
+    matcher: Option<&SkimMatcherV2>,
+    marks: &mut Vec<String>,
+) -> f64 {
+    let mut best = 0.0f64;
+    let mut best_word = "";
+    for w in words(field) {
+        let q = word_quality(term, w, matcher);
+        if q > best {
+            best = q;
+            best_word = w;
+            if q >= 1.0 {
+                break;
+            }
+        }
+    }
+    if best > 0.0 && !best_word.contains(term) {
+        marks.push(best_word.to_string());
+    }
+    best
+}
+
+/// Folded text of each searchable field of an entry.
+pub struct Fields {
+    title: String,
+    tagline: String,
+    producer: String,
+    keywords: String,
+    themes: String,
+    partners: String,
+    body: String,
+}
+
+impl Fields {
+    pub fn of(e: &Entry) -> Fields {
+        let producer = [
+            &e.producer,
+            &e.producer_name,
+            &e.producer_acronym,
+            &e.owner,
+            &e.owner_acronym,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+        let mut body = String::new();
+        for part in [e.content_intro.as_deref().unwrap_or(""), &e.body] {
+            body.push_str(&fold(part));
+            body.push(' ');
+        }
+        Fields {
+            title: fold(&e.title),
+            tagline: fold(e.tagline.as_deref().unwrap_or("")),
+            producer: fold(&producer),
+            keywords: fold(&e.keywords.join(" ")),
+            themes: fold(&e.themes.join(" ")),
+            partners: fold(&[e.partners.join(" "), e.partner_names.join(" ")].join(" ")),
+            body,
+        }
+    }
+
+    /// Score of one term over all fields; typos are tolerated everywhere but in the body.
+    fn score(&self, term: &str, matcher: &SkimMatcherV2, marks: &mut Vec<String>) -> f64 {
+        let m = Some(matcher);
+        TITLE * field_quality(term, &self.title, m, marks)
+            + TAGLINE * field_quality(term, &self.tagline, m, marks)
+            + PRODUCER * field_quality(term, &self.producer, m, marks)
+            + KEYWORDS * field_quality(term, &self.keywords, m, marks)
+            + THEMES * field_quality(term, &self.themes, m, marks)
+            + PARTNERS * field_quality(term, &self.partners, m, marks)
+            + BODY * field_quality(term, &self.body, None, marks)
+    }
+}
+
+/// Ranks the entries that pass `filter` against `query`: more matched terms first, then
+/// score, then api.gouv.fr's visit count, then title.
+pub fn search(entries: &[Entry], query: &Query, filter: &Filter) -> Vec<Hit> {
+    let matcher = SkimMatcherV2::default();
+    let mut hits: Vec<Hit> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| filter.matches(e))
+        .filter_map(|(index, e)| {
+            let fields = Fields::of(e);
+            let mut marks = query.terms.clone();
+            let mut score = 0.0;
+            let mut matched = 0;
+            for t in &query.terms {
+                let s = fields.score(t, &matcher, &mut marks);
+                if s > 0.0 {
+                    matched += 1;
+                    score += s;
+                }
+            }
+            marks.sort();
+            marks.dedup();
+            (matched > 0).then_some(Hit {
+                index,
+                score: (score * 100.0).round() / 100.0,
+                matched,
+                marks,
+            })
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        let (ea, eb) = (&entries[a.index], &entries[b.index]);
+        b.matched
+            .cmp(&a.matched)
+            .then(b.score.total_cmp(&a.score))
+            .then(
+                eb.visits_2019
+                    .unwrap_or(0)
+                    .cmp(&ea.visits_2019.unwrap_or(0)),
+            )
+            .then(fold(&ea.title).cmp(&fold(&eb.title)))
+    });
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+
+    fn slugs(q: &[&str]) -> Vec<String> {
+        let cat = Catalogue::bundled();
+        search(&cat.entries, &Query::parse(q), &Filter::default())
+            .into_iter()
+            .map(|h| cat.entries[h.index].slug.clone())
+            .collect()
+    }
+
+    #[test]
+    fn stopwords_are_dropped_unless_alone() {
+        assert_eq!(
+            Query::parse(&["les procédures de la France"]).terms,
+            vec!["procedures", "france"]
+        );
+        assert_eq!(Query::parse(&["l’Urssaf"]).terms, vec!["urssaf"]);
+        assert_eq!(Query::parse(&["de", "la"]).terms, vec!["de", "la"]);
+        assert_eq!(Query::parse(&["API", "api"]).terms, vec!["api"]);
+    }
+
+    #[test]
+    fn urssaf_finds_the_four_urssaf_entries() {
+        let s = slugs(&["urssaf"]);
+        assert_eq!(s.len(), 4, "{s:?}");
+        assert!(!s.contains(&"api-entreprise".to_string()));
+    }
+
+    #[test]
+    fn accents_and_typos() {
+        assert_eq!(
+            slugs(&["procedures"])[0],
+            "procedures-collectives-france-entiere"
+        );
+        assert_eq!(slugs(&["entrprise"])[0], "api-entreprise");
+        assert_eq!(slugs(&["entrepirse"])[0], "api-entreprise");
+        assert!(slugs(&["zzzzqqq"]).is_empty());
+    }
+
+    #[test]
+    fn more_matched_words_rank_higher() {
+        let s = slugs(&["les procédures de la France"]);
+        assert_eq!(s[0], "procedures-collectives-france-entiere");
+        let s = slugs(&["travailleurs", "urssaf"]);
+        assert_eq!(
+            s[0],
+            "nombre-de-travailleurs-independants-par-secteur-d-activite"
+        );
+    }
+
+    #[test]
+    fn title_outranks_body() {
+        let cat = Catalogue::bundled();
+        let hits = search(
+            &cat.entries,
+            &Query::parse(&["entreprise"]),
+            &Filter::default(),
+        );
+        assert_eq!(cat.entries[hits[0].index].slug, "api-entreprise");
+        assert!(hits[0].score > hits[1].score);
+    }
+
+    #[test]
+    fn filters_fold_case_and_accents() {
+        let cat = Catalogue::bundled();
+        let f = Filter {
+            theme: Some("EMPLOI".into()),
+            ..Default::default()
+        };
+        assert_eq!(cat.entries.iter().filter(|e| f.matches(e)).count(), 3);
+        let f = Filter {
+            producer: Some("dinum".into()),
+            ..Default::default()
+        };
+        assert_eq!(cat.entries.iter().filter(|e| f.matches(e)).count(), 1);
+        let f = Filter {
+            access: Some(Access::Restricted),
+            ..Default::default()
+        };
+        assert_eq!(cat.entries.iter().filter(|e| f.matches(e)).count(), 2);
+    }
+}

@@ -1,0 +1,224 @@
+//! Text helpers shared by every part of apicat: folding for comparison, slugs, and making
+//! catalogue text safe to print.
+
+use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folds one character for comparison: lowercase, accents removed, ligatures spelled out,
+/// both apostrophes made the same.
+pub fn fold_char(c: char, out: &mut String) {
+    match c {
+        'œ' | 'Œ' => out.push_str("oe"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'ß' => out.push_str("ss"),
+        '’' | '‘' | 'ʼ' | '`' | '´' => out.push('\''),
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => {
+            for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
+                out.extend(d.to_lowercase());
+            }
+        }
+    }
+}
+
+/// Lowercase, accent-free form used for every comparison (`Procédures` → `procedures`).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Folds `s` and returns, for each byte of the folded text, the byte offset in `s` of the
+/// character it came from, so that matches found in folded text can be highlighted in the
+/// original.
+pub fn fold_with_offsets(s: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(s.len());
+    let mut offsets = Vec::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        let before = out.len();
+        fold_char(c, &mut out);
+        offsets.extend(std::iter::repeat_n(i, out.len() - before));
+    }
+    (out, offsets)
+}
+
+/// The words of an already folded text: runs of letters and digits.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The bundled catalogue's slug for a title: lowercase ASCII, accents folded, every run of
+/// other characters one hyphen.
+pub fn slugify(title: &str) -> String {
+    let folded = fold(title);
+    let mut slug = String::with_capacity(folded.len());
+    let mut pending_hyphen = false;
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_hyphen && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_hyphen = false;
+            slug.push(c);
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    slug
+}
+
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Makes catalogue text safe for a terminal: control characters (ESC, BEL, C1, DEL…) and
+/// bidirectional or zero-width marks become visible escapes such as `\x1b`; newlines stay,
+/// a tab becomes spaces, and carriage returns are dropped.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || c == '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\r' => {}
+            '\t' => out.push_str("    "),
+            c if is_unsafe(c) => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else {
+                    out.push_str(&format!("\\u{{{n:x}}}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Same as [`sanitize`], for text that must stay on one line.
+pub fn sanitize_line(s: &str) -> String {
+    sanitize(s).replace('\n', " ")
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment), on chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+/// Up to `max` candidates close to `wanted` (by folded edit distance or prefix), best first,
+/// for "did you mean" lines.
+pub fn suggestions<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
+    let w = fold(wanted);
+    if w.is_empty() {
+        return Vec::new();
+    }
+    let limit = (w.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let f = fold(c);
+            let d = edit_distance(&w, &f);
+            if d <= limit {
+                Some((d, c))
+            } else if f.starts_with(&w) || (w.len() >= 4 && f.contains(&w)) {
+                Some((limit + 1, c))
+            } else {
+                None
+            }
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(max).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_of_the_seed_titles() {
+        assert_eq!(slugify("API Entreprise"), "api-entreprise");
+        assert_eq!(
+            slugify("Procédures collectives, France entière"),
+            "procedures-collectives-france-entiere"
+        );
+        assert_eq!(
+            slugify("Auto-entrepreneurs, par secteur d'activité"),
+            "auto-entrepreneurs-par-secteur-d-activite"
+        );
+        assert_eq!(slugify("  --Œuvres & co!! "), "oeuvres-co");
+        assert_eq!(slugify(""), "");
+    }
+
+    #[test]
+    fn folding_removes_case_accents_and_apostrophe_kinds() {
+        assert_eq!(fold("Procédures ÉLÈVES"), "procedures eleves");
+        assert_eq!(fold("l’Urssaf"), fold("l'urssaf"));
+        assert_eq!(fold("Cœur"), "coeur");
+    }
+
+    #[test]
+    fn offsets_point_back_into_the_original() {
+        let (f, o) = fold_with_offsets("Éa’b");
+        assert_eq!(f, "ea'b");
+        assert_eq!(o, vec![0, 2, 3, 6]);
+    }
+
+    #[test]
+    fn sanitize_escapes_controls_and_keeps_newlines() {
+        assert_eq!(sanitize("a\x1b[31mb\x07\nc"), "a\\x1b[31mb\\x07\nc");
+        assert_eq!(sanitize("x\u{9b}y\u{202e}z"), "x\\x9by\\u{202e}z");
+        assert_eq!(sanitize("tab\there\r\n"), "tab    here\n");
+        assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
+        assert_eq!(sanitize_line("a\nb"), "a b");
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("entreprise", "entrprise"), 1);
+        assert_eq!(edit_distance("entreprise", "entrerpise"), 1);
+        assert_eq!(edit_distance("abc", ""), 3);
+    }
+
+    #[test]
+    fn suggestions_rank_closest_first() {
+        let c = ["api-entreprise", "api-particulier", "api-entreprise-v2"];
+        assert_eq!(suggestions("api-entreprse", c, 3)[0], "api-entreprise");
+        assert!(suggestions("zzzzzz", c, 3).is_empty());
+    }
+}
