@@ -3,9 +3,9 @@
 use std::fmt;
 
 use crate::catalogue::{Catalogue, Origin, directory_files, producers_beside};
-use crate::cli::{Cli, Command, FilterArgs, ListArgs, SearchArgs};
+use crate::cli::{Cli, Command, FilterArgs, ListArgs, SearchArgs, ShowArgs};
 use crate::search::{Filter, Query, search};
-use crate::term::{Style, emit};
+use crate::term::{Style, emit, page_or_print};
 use crate::view;
 
 /// A failure with the exit status it calls for.
@@ -85,6 +85,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     match &cli.command {
         Command::List(args) => list(&cat, args, &style),
         Command::Search(args) => find(&cat, args, &style),
+        Command::Show(args) => show(&cat, args, &style),
     }
 }
 
@@ -187,6 +188,34 @@ fn find(cat: &Catalogue, args: &SearchArgs, style: &Style) -> Result<u8> {
             .iter()
             .map(|h| (&cat.entries[h.index], h.marks.as_slice()));
         emit(&view::table::entries(rows, style))?;
+    }
+    Ok(0)
+}
+
+/// The entry a NAME argument designates, or a "did you mean" failure.
+pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a crate::catalogue::Entry> {
+    if name.trim().is_empty() {
+        return Err(Failure::usage(
+            "an API name is needed, e.g. `apicat show api-entreprise` (`apicat list` shows them all)",
+        ));
+    }
+    cat.lookup(name).map_err(|near| {
+        let name = crate::text::sanitize_line(name);
+        let mut msg = format!("no API named \"{name}\"");
+        if !near.is_empty() {
+            msg.push_str(&format!("\n\ndid you mean {}?", quoted(&near)));
+        }
+        msg.push_str("\n(`apicat search WORDS` finds APIs by words)");
+        Failure::not_found(msg)
+    })
+}
+
+fn show(cat: &Catalogue, args: &ShowArgs, style: &Style) -> Result<u8> {
+    let e = entry_named(cat, &args.name)?;
+    if args.json {
+        emit(&view::json::to_string(&view::json::entry(e)))?;
+    } else {
+        page_or_print(&view::page::page(e, style), style, !args.no_pager)?;
     }
     Ok(0)
 }

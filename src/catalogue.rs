@@ -666,6 +666,31 @@ impl Catalogue {
         self.producers_known = known;
     }
 
+    /// Finds an entry by slug, exact title (case and accents ignored), or a slug prefix only
+    /// one entry has. Otherwise gives up to three close slugs.
+    pub fn lookup(&self, name: &str) -> Result<&Entry, Vec<&str>> {
+        let name = name.trim();
+        if let Some(e) = self.get(name) {
+            return Ok(e);
+        }
+        let folded = fold(name);
+        let by = |f: &dyn Fn(&Entry) -> bool| {
+            let found: Vec<&Entry> = self.entries.iter().filter(|e| f(e)).collect();
+            (found.len() == 1).then(|| found[0])
+        };
+        if let Some(e) = by(&|e| fold(&e.slug) == folded)
+            .or_else(|| by(&|e| fold(&e.title) == folded))
+            .or_else(|| by(&|e| !folded.is_empty() && fold(&e.slug).starts_with(&folded)))
+        {
+            return Ok(e);
+        }
+        Err(crate::text::suggestions(
+            name,
+            self.entries.iter().map(|e| e.slug.as_str()),
+            3,
+        ))
+    }
+
     /// An entry by exact slug.
     pub fn get(&self, slug: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.slug == slug)
@@ -772,6 +797,28 @@ mod tests {
         let e = parse("---\ntitle: \"A\\e[2Jb\\a\"\n---\nx\u{1b}]0;t\u{7}").unwrap();
         assert_eq!(e.title, "A\\x1b[2Jb\\x07");
         assert_eq!(e.body, "x\\x1b]0;t\\x07");
+    }
+
+    #[test]
+    fn lookup_by_slug_title_or_prefix() {
+        let cat = Catalogue::bundled();
+        assert_eq!(cat.lookup("api-entreprise").unwrap().slug, "api-entreprise");
+        assert_eq!(cat.lookup("API ENTREPRISE").unwrap().slug, "api-entreprise");
+        assert_eq!(
+            cat.lookup("procédures collectives, france entière")
+                .unwrap()
+                .slug,
+            "procedures-collectives-france-entiere"
+        );
+        assert_eq!(
+            cat.lookup("api-t").unwrap().slug,
+            "api-tierce-declaration-auto-entrepreneur"
+        );
+        assert!(cat.lookup("a").is_err(), "a prefix of several slugs");
+        assert_eq!(
+            cat.lookup("api-entreprse").unwrap_err()[0],
+            "api-entreprise"
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum Command {
     List(ListArgs),
     /// Find APIs by words, ranked (typos tolerated)
     Search(SearchArgs),
+    /// Read everything about one API: facts, who may use it, its documentation
+    Show(ShowArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,4 +103,19 @@ pub struct SearchArgs {
     /// Show at most N results
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The API: its slug, its exact title, or the start of a slug
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Print the whole entry as JSON: every front-matter key, the body, where it came from
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print directly, even when the page is taller than the terminal
+    #[arg(long)]
+    pub no_pager: bool,
 }

@@ -6,6 +6,8 @@
 pub mod app;
 pub mod catalogue;
 pub mod cli;
+pub mod eligibility;
+pub mod markup;
 pub mod search;
 pub mod term;
 pub mod text;

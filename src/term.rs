@@ -54,6 +54,33 @@ pub fn emit(text: &str) -> io::Result<()> {
     }
 }
 
+/// Shows text through the pager (`$PAGER`, else `less -R`) when stdout is a terminal and the
+/// text is taller than it; otherwise prints it.
+pub fn page_or_print(text: &str, style: &Style, allow_pager: bool) -> io::Result<()> {
+    let height = termimad::crossterm::terminal::size().map_or(24, |(_, h)| usize::from(h));
+    if !(allow_pager && style.tty && text.lines().count() + 1 > height) {
+        return emit(text);
+    }
+    let pager = std::env::var("PAGER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "less -R".into());
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&pager)
+        .env("LESSCHARSET", "utf-8")
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        return emit(text);
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // The reader may quit early: a closed pipe is fine.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    child.wait().map(|_| ())
+}
+
 pub const BOLD: &str = "\x1b[1m";
 pub const HIGHLIGHT: &str = "\x1b[1;33m";
 pub const DIM: &str = "\x1b[2m";

@@ -81,13 +81,17 @@ fn is_unsafe(c: char) -> bool {
 /// bidirectional or zero-width marks become visible escapes such as `\x1b`; newlines stay,
 /// a tab becomes spaces, and carriage returns are dropped.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unsafe(c) || c == '\t') {
+    if !s
+        .chars()
+        .any(|c| is_unsafe(c) || c == '\t' || c == '\u{AD}')
+    {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\r' => {}
+            // Soft hyphens: terminals disagree on their width, and nobody reads them.
+            '\r' | '\u{AD}' => {}
             '\t' => out.push_str("    "),
             c if is_unsafe(c) => {
                 let n = c as u32;
@@ -204,6 +208,7 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb\x07\nc"), "a\\x1b[31mb\\x07\nc");
         assert_eq!(sanitize("x\u{9b}y\u{202e}z"), "x\\x9by\\u{202e}z");
         assert_eq!(sanitize("tab\there\r\n"), "tab    here\n");
+        assert_eq!(sanitize("échan\u{AD}tillons"), "échantillons");
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
         assert_eq!(sanitize_line("a\nb"), "a b");
     }

@@ -1,4 +1,5 @@
 //! Front ends: each turns core data into one kind of output.
 
 pub mod json;
+pub mod page;
 pub mod table;

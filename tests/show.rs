@@ -1,0 +1,158 @@
+//! `apicat show`: the rendered page of every bundled entry (insta snapshots at width 80, colour
+//! off), finding entries, JSON, and errors.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn apicat() -> Command {
+    let mut c = Command::cargo_bin("apicat").unwrap();
+    c.env_remove("NO_COLOR")
+        .env_remove("APICAT_CATALOGUE")
+        .env_remove("PAGER")
+        .env("COLUMNS", "80");
+    c
+}
+
+fn show(name: &str) -> String {
+    let out = apicat().args(["show", name]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const SEEDS: &[&str] = &[
+    "api-entreprise",
+    "api-tierce-declaration-auto-entrepreneur",
+    "auto-entrepreneurs-par-secteur-d-activite",
+    "nombre-de-travailleurs-independants-par-secteur-d-activite",
+    "procedures-collectives-france-entiere",
+];
+
+#[test]
+fn seed_pages_match_their_snapshots() {
+    for slug in SEEDS {
+        insta::assert_snapshot!(*slug, show(slug));
+    }
+}
+
+#[test]
+fn seed_pages_have_no_markup_left_and_fit_80_columns() {
+    for slug in SEEDS {
+        let page = show(slug);
+        for leftover in ["<", "&nbsp;", "\\\"", "\\n", "style=", "href="] {
+            assert!(
+                !page.contains(leftover),
+                "{slug}: {leftover:?} left in\n{page}"
+            );
+        }
+        for line in page.lines() {
+            let w = unicode_width::UnicodeWidthStr::width(line);
+            let url_line = line
+                .split_whitespace()
+                .any(|t| t.contains("://") && t.len() > 80);
+            assert!(w <= 80 || url_line, "{slug}: {w} columns: {line}");
+        }
+    }
+}
+
+#[test]
+fn page_contents() {
+    let p = show("api-entreprise");
+    assert!(p.starts_with("API Entreprise\n══════════════\n"));
+    for want in [
+        "Direction interministérielle du numérique (DINUM)",
+        "2000 appels / 10 minutes / IP",
+        "Access request  https://datapass.api.gouv.fr/api-entreprise",
+        "Une collectivité ou une administration — eligible",
+        "Un particulier — not eligible",
+        "Une entreprise — eligible under conditions",
+        "→ Remplir une demande: https://datapass.api.gouv.fr/api-entreprise",
+        "→ Rechercher une autre API: https://api.gouv.fr/rechercher-api",
+        "les données du RNA (https://api.gouv.fr/les-api/api_rna)",
+        "[1]\nhttps://api.gouv.fr/api/v1/proxy/https%3A%2F%2Fentreprise.api.gouv.fr%2Fv2%2Fopen-api.yml\n",
+    ] {
+        assert!(p.contains(want), "missing {want:?}");
+    }
+    let p = show("auto-entrepreneurs-par-secteur-d-activite");
+    assert!(p.contains("No request is needed."));
+    // A URL too long for its line is a note, whole, after the paragraph.
+    assert!(p.contains("l'Acoss Stat [1])."));
+    assert!(p.contains(
+        "\n[1]\nhttps://www.acoss.fr/home/observatoire-economique/publications/acoss-stat.html\n"
+    ));
+}
+
+#[test]
+fn names_are_found_by_title_and_prefix() {
+    assert!(show("API Entreprise").starts_with("API Entreprise\n"));
+    assert!(show("procédures collectives, FRANCE entière").starts_with("Procédures collectives"));
+    assert!(show("api-ti").starts_with("API Tierce"));
+}
+
+#[test]
+fn unknown_names_suggest() {
+    apicat()
+        .args(["show", "api-entreprse"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("no API named \"api-entreprse\"")
+                .and(predicate::str::contains("did you mean \"api-entreprise\"")),
+        );
+    apicat()
+        .args(["show", ""])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("an API name is needed"));
+    apicat().args(["show", "a"]).assert().code(1);
+}
+
+#[test]
+fn show_json_is_the_whole_entry() {
+    let out = apicat()
+        .args(["show", "api-entreprise", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["slug"], "api-entreprise");
+    assert_eq!(v["source"]["kind"], "bundled");
+    assert_eq!(v["source"]["path"], "catalogue/api-entreprise.md");
+    let fm = v["front_matter"].as_object().unwrap();
+    assert_eq!(fm.len(), 21, "{:?}", fm.keys().collect::<Vec<_>>());
+    assert_eq!(fm["is_open"], -1);
+    assert_eq!(fm["stat"]["lastXdays"], 30);
+    assert!(v["body"].as_str().unwrap().contains("<External href="));
+    assert!(!v["body_markdown"].as_str().unwrap().contains("<External"));
+}
+
+#[test]
+fn colour_only_when_asked_and_width_follows_columns() {
+    let out = apicat()
+        .args(["show", "api-entreprise", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\x1b["));
+    let out = apicat()
+        .env("COLUMNS", "50")
+        .args(["show", "api-entreprise"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'));
+    for line in text.lines() {
+        let w = unicode_width::UnicodeWidthStr::width(line);
+        assert!(
+            w <= 50
+                || line
+                    .split_whitespace()
+                    .any(|t| t.contains("://") && t.len() > 50),
+            "{line}"
+        );
+    }
+}
