@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::catalogue::{Catalogue, Origin, directory_files, producers_beside};
-use crate::cli::{Cli, Command, FilterArgs, ListArgs, SearchArgs, ShowArgs};
+use crate::cli::{Cli, Command, EligibleArgs, FilterArgs, ListArgs, SearchArgs, ShowArgs};
 use crate::search::{Filter, Query, search};
 use crate::term::{Style, emit, page_or_print};
 use crate::view;
@@ -86,6 +86,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::List(args) => list(&cat, args, &style),
         Command::Search(args) => find(&cat, args, &style),
         Command::Show(args) => show(&cat, args, &style),
+        Command::Eligible(args) => eligible(&cat, args, &style),
     }
 }
 
@@ -216,6 +217,101 @@ fn show(cat: &Catalogue, args: &ShowArgs, style: &Style) -> Result<u8> {
         emit(&view::json::to_string(&view::json::entry(e)))?;
     } else {
         page_or_print(&view::page::page(e, style), style, !args.no_pager)?;
+    }
+    Ok(0)
+}
+
+fn eligible(cat: &Catalogue, args: &EligibleArgs, style: &Style) -> Result<u8> {
+    use crate::eligibility::{
+        Ambiguity, answer, catalogue_profiles, entry_labels, profiles_matching,
+    };
+    use crate::view::{questionnaire, verdict};
+
+    let entry = args
+        .slug
+        .as_deref()
+        .map(|s| entry_named(cat, s))
+        .transpose()?;
+    let Some(profile) = args.profile.as_deref() else {
+        if args.json || !questionnaire::available() {
+            return Err(Failure::usage(
+                "who are you? Without a terminal to ask on, say it with --as, e.g. `apicat eligible --as collectivite`",
+            ));
+        }
+        questionnaire::on_interrupt();
+        match entry {
+            Some(e) => questionnaire::one(e, style)?,
+            None => questionnaire::catalogue(cat, style)?,
+        }
+        return Ok(0);
+    };
+    let profile = profile.trim();
+    if crate::eligibility::profile_words(profile).is_empty() {
+        return Err(Failure::usage(
+            "--as needs a profile, e.g. --as collectivite",
+        ));
+    }
+    if let Some(e) = entry {
+        let known = entry_labels(e);
+        let a = match answer(e, profile, Ambiguity::Refuse) {
+            Ok(a) => a,
+            Err(labels) => {
+                return Err(Failure::usage(format!(
+                    "\"{}\" names several profiles of {} with different verdicts: {}\nsay which with --as, e.g. --as \"{}\"",
+                    crate::text::sanitize_line(profile),
+                    e.slug,
+                    quoted(&labels),
+                    labels[0]
+                )));
+            }
+        };
+        if a.label.is_none() && !a.no_request && e.is_open != Some(0) && !known.is_empty() {
+            return Err(Failure::usage(format!(
+                "{} does not name the profile \"{}\"; its profiles: {}",
+                e.slug,
+                crate::text::sanitize_line(profile),
+                quoted(&known)
+            )));
+        }
+        if args.json {
+            emit(&view::json::to_string(&verdict::json(e, profile, &a)))?;
+        } else {
+            emit(&verdict::page(e, profile, &a, style))?;
+        }
+        return Ok(0);
+    }
+    let profiles = catalogue_profiles(&cat.entries);
+    if profiles_matching(&profiles, profile).is_empty() {
+        let labels: Vec<&str> = profiles.iter().map(|p| p.label.as_str()).collect();
+        // Compare what matters: words without articles.
+        let keys: Vec<String> = labels
+            .iter()
+            .map(|l| crate::eligibility::profile_words(l).join(" "))
+            .collect();
+        let typed = crate::eligibility::profile_words(profile).join(" ");
+        let near: Vec<&str> = crate::text::suggestions(&typed, keys.iter().map(String::as_str), 3)
+            .into_iter()
+            .filter_map(|k| keys.iter().position(|x| x == k).map(|i| labels[i]))
+            .collect();
+        let hint = if near.is_empty() {
+            format!("profiles: {}", quoted(&labels))
+        } else {
+            format!("did you mean {}?", quoted(&near))
+        };
+        return Err(Failure::usage(format!(
+            "no access page names the profile \"{}\"; {hint}",
+            crate::text::sanitize_line(profile)
+        )));
+    }
+    let rows = questionnaire::rows(cat, profile);
+    if args.json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(e, a)| verdict::json(e, profile, a))
+            .collect();
+        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+    } else {
+        emit(&verdict::table(&rows, style))?;
     }
     Ok(0)
 }

@@ -44,6 +44,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Read everything about one API: facts, who may use it, its documentation
     Show(ShowArgs),
+    /// Whether you may use an API, and how to ask (asks "who are you?" on a terminal)
+    Eligible(EligibleArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,4 +120,19 @@ pub struct ShowArgs {
     /// Print directly, even when the page is taller than the terminal
     #[arg(long)]
     pub no_pager: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EligibleArgs {
+    /// One API (slug, exact title or slug prefix); without it, every API of the catalogue
+    #[arg(value_name = "SLUG")]
+    pub slug: Option<String>,
+
+    /// Who you are, as the access pages say it: `collectivite`, `particulier`, `éditeur`…
+    #[arg(long = "as", value_name = "PROFILE")]
+    pub profile: Option<String>,
+
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }

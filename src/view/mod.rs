@@ -2,4 +2,6 @@
 
 pub mod json;
 pub mod page;
+pub mod questionnaire;
 pub mod table;
+pub mod verdict;
