@@ -1,6 +1,7 @@
 //! Runs a parsed command line: loads the catalogue in use and calls the command.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::catalogue::{Catalogue, Origin, directory_files, producers_beside};
 use crate::cli::{Cli, Command, EligibleArgs, FilterArgs, ListArgs, SearchArgs, ShowArgs};
@@ -52,41 +53,88 @@ impl From<std::io::Error> for Failure {
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
+/// The personal catalogue: `$XDG_DATA_HOME/apicat/catalogue` on Linux.
+pub fn personal_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "apicat").map(|p| p.data_dir().join("catalogue"))
+}
+
+/// Builds the catalogue in use: a directory alone, or the bundled entries with the personal
+/// ones added (a personal entry replaces the bundled one of the same slug).
+fn build(dir: Option<&Path>) -> std::result::Result<Catalogue, String> {
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(format!(
+                "{}: no such directory (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
+                dir.display()
+            ));
+        }
+        let mut cat =
+            Catalogue::from_files(directory_files(dir, Origin::Directory(dir.to_path_buf()))?);
+        match producers_beside(dir) {
+            Some(p) => cat.set_producers(p, true),
+            None => cat.set_producers(Default::default(), false),
+        }
+        return Ok(cat);
+    }
+    let mut files = Catalogue::bundled_sources();
+    let mut producers = Catalogue::bundled_producers();
+    if let Some(personal) = personal_dir().filter(|d| d.is_dir()) {
+        files.extend(directory_files(
+            &personal,
+            Origin::Personal(personal.clone()),
+        )?);
+        if let Some(p) = producers_beside(&personal) {
+            producers.extend(p);
+        }
+    }
+    let mut cat = Catalogue::from_files(files);
+    cat.set_producers(producers, false);
+    Ok(cat)
+}
+
+/// The catalogue in use, for completion: no messages, never an error.
+pub fn load_quietly(dir: Option<&Path>) -> Catalogue {
+    build(dir).unwrap_or_default()
+}
+
 /// Loads the catalogue in use and reports unreadable files on stderr.
 pub fn load(cli: &Cli) -> Result<Catalogue> {
-    let cat = match &cli.catalogue {
-        Some(dir) => {
-            if !dir.is_dir() {
-                return Err(Failure::usage(format!(
-                    "{}: no such directory (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
-                    dir.display()
-                )));
-            }
-            let files =
-                directory_files(dir, Origin::Directory(dir.clone())).map_err(Failure::usage)?;
-            let mut cat = Catalogue::from_files(files);
-            match producers_beside(dir) {
-                Some(p) => cat.set_producers(p, true),
-                None => cat.set_producers(Default::default(), false),
-            }
-            cat
+    let cat = build(cli.catalogue.as_deref()).map_err(Failure::usage)?;
+    if !matches!(cli.command, Command::Check(_)) {
+        for p in &cat.problems {
+            eprintln!("{p}");
         }
-        None => Catalogue::bundled(),
-    };
-    for p in &cat.problems {
-        eprintln!("{p}");
     }
     Ok(cat)
 }
 
 pub fn run(cli: Cli) -> Result<u8> {
     let style = Style::detect(cli.color);
+    match &cli.command {
+        Command::Completions(args) => {
+            emit(&String::from_utf8_lossy(&crate::complete::script(
+                args.shell,
+            )))?;
+            return Ok(0);
+        }
+        Command::Man => {
+            emit(&man_page())?;
+            return Ok(0);
+        }
+        Command::Paths => {
+            emit(&paths(&cli))?;
+            return Ok(0);
+        }
+        _ => {}
+    }
     let cat = load(&cli)?;
     match &cli.command {
         Command::List(args) => list(&cat, args, &style),
         Command::Search(args) => find(&cat, args, &style),
         Command::Show(args) => show(&cat, args, &style),
         Command::Eligible(args) => eligible(&cat, args, &style),
+        Command::Check(args) => check(&cat, args.json),
+        Command::Completions(_) | Command::Man | Command::Paths => Ok(0),
     }
 }
 
@@ -314,4 +362,85 @@ fn eligible(cat: &Catalogue, args: &EligibleArgs, style: &Style) -> Result<u8> {
         emit(&verdict::table(&rows, style))?;
     }
     Ok(0)
+}
+
+/// The roff man page: the main page, then each command's options.
+pub fn man_page() -> String {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let mut buf: Vec<u8> = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let _ = man.render(&mut buf);
+    for sub in cmd.get_subcommands() {
+        let name = format!("apicat {}", sub.get_name());
+        buf.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+        let sub = sub.clone().bin_name(name);
+        let man = clap_mangen::Man::new(sub);
+        let _ = man.render_description_section(&mut buf);
+        let _ = man.render_synopsis_section(&mut buf);
+        let _ = man.render_options_section(&mut buf);
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn paths(cli: &Cli) -> String {
+    let mut out = String::new();
+    match &cli.catalogue {
+        Some(dir) => {
+            out.push_str(&format!(
+                "catalogue  {}  (--catalogue or APICAT_CATALOGUE: served alone)\n",
+                dir.display()
+            ));
+        }
+        None => {
+            out.push_str(&format!(
+                "bundled    {} entries built into the binary\n",
+                crate::catalogue::bundled_files().count()
+            ));
+            match personal_dir() {
+                Some(d) => {
+                    let state = if d.is_dir() {
+                        "added to the bundled entries"
+                    } else {
+                        "absent; create it to add your own entries"
+                    };
+                    out.push_str(&format!("personal   {}  ({state})\n", d.display()));
+                }
+                None => out.push_str("personal   (no home directory)\n"),
+            }
+        }
+    }
+    out
+}
+
+fn check(cat: &Catalogue, json: bool) -> Result<u8> {
+    use crate::check::Severity;
+    let findings = crate::check::catalogue(cat);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    let files = cat.entries.len() + cat.problems.len();
+    if json {
+        let v: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "path": f.path, "line": f.line, "column": f.col,
+                    "severity": f.severity.word(), "message": f.message,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({ "files": files, "errors": errors, "warnings": warnings, "findings": v });
+        emit(&view::json::to_string(&doc))?;
+    } else {
+        let mut out = String::new();
+        for f in &findings {
+            out.push_str(&format!("{f}\n"));
+        }
+        emit(&out)?;
+        eprintln!("{files} files checked: {errors} errors, {warnings} warnings");
+    }
+    Ok(u8::from(errors > 0))
 }

@@ -128,6 +128,18 @@ pub struct Entry {
     pub body: String,
     /// Line in the file where the body starts.
     pub body_line: usize,
+    /// Line of each top-level front-matter key, for messages.
+    pub key_lines: Vec<(String, usize)>,
+}
+
+impl Entry {
+    /// The line of a top-level key in the file, else the first line.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(1, |(_, l)| *l)
+    }
 }
 
 impl Entry {
@@ -198,6 +210,8 @@ pub struct Catalogue {
     pub producers: HashMap<String, Producer>,
     /// Whether `producers` came from a real `producteurs/` folder (so unknown slugs mean something).
     pub producers_known: bool,
+    /// Slugs found in two sources: (slug, replaced path, replacing path).
+    pub replaced: Vec<(String, String, String)>,
 }
 
 /// A catalogue source file: its slug, displayed path and content.
@@ -312,12 +326,21 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
     for (k, v) in map {
         front.insert(clean_value(k), clean_value(v));
     }
-    Ok(build_entry(
-        file,
-        front,
-        &sanitize(split.body),
-        split.body_line,
-    ))
+    let mut entry = build_entry(file, front, &sanitize(split.body), split.body_line);
+    entry.key_lines = split
+        .yaml
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let (k, _) = l.split_once(':')?;
+            let plain = !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            // The front matter starts on line 2.
+            plain.then(|| (sanitize(k).into_owned(), i + 2))
+        })
+        .collect();
+    Ok(entry)
 }
 
 /// The parser reports a duplicated key at the start of its mapping; point at the second
@@ -509,6 +532,7 @@ fn build_entry(file: &SourceFile, front: Mapping, body: &str, body_line: usize) 
         front: front.clone(),
         body: body.to_string(),
         body_line,
+        key_lines: Vec::new(),
     }
 }
 
@@ -600,7 +624,14 @@ impl Catalogue {
             };
             match parsed {
                 Ok(entry) => match by_slug.get(&entry.slug) {
-                    Some(&i) => cat.entries[i] = entry,
+                    Some(&i) => {
+                        cat.replaced.push((
+                            entry.slug.clone(),
+                            cat.entries[i].path.clone(),
+                            entry.path.clone(),
+                        ));
+                        cat.entries[i] = entry;
+                    }
                     None => {
                         by_slug.insert(entry.slug.clone(), cat.entries.len());
                         cat.entries.push(entry);

@@ -1,6 +1,7 @@
 //! The command line: every command and flag, documented here and nowhere else.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 use std::path::PathBuf;
 
 use crate::catalogue::Access;
@@ -46,6 +47,37 @@ pub enum Command {
     Show(ShowArgs),
     /// Whether you may use an API, and how to ask (asks "who are you?" on a terminal)
     Eligible(EligibleArgs),
+    /// Check catalogue entries for mistakes, compiler-style (for people who write them)
+    Check(CheckArgs),
+    /// Print the shell completion script (completes API slugs, profiles and themes too)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+    /// Show the directories apicat reads
+    Paths,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the findings as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,11 +103,11 @@ impl From<AccessArg> for Access {
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Only APIs with this theme (case and accents ignored)
-    #[arg(long, value_name = "THEME")]
+    #[arg(long, value_name = "THEME", add = ArgValueCompleter::new(crate::complete::themes))]
     pub theme: Option<String>,
 
     /// Only APIs of this producer: slug, name or acronym
-    #[arg(long, value_name = "PRODUCER")]
+    #[arg(long, value_name = "PRODUCER", add = ArgValueCompleter::new(crate::complete::producers))]
     pub producer: Option<String>,
 
     /// Only APIs with this kind of access
@@ -110,7 +142,7 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The API: its slug, its exact title, or the start of a slug
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = ArgValueCompleter::new(crate::complete::slugs))]
     pub name: String,
 
     /// Print the whole entry as JSON: every front-matter key, the body, where it came from
@@ -125,11 +157,11 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct EligibleArgs {
     /// One API (slug, exact title or slug prefix); without it, every API of the catalogue
-    #[arg(value_name = "SLUG")]
+    #[arg(value_name = "SLUG", add = ArgValueCompleter::new(crate::complete::slugs))]
     pub slug: Option<String>,
 
     /// Who you are, as the access pages say it: `collectivite`, `particulier`, `éditeur`…
-    #[arg(long = "as", value_name = "PROFILE")]
+    #[arg(long = "as", value_name = "PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
 
     /// Print JSON instead of text

@@ -5,7 +5,9 @@
 
 pub mod app;
 pub mod catalogue;
+pub mod check;
 pub mod cli;
+pub mod complete;
 pub mod eligibility;
 pub mod markup;
 pub mod search;
