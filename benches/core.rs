@@ -1,0 +1,49 @@
+//! In-process figures for loading, searching and rendering (`cargo bench`). Prints the median
+//! of repeated runs; whole-process comparisons live in scripts/bench.sh.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use apicat::catalogue::{Catalogue, Origin, directory_files};
+use apicat::search::{Filter, Query, search};
+use apicat::term::Style;
+
+fn median(mut f: impl FnMut(), runs: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn report(name: &str, d: Duration) {
+    println!("{name:<44} {:>10.1} µs", d.as_secs_f64() * 1e6);
+}
+
+fn main() {
+    report("load bundled catalogue", median(|| drop(black_box(Catalogue::bundled())), 200));
+    let cat = Catalogue::bundled();
+    let q = Query::parse(&["urssaf"]);
+    report("search bundled: urssaf", median(|| drop(black_box(search(&cat.entries, &q, &Filter::default()))), 200));
+    let style = Style { color: false, width: 80, tty: false };
+    let e = cat.get("api-entreprise").unwrap();
+    report("render bundled api-entreprise", median(|| drop(black_box(apicat::view::page::page(e, &style))), 100));
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
+    if !dir.is_dir() {
+        println!("(../shared/corpus/api absent: corpus figures skipped)");
+        return;
+    }
+    let load = || Catalogue::from_files(directory_files(&dir, Origin::Directory(dir.clone())).unwrap());
+    report("load corpus/api (170 files, read + parse)", median(|| drop(black_box(load())), 30));
+    let cat = load();
+    let q = Query::parse(&["adresse"]);
+    report("search corpus/api: adresse", median(|| drop(black_box(search(&cat.entries, &q, &Filter::default()))), 50));
+    let big = cat.get("api-la-bonne-alternance").unwrap();
+    report("render largest entry (api-la-bonne-alternance)", median(|| drop(black_box(apicat::view::page::page(big, &style))), 100));
+}
