@@ -26,24 +26,56 @@ fn report(name: &str, d: Duration) {
 }
 
 fn main() {
-    report("load bundled catalogue", median(|| drop(black_box(Catalogue::bundled())), 200));
+    report(
+        "load bundled catalogue",
+        median(|| drop(black_box(Catalogue::bundled())), 200),
+    );
     let cat = Catalogue::bundled();
     let q = Query::parse(&["urssaf"]);
-    report("search bundled: urssaf", median(|| drop(black_box(search(&cat.entries, &q, &Filter::default()))), 200));
-    let style = Style { color: false, width: 80, tty: false };
+    report(
+        "search bundled: urssaf",
+        median(
+            || drop(black_box(search(&cat.entries, &q, &Filter::default()))),
+            200,
+        ),
+    );
+    let style = Style {
+        color: false,
+        width: 80,
+        tty: false,
+    };
     let e = cat.get("api-entreprise").unwrap();
-    report("render bundled api-entreprise", median(|| drop(black_box(apicat::view::page::page(e, &style))), 100));
+    report(
+        "render bundled api-entreprise",
+        median(|| drop(black_box(apicat::view::page::page(e, &style))), 100),
+    );
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
     if !dir.is_dir() {
         println!("(../shared/corpus/api absent: corpus figures skipped)");
         return;
     }
-    let load = || Catalogue::from_files(directory_files(&dir, Origin::Directory(dir.clone())).unwrap());
-    report("load corpus/api (170 files, read + parse)", median(|| drop(black_box(load())), 30));
+    let load =
+        || Catalogue::from_files(directory_files(&dir, Origin::Directory(dir.clone())).unwrap());
+    report(
+        "load corpus/api (170 files, read + parse)",
+        median(|| drop(black_box(load())), 30),
+    );
     let cat = load();
     let q = Query::parse(&["adresse"]);
-    report("search corpus/api: adresse", median(|| drop(black_box(search(&cat.entries, &q, &Filter::default()))), 50));
+    report(
+        "search corpus/api: adresse",
+        median(
+            || drop(black_box(search(&cat.entries, &q, &Filter::default()))),
+            50,
+        ),
+    );
     let big = cat.get("api-la-bonne-alternance").unwrap();
-    report("render largest entry (api-la-bonne-alternance)", median(|| drop(black_box(apicat::view::page::page(big, &style))), 100));
+    report(
+        "render largest entry (api-la-bonne-alternance)",
+        median(
+            || drop(black_box(apicat::view::page::page(big, &style))),
+            100,
+        ),
+    );
 }

@@ -130,6 +130,8 @@ pub struct Entry {
     pub body_line: usize,
     /// Line of each top-level front-matter key, for messages.
     pub key_lines: Vec<(String, usize)>,
+    /// First line holding a control character (ESC, BEL…), which was escaped at load.
+    pub control_line: Option<usize>,
 }
 
 impl Entry {
@@ -323,10 +325,21 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         }
     };
     let mut front = Mapping::new();
+    let mut unsafe_keys = Vec::new();
     for (k, v) in map {
+        if has_unsafe(&v) {
+            unsafe_keys.push(scalar_text(&k).unwrap_or_default());
+        }
         front.insert(clean_value(k), clean_value(v));
     }
     let mut entry = build_entry(file, front, &sanitize(split.body), split.body_line);
+    let raw_line = text
+        .lines()
+        .position(|l| {
+            l.chars()
+                .any(|c| c != '\t' && c != '\r' && crate::text::is_unsafe(c))
+        })
+        .map(|i| i + 1);
     entry.key_lines = split
         .yaml
         .lines()
@@ -340,7 +353,25 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
             plain.then(|| (sanitize(k).into_owned(), i + 2))
         })
         .collect();
+    // Escapes written in YAML (`"\e[2J"`) are control characters too once read.
+    let value_line = unsafe_keys
+        .iter()
+        .map(|k| entry.line_of(&sanitize(k)))
+        .min();
+    entry.control_line = raw_line.into_iter().chain(value_line).min();
     Ok(entry)
+}
+
+fn has_unsafe(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s
+            .chars()
+            .any(|c| c != '\t' && c != '\r' && crate::text::is_unsafe(c)),
+        Value::Sequence(items) => items.iter().any(has_unsafe),
+        Value::Mapping(m) => m.iter().any(|(k, v)| has_unsafe(k) || has_unsafe(v)),
+        Value::Tagged(t) => has_unsafe(&t.value),
+        _ => false,
+    }
 }
 
 /// The parser reports a duplicated key at the start of its mapping; point at the second
@@ -533,6 +564,7 @@ fn build_entry(file: &SourceFile, front: Mapping, body: &str, body_line: usize) 
         body: body.to_string(),
         body_line,
         key_lines: Vec::new(),
+        control_line: None,
     }
 }
 

@@ -130,7 +130,7 @@ fn code_in(v: Option<&Value>, allowed: &[i64]) -> Result<(), String> {
 /// Findings for one entry.
 pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut say = |key: Option<&str>, severity: Severity, message: String| {
+    let say = |out: &mut Vec<Finding>, key: Option<&str>, severity: Severity, message: String| {
         out.push(Finding {
             path: e.path.clone(),
             line: Some(key.map_or(1, |k| e.line_of(k))),
@@ -142,11 +142,12 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
     let get = |k: &str| e.front.get(k);
     for key in ["title", "tagline"] {
         if get(key).and_then(scalar_text).is_none() {
-            say(None, Severity::Error, format!("missing {key}"));
+            say(&mut out, None, Severity::Error, format!("missing {key}"));
         }
     }
     match get("is_open") {
         None => say(
+            &mut out,
             None,
             Severity::Error,
             "missing is_open (1 open, 0 account needed, -1 restricted)".into(),
@@ -158,12 +159,13 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                 } else {
                     Severity::Error
                 };
-                say(Some("is_open"), sev, format!("is_open: {m}"));
+                say(&mut out, Some("is_open"), sev, format!("is_open: {m}"));
             }
         }
     }
     if let Err(m) = code_in(get("is_france_connected"), &[-1, 0, 1, 2]) {
         say(
+            &mut out,
             Some("is_france_connected"),
             Severity::Error,
             format!("is_france_connected: {m}"),
@@ -175,6 +177,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                 let n = i + 1;
                 let Value::Mapping(m) = r else {
                     say(
+                        &mut out,
                         Some("access_page"),
                         Severity::Error,
                         format!(
@@ -185,6 +188,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                 };
                 if crate::catalogue::list_of(m.get("who")).is_empty() {
                     say(
+                        &mut out,
                         Some("access_page"),
                         Severity::Error,
                         format!("access_page rule {n} has no `who`"),
@@ -192,6 +196,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                 }
                 if m.get("description").and_then(scalar_text).is_none() {
                     say(
+                        &mut out,
                         Some("access_page"),
                         Severity::Error,
                         format!("access_page rule {n} has no description"),
@@ -199,6 +204,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                 }
                 match m.get("is_eligible") {
                     None => say(
+                        &mut out,
                         Some("access_page"),
                         Severity::Error,
                         format!("access_page rule {n} has no is_eligible"),
@@ -206,6 +212,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                     v => {
                         if let Err(msg) = code_in(v, &[-1, 0, 1]) {
                             say(
+                                &mut out,
                                 Some("access_page"),
                                 Severity::Error,
                                 format!("access_page rule {n}: is_eligible: {msg}"),
@@ -218,6 +225,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
         Some(Value::Null) | None => {
             if e.is_open == Some(-1) {
                 say(
+                    &mut out,
                     None,
                     Severity::Warning,
                     "restricted (is_open: -1) but no access_page says who may use it".into(),
@@ -225,6 +233,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             }
         }
         Some(_) => say(
+            &mut out,
             Some("access_page"),
             Severity::Error,
             "access_page is not a list of rules".into(),
@@ -232,6 +241,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
     }
     if e.is_open == Some(0) && e.account_link.is_none() {
         say(
+            &mut out,
             None,
             Severity::Warning,
             "account needed (is_open: 0) but no account_link".into(),
@@ -242,6 +252,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             && !is_url(&v)
         {
             say(
+                &mut out,
                 Some(key),
                 Severity::Error,
                 format!("{key}: `{v}` is not a URL (https://…)"),
@@ -253,6 +264,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
         && !v.starts_with('/')
     {
         say(
+            &mut out,
             Some("doc_tech_link"),
             Severity::Error,
             format!("doc_tech_link: `{v}` is neither a URL nor a path on api.gouv.fr"),
@@ -260,6 +272,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
     }
     if get("doc_tech_link").is_none() && get("doc_tech_external").is_none() {
         say(
+            &mut out,
             None,
             Severity::Warning,
             "no technical documentation: add doc_tech_link or doc_tech_external".into(),
@@ -275,12 +288,14 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             .all(is_email);
         if several {
             say(
+                &mut out,
                 Some("contact_link"),
                 Severity::Warning,
                 format!("contact_link holds several addresses (`{c}`); the site expects one"),
             );
         } else {
             say(
+                &mut out,
                 Some("contact_link"),
                 Severity::Error,
                 format!("contact_link: `{c}` is neither a URL nor an e-mail address"),
@@ -297,6 +312,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
             say(
+                &mut out,
                 Some("producer"),
                 Severity::Error,
                 format!("producer `{p}` is not in producteurs/{hint}"),
@@ -308,6 +324,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
             if slug_like && !cat.producers.contains_key(p) {
                 say(
+                    &mut out,
                     Some("partners"),
                     Severity::Warning,
                     format!("partner `{p}` looks like a producer slug but is not in producteurs/"),
@@ -315,8 +332,79 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             }
         }
     }
+    if let Some(line) = e.control_line {
+        out.push(Finding {
+            path: e.path.clone(),
+            line: Some(line),
+            col: Some(1),
+            severity: Severity::Error,
+            message:
+                "control characters (ESC, BEL…) in the file: apicat shows them escaped; remove them"
+                    .into(),
+        });
+    }
+    const TEXT_KEYS: &[&str] = &[
+        "title",
+        "tagline",
+        "producer",
+        "owner",
+        "owner_acronym",
+        "external_site",
+        "doc_tech_link",
+        "doc_tech_external",
+        "datapass_link",
+        "account_link",
+        "contact_link",
+        "monitoring_link",
+        "rate_limiting_resume",
+        "rate_limiting_description",
+        "content_intro",
+        "last_update",
+        "category",
+    ];
+    for key in TEXT_KEYS {
+        if let Some(v @ (Value::Sequence(_) | Value::Mapping(_))) = get(key) {
+            let what = if matches!(v, Value::Sequence(_)) {
+                "a list"
+            } else {
+                "a mapping"
+            };
+            out.push(Finding {
+                path: e.path.clone(),
+                line: Some(e.line_of(key)),
+                col: Some(1),
+                severity: Severity::Error,
+                message: format!("{key} should be text, not {what}"),
+            });
+        }
+    }
+    for key in ["keywords", "themes", "partners", "kind"] {
+        if let Some(Value::Mapping(_)) = get(key) {
+            out.push(Finding {
+                path: e.path.clone(),
+                line: Some(e.line_of(key)),
+                col: Some(1),
+                severity: Severity::Error,
+                message: format!("{key} should be a list, not a mapping"),
+            });
+        }
+    }
+    const LARGE: usize = 1 << 20;
+    if e.body.len() > LARGE {
+        out.push(Finding {
+            path: e.path.clone(),
+            line: Some(e.body_line),
+            col: Some(1),
+            severity: Severity::Warning,
+            message: format!(
+                "body of {} KB: over 1 MB is far beyond any real entry",
+                e.body.len() / 1024
+            ),
+        });
+    }
     if e.body.trim().is_empty() && e.content_intro.is_none() {
         say(
+            &mut out,
             None,
             Severity::Warning,
             "empty body: the page will have no description".into(),
@@ -331,6 +419,7 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             d > 0 && d <= 2 && k.len() > 3
         }) {
             say(
+                &mut out,
                 Some(k),
                 Severity::Warning,
                 format!("unknown key `{k}`; did you mean `{near}`?"),

@@ -182,7 +182,7 @@ impl Writer {
             return;
         };
         let (_, start) = self.styles.remove(pos);
-        let start = start.min(self.cur.len());
+        let start = floor_boundary(&self.cur, start);
         let inner = self.cur[start..].to_string();
         let trimmed = inner.trim();
         self.cur.truncate(start);
@@ -299,7 +299,7 @@ impl Writer {
         };
         let Some(pos) = pos else { return };
         let link = self.links.remove(pos);
-        let start = link.start.min(self.cur.len());
+        let start = floor_boundary(&self.cur, link.start);
         let label = self.cur[start..].trim().to_string();
         self.cur.truncate(start);
         match link.kind {
@@ -678,6 +678,15 @@ impl Writer {
         }
         out.trim_end().to_string()
     }
+}
+
+/// A position saved in `cur` may have been cut away since: clamp it to a char boundary.
+fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn looks_like_tag(t: &str) -> bool {

@@ -72,7 +72,8 @@ pub fn slugify(title: &str) -> String {
     slug
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Characters that must not reach a terminal raw.
+pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }

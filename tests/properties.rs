@@ -1,0 +1,86 @@
+//! Property tests: the loader and the markup converter never panic, never let a control
+//! character through, and a rendered line never exceeds the width.
+
+use apicat::catalogue::{Origin, SourceFile, parse_entry};
+use apicat::markup::to_markdown;
+use apicat::term::Style;
+use apicat::view::page::Renderer;
+use proptest::prelude::*;
+use unicode_width::UnicodeWidthStr;
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Zéèà ]{1,12}",
+        Just("<p>".to_string()),
+        Just("</p>".to_string()),
+        Just("<b>".to_string()),
+        Just("</a>".to_string()),
+        Just("<br/>".to_string()),
+        Just("<ul><li>".to_string()),
+        Just("<a href=\"https://x.fr/a\">".to_string()),
+        Just("<Button href=\"/x\">".to_string()),
+        Just("</Button>".to_string()),
+        Just("<External href='https://y.fr'>".to_string()),
+        Just("<NextSteps />".to_string()),
+        Just("**".to_string()),
+        Just("*".to_string()),
+        Just("\n".to_string()),
+        Just("\n\n".to_string()),
+        Just("| a | b |\n|---|---|\n| c | d |\n".to_string()),
+        Just("- item\n".to_string()),
+        Just("# ".to_string()),
+        Just("`".to_string()),
+        Just("&nbsp;".to_string()),
+        Just("\\\"".to_string()),
+        Just("https://example.org/a/rather/long/path/that/goes/on/and/on?with=query&and=more".to_string()),
+        Just("\u{1b}[31m".to_string()),
+        Just("\u{7}".to_string()),
+        Just("<!--".to_string()),
+        Just("-->".to_string()),
+        any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn markup() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
+}
+
+fn no_controls(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() && c != '\n')
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn loader_never_panics_and_escapes_controls(front in "[a-z_]{1,8}: [^\n]{0,30}(\n[a-z_]{1,8}: [^\n]{0,30}){0,5}", body in markup()) {
+        let text = format!("---\ntitle: t\n{front}\n---\n{body}");
+        let file = SourceFile { slug: "p".into(), path: "p.md".into(), text: Ok(text.clone()), origin: Origin::Bundled };
+        if let Ok(e) = parse_entry(&file, &text) {
+            prop_assert!(no_controls(&e.title));
+            prop_assert!(no_controls(&e.body));
+            for v in e.front.values() {
+                let s = serde_yaml::to_string(v).unwrap_or_default();
+                prop_assert!(no_controls(&s.replace('\n', "")), "control in {:?}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn converter_never_panics_or_passes_controls(src in markup()) {
+        let md = to_markdown(&apicat::text::sanitize(&src));
+        prop_assert!(no_controls(&md), "{md:?}");
+    }
+
+    #[test]
+    fn rendered_lines_fit_the_width(src in markup(), width in 20usize..120) {
+        let style = Style { color: false, width, tty: false };
+        let mut out = String::new();
+        Renderer::new(&style).markup(&apicat::text::sanitize(&src), &mut out);
+        for line in out.lines() {
+            let url_too_long = line.split_whitespace().any(|t| t.contains("://") && t.width() > width);
+            prop_assert!(line.width() <= width || url_too_long, "{} > {width}: {line:?}", line.width());
+            prop_assert!(no_controls(line));
+        }
+    }
+}
