@@ -2,6 +2,7 @@
 //! the api.gouv.fr layout, read leniently the way a person reads the real data.
 
 use serde_yaml::{Mapping, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -223,6 +224,8 @@ pub struct SourceFile {
     /// The content, or the line (if known) and reason it could not be read.
     pub text: Result<String, (Option<usize>, String)>,
     pub origin: Origin,
+    /// The front matter already converted to JSON at build time (bundled entries).
+    pub prepared: Option<&'static str>,
 }
 
 mod bundled {
@@ -239,8 +242,8 @@ const BUNDLED_PRODUCERS: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
-/// The bundled entries as (slug, text).
-pub fn bundled_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+/// The bundled entries as (slug, text, front matter prepared as JSON).
+pub fn bundled_files() -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>)> {
     bundled::FILES.iter().copied()
 }
 
@@ -298,21 +301,27 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         message,
     };
     let split = split_front_matter(text).map_err(|(l, m)| problem(Some(l), None, m))?;
-    let value: Value = serde_yaml::from_str(split.yaml).map_err(|e| {
-        let msg = yaml_message(&e.to_string());
-        // The front matter starts on line 2.
-        let (line, col) = match duplicate_key_line(split.yaml, &msg) {
-            Some(l) => (Some(l + 1), Some(1)),
-            None => {
-                let loc = e.location();
-                (
-                    loc.as_ref().map(|l| l.line() + 1).or(Some(1)),
-                    loc.as_ref().map(|l| l.column()),
-                )
-            }
-        };
-        problem(line, col, format!("invalid YAML front matter: {msg}"))
-    })?;
+    let parsed = match file.prepared {
+        Some(json) => serde_json::from_str::<Value>(json).map_err(|_| ()),
+        None => Err(()),
+    };
+    let value: Value = parsed
+        .or_else(|()| serde_yaml::from_str(split.yaml))
+        .map_err(|e| {
+            let msg = yaml_message(&e.to_string());
+            // The front matter starts on line 2.
+            let (line, col) = match duplicate_key_line(split.yaml, &msg) {
+                Some(l) => (Some(l + 1), Some(1)),
+                None => {
+                    let loc = e.location();
+                    (
+                        loc.as_ref().map(|l| l.line() + 1).or(Some(1)),
+                        loc.as_ref().map(|l| l.column()),
+                    )
+                }
+            };
+            problem(line, col, format!("invalid YAML front matter: {msg}"))
+        })?;
     let map = match value {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
@@ -325,21 +334,37 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         }
     };
     let mut front = Mapping::new();
+    // One scan of the raw text; values need a look only where controls or YAML escapes
+    // (`"\e"`) could be.
+    let raw_dirty = crate::text::needs_sanitizing(text);
+    let may_escape = raw_dirty || text.contains('\\');
     let mut unsafe_keys = Vec::new();
     for (k, v) in map {
-        if has_unsafe(&v) {
-            unsafe_keys.push(scalar_text(&k).unwrap_or_default());
+        if may_escape && (needs_clean(&k) || needs_clean(&v)) {
+            if has_unsafe(&v) {
+                unsafe_keys.push(scalar_text(&k).unwrap_or_default());
+            }
+            front.insert(clean_value(k), clean_value(v));
+        } else {
+            front.insert(k, v);
         }
-        front.insert(clean_value(k), clean_value(v));
     }
-    let mut entry = build_entry(file, front, &sanitize(split.body), split.body_line);
-    let raw_line = text
-        .lines()
-        .position(|l| {
-            l.chars()
-                .any(|c| c != '\t' && c != '\r' && crate::text::is_unsafe(c))
-        })
-        .map(|i| i + 1);
+    let body = if raw_dirty {
+        sanitize(split.body)
+    } else {
+        Cow::Borrowed(split.body)
+    };
+    let mut entry = build_entry(file, front, &body, split.body_line);
+    let raw_line = if raw_dirty {
+        text.lines()
+            .position(|l| {
+                l.chars()
+                    .any(|c| c != '\t' && c != '\r' && crate::text::is_unsafe(c))
+            })
+            .map(|i| i + 1)
+    } else {
+        None
+    };
     entry.key_lines = split
         .yaml
         .lines()
@@ -360,6 +385,17 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         .min();
     entry.control_line = raw_line.into_iter().chain(value_line).min();
     Ok(entry)
+}
+
+/// Whether any text in a value would be changed by [`sanitize`].
+fn needs_clean(v: &Value) -> bool {
+    match v {
+        Value::String(s) => crate::text::needs_sanitizing(s),
+        Value::Sequence(items) => items.iter().any(needs_clean),
+        Value::Mapping(m) => m.iter().any(|(k, v)| needs_clean(k) || needs_clean(v)),
+        Value::Tagged(t) => needs_clean(&t.value),
+        _ => false,
+    }
 }
 
 fn has_unsafe(v: &Value) -> bool {
@@ -401,7 +437,10 @@ fn yaml_message(raw: &str) -> String {
 
 fn clean_value(v: Value) -> Value {
     match v {
-        Value::String(s) => Value::String(sanitize(&s).into_owned()),
+        Value::String(s) => match sanitize(&s) {
+            Cow::Owned(clean) => Value::String(clean),
+            Cow::Borrowed(_) => Value::String(s),
+        },
         Value::Sequence(items) => Value::Sequence(items.into_iter().map(clean_value).collect()),
         Value::Mapping(m) => Value::Mapping(
             m.into_iter()
@@ -602,6 +641,7 @@ pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>, St
                 path: crate::text::sanitize_line(&p.display().to_string()),
                 text,
                 origin: origin.clone(),
+                prepared: None,
             }
         })
         .collect())
@@ -684,11 +724,12 @@ impl Catalogue {
 
     pub fn bundled_sources() -> Vec<SourceFile> {
         bundled_files()
-            .map(|(slug, text)| SourceFile {
+            .map(|(slug, text, prepared)| SourceFile {
                 slug: slug.to_string(),
                 path: format!("catalogue/{slug}.md"),
                 text: Ok(text.to_string()),
                 origin: Origin::Bundled,
+                prepared,
             })
             .collect()
     }
@@ -770,6 +811,7 @@ mod tests {
             path: "t.md".into(),
             text: Ok(text.into()),
             origin: Origin::Bundled,
+            prepared: None,
         }
     }
 
@@ -803,6 +845,18 @@ mod tests {
         assert_eq!(u.visits_2019, Some(1000));
         for e in &cat.entries {
             assert_eq!(crate::text::slugify(&e.title), e.slug);
+        }
+    }
+
+    #[test]
+    fn prepared_front_matter_reads_like_the_yaml() {
+        for mut f in Catalogue::bundled_sources() {
+            let text = f.text.clone().unwrap();
+            let from_json = parse_entry(&f, &text).unwrap();
+            assert!(f.prepared.is_some());
+            f.prepared = None;
+            let from_yaml = parse_entry(&f, &text).unwrap();
+            assert_eq!(from_json.front, from_yaml.front, "{}", f.slug);
         }
     }
 

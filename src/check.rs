@@ -468,6 +468,7 @@ mod tests {
             path: "t.md".into(),
             text: Ok(text.into()),
             origin: Origin::Bundled,
+            prepared: None,
         }]);
         catalogue(&cat).iter().map(|f| f.to_string()).collect()
     }

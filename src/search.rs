@@ -155,6 +155,29 @@ fn field_quality(
     best
 }
 
+/// Like [`field_quality`] without typo tolerance, by substring search: bodies are long.
+fn body_quality(term: &str, body: &str) -> f64 {
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let long = term.chars().count() >= 4;
+    let mut best = 0.0f64;
+    let mut from = 0;
+    while let Some(i) = body[from..].find(term) {
+        let at = from + i;
+        let end = at + term.len();
+        let starts_word = !is_word(body[..at].chars().next_back());
+        let ends_word = !is_word(body[end..].chars().next());
+        let q = match (starts_word, ends_word) {
+            (true, true) => return 1.0,
+            (true, false) => 0.8,
+            (false, _) if long => 0.5,
+            _ => 0.0,
+        };
+        best = best.max(q);
+        from = end;
+    }
+    best
+}
+
 /// Folded text of each searchable field of an entry.
 pub struct Fields {
     title: String,
@@ -205,7 +228,7 @@ impl Fields {
             + KEYWORDS * field_quality(term, &self.keywords, m, marks)
             + THEMES * field_quality(term, &self.themes, m, marks)
             + PARTNERS * field_quality(term, &self.partners, m, marks)
-            + BODY * field_quality(term, &self.body, None, marks)
+            + BODY * body_quality(term, &self.body)
     }
 }
 
@@ -305,6 +328,15 @@ mod tests {
             s[0],
             "nombre-de-travailleurs-independants-par-secteur-d-activite"
         );
+    }
+
+    #[test]
+    fn body_matches_by_word_prefix_or_inside() {
+        assert_eq!(body_quality("rna", "le rna est"), 1.0);
+        assert_eq!(body_quality("adr", "une adresse"), 0.8);
+        assert_eq!(body_quality("dres", "une adresse"), 0.5);
+        assert_eq!(body_quality("rna", "internationale"), 0.0);
+        assert_eq!(body_quality("été", "l'été"), 1.0);
     }
 
     #[test]

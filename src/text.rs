@@ -25,8 +25,21 @@ pub fn fold_char(c: char, out: &mut String) {
 /// Lowercase, accent-free form used for every comparison (`Procédures` → `procedures`).
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        fold_char(c, &mut out);
+    // Most catalogue text is ASCII between accented letters: copy ASCII runs in bulk.
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || b == b'`')
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            fold_char(c, &mut out);
+            rest = &rest[c.len_utf8()..];
+        }
     }
     out
 }
@@ -82,10 +95,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// bidirectional or zero-width marks become visible escapes such as `\x1b`; newlines stay,
 /// a tab becomes spaces, and carriage returns are dropped.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| is_unsafe(c) || c == '\t' || c == '\u{AD}')
-    {
+    if !needs_sanitizing(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -106,6 +116,38 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether [`sanitize`] would change anything: a byte scan, since most text is clean.
+pub fn needs_sanitizing(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Skip quickly to the bytes that can start something unsafe.
+    while let Some(p) = b[i..]
+        .iter()
+        .position(|&x| (x < 0x20 && x != b'\n') || x == 0x7f || x == 0xc2 || x == 0xe2 || x == 0xef)
+    {
+        i += p;
+        let next = |k: usize| b.get(i + k).copied();
+        let bad = match b[i] {
+            // U+0080–U+009F (C1) and U+00AD (soft hyphen)
+            0xc2 => next(1).is_some_and(|n| (0x80..=0x9f).contains(&n) || n == 0xad),
+            // U+200B–U+200F, U+202A–U+202E, U+2066–U+2069
+            0xe2 => match (next(1), next(2)) {
+                (Some(0x80), Some(n)) => (0x8b..=0x8f).contains(&n) || (0xaa..=0xae).contains(&n),
+                (Some(0x81), Some(n)) => (0xa6..=0xa9).contains(&n),
+                _ => false,
+            },
+            // U+FEFF
+            0xef => next(1) == Some(0xbb) && next(2) == Some(0xbf),
+            _ => true,
+        };
+        if bad {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Same as [`sanitize`], for text that must stay on one line.
@@ -212,6 +254,19 @@ mod tests {
         assert_eq!(sanitize("échan\u{AD}tillons"), "échantillons");
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
         assert_eq!(sanitize_line("a\nb"), "a b");
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_the_character_rule() {
+        for c in (0u32..0x3000)
+            .filter_map(char::from_u32)
+            .chain(['\u{FEFF}', 'é', '’'])
+        {
+            let s = format!("a{c}b");
+            let by_char = is_unsafe(c) || c == '\t' || c == '\u{AD}';
+            assert_eq!(needs_sanitizing(&s), by_char, "{:x}", c as u32);
+        }
+        assert_eq!(fold("AbC `x` ÉTÉ"), "abc 'x' ete");
     }
 
     #[test]

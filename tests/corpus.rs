@@ -31,7 +31,7 @@ fn overlong(line: &str, width: usize) -> bool {
     line.width() > width
         && !line
             .split_whitespace()
-            .any(|w| w.contains("://") && w.width() > width)
+            .any(|w| (w.contains("://") || w.starts_with("mailto:")) && w.width() > width)
 }
 
 pub fn check_page(slug: &str, page: &str, width: usize) -> Vec<String> {

@@ -130,7 +130,9 @@ fn each_hostile_file_is_named_and_the_rest_is_served() {
                 "{name} {args:?}: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
-            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stdout = String::from_utf8_lossy(&out.stdout)
+                .replace("\x1b[1;33m", "")
+                .replace("\x1b[0m", "");
             assert!(
                 stdout.contains("bonne-api"),
                 "{name}: the good entry is missing"

@@ -45,8 +45,7 @@ impl Renderer {
             notes_seen += notes.len();
             let rendered = self.skin.text(&text, Some(self.width)).to_string();
             for line in rendered.lines() {
-                out.push_str(line.trim_end());
-                out.push('\n');
+                fit(line.trim_end(), self.width, out);
             }
             for (n, url) in notes {
                 note(n, &url, self.width, out);
@@ -71,6 +70,33 @@ impl Renderer {
         out.push_str(&"─".repeat(title.width().min(self.width)));
         out.push_str("\n\n");
     }
+}
+
+/// Writes a rendered line, re-wrapped at spaces if it is still too wide: termimad's width
+/// tables and the terminal's can disagree on rare characters. A URL is never cut.
+fn fit(line: &str, width: usize, out: &mut String) {
+    let mut rest = line;
+    while rest.width() > width {
+        let mut cut = None;
+        let mut w = 0;
+        for (i, c) in rest.char_indices() {
+            if c == ' ' {
+                cut = Some(i);
+            }
+            w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w > width {
+                break;
+            }
+        }
+        let Some(cut) = cut.filter(|&c| !rest[..c].trim().is_empty()) else {
+            break;
+        };
+        out.push_str(rest[..cut].trim_end());
+        out.push('\n');
+        rest = rest[cut..].trim_start();
+    }
+    out.push_str(rest);
+    out.push('\n');
 }
 
 /// A note `[n] url`, the URL moved to a line of its own when both do not fit.
@@ -321,12 +347,10 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         } else {
             v
         };
-        let key = if r.color && !k.is_empty() {
-            format!("{BOLD}{k}{RESET}")
-        } else {
-            k.to_string()
-        };
-        table.add_row([key, v]);
+        table.add_row([
+            comfy_table::Cell::new(k).add_attribute(comfy_table::Attribute::Bold),
+            comfy_table::Cell::new(v),
+        ]);
     }
     if let Some(c) = table.column_mut(0) {
         c.set_constraint(ColumnConstraint::ContentWidth);
@@ -451,6 +475,16 @@ mod tests {
         let (t, n) = notes_for_long_urls("see https://a.fr/long/path.", 10, false, 0);
         assert_eq!(t, "see [1].");
         assert_eq!(n[0].1, "https://a.fr/long/path");
+    }
+
+    #[test]
+    fn too_wide_lines_are_rewrapped_at_spaces() {
+        let mut out = String::new();
+        fit("aaa bbb ccc", 7, &mut out);
+        assert_eq!(out, "aaa bbb\nccc\n");
+        let mut out = String::new();
+        fit("https://a.very.long/url", 7, &mut out);
+        assert_eq!(out, "https://a.very.long/url\n");
     }
 
     #[test]

@@ -27,31 +27,34 @@ pub fn entries<'a>(
         table.force_no_tty();
     }
     let mut longest_slug = 0;
+    let mut all_marks: Vec<String> = Vec::new();
     for (e, marks) in rows {
-        let mark = |s: &str| {
-            if style.color && !marks.is_empty() {
-                highlight(s, marks)
-            } else {
-                s.to_string()
-            }
-        };
+        all_marks.extend(marks.iter().cloned());
         longest_slug = longest_slug.max(e.slug.chars().count());
         table.add_row([
             e.slug.clone(),
-            mark(&e.title),
-            mark(&e.producer_short().unwrap_or_default()),
+            e.title.clone(),
+            e.producer_short().unwrap_or_default(),
             e.access.name().to_string(),
             e.themes.join(", "),
         ]);
     }
+    all_marks.sort();
+    all_marks.dedup();
     if longest_slug + 2 <= style.width / 2
         && let Some(c) = table.column_mut(0)
     {
         c.set_constraint(ColumnConstraint::ContentWidth);
     }
+    // Matched words are coloured once the table is laid out, so widths stay exact.
     let mut out = String::new();
-    for line in table.lines() {
-        out.push_str(line.trim_end());
+    for (i, line) in table.lines().enumerate() {
+        let line = line.trim_end();
+        if style.color && i > 1 && !all_marks.is_empty() {
+            out.push_str(&highlight(line, &all_marks));
+        } else {
+            out.push_str(line);
+        }
         out.push('\n');
     }
     out

@@ -1,6 +1,8 @@
 //! Eligibility answers: one API's verdict page, and the catalogue-wide table.
 
-use comfy_table::{ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, presets};
+use comfy_table::{
+    Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, presets,
+};
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
@@ -98,12 +100,18 @@ pub fn table(rows: &[(&Entry, Answer)], style: &Style) -> String {
             notes.push(next);
             next = format!("[{}]", notes.len());
         }
-        let mut row = vec![e.slug.clone()];
+        let colour = match a.verdict {
+            Verdict::Eligible => Color::Green,
+            Verdict::UnderConditions => Color::Yellow,
+            Verdict::NotEligible => Color::Red,
+            Verdict::NotStated => Color::DarkGrey,
+        };
+        let mut row = vec![Cell::new(&e.slug)];
         if with_title {
-            row.push(e.title.clone());
+            row.push(Cell::new(&e.title));
         }
-        row.push(coloured(a.verdict, style));
-        row.push(next);
+        row.push(Cell::new(a.verdict.words()).fg(colour));
+        row.push(Cell::new(next));
         table.add_row(row);
     }
     let last = if with_title { 3 } else { 2 };
