@@ -27,7 +27,23 @@ fn prepared(text: &str) -> Option<String> {
     serde_json::to_string(&value).ok()
 }
 
+/// A fingerprint of the code that shapes the index cache: a cache written by another build
+/// of apicat is never read as this one's.
+fn index_key() -> u64 {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for f in ["cache.rs", "search.rs", "catalogue.rs", "text.rs"] {
+        let p = root.join(f);
+        println!("cargo:rerun-if-changed={}", p.display());
+        for b in fs::read(&p).unwrap_or_default() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
 fn main() {
+    println!("cargo:rustc-env=APICAT_INDEX_KEY={}", index_key());
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
     let out_dir = env::var("OUT_DIR").unwrap();
     println!("cargo:rerun-if-changed={}", dir.display());

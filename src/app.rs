@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalogue::{Catalogue, Origin, directory_files, producers_beside};
 use crate::cli::{Cli, Command, EligibleArgs, FilterArgs, ListArgs, SearchArgs, ShowArgs};
-use crate::search::{Filter, Query, search};
+use crate::search::{Filter, Query};
 use crate::term::{Style, emit, page_or_print};
 use crate::view;
 
@@ -127,10 +127,27 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         _ => {}
     }
+    // `list` and `search` on a directory go through the index cache.
+    if let (Some(dir), false, Command::List(_) | Command::Search(_)) =
+        (&cli.catalogue, cli.no_cache, &cli.command)
+    {
+        if !dir.is_dir() {
+            build(Some(dir)).map_err(Failure::usage)?;
+        }
+        let index = crate::cache::load(dir, || build(Some(dir))).map_err(Failure::usage)?;
+        for p in &index.catalogue.problems {
+            eprintln!("{p}");
+        }
+        return match &cli.command {
+            Command::List(args) => list(&index.catalogue, args, &style),
+            Command::Search(args) => find(&index.catalogue, Some(&index.fields), args, &style),
+            _ => Ok(0),
+        };
+    }
     let cat = load(&cli)?;
     match &cli.command {
         Command::List(args) => list(&cat, args, &style),
-        Command::Search(args) => find(&cat, args, &style),
+        Command::Search(args) => find(&cat, None, args, &style),
         Command::Show(args) => show(&cat, args, &style),
         Command::Eligible(args) => eligible(&cat, args, &style),
         Command::Check(args) => check(&cat, args.json),
@@ -203,14 +220,19 @@ fn list(cat: &Catalogue, args: &ListArgs, style: &Style) -> Result<u8> {
     Ok(0)
 }
 
-fn find(cat: &Catalogue, args: &SearchArgs, style: &Style) -> Result<u8> {
+fn find(
+    cat: &Catalogue,
+    fields: Option<&[crate::search::Fields]>,
+    args: &SearchArgs,
+    style: &Style,
+) -> Result<u8> {
     let query = Query::parse(&args.query);
     if query.terms.is_empty() {
         return Err(Failure::usage(
             "the query has no words to look for: try `apicat search urssaf`",
         ));
     }
-    let mut hits = search(&cat.entries, &query, &filter_of(&args.filter));
+    let mut hits = crate::search::search_in(&cat.entries, fields, &query, &filter_of(&args.filter));
     if let Some(n) = args.limit {
         hits.truncate(n);
     }
@@ -385,6 +407,23 @@ pub fn man_page() -> String {
 
 fn paths(cli: &Cli) -> String {
     let mut out = String::new();
+    match crate::cache::dir() {
+        Some(d) => out.push_str(&format!(
+            "cache      {}  (index of catalogue directories; --no-cache bypasses it)\n",
+            d.display()
+        )),
+        None => out.push_str("cache      (no cache directory)\n"),
+    }
+    if let Some(dir) = &cli.catalogue
+        && let Some(file) = crate::cache::file_for(dir)
+    {
+        let state = if crate::cache::is_current(dir) {
+            "current"
+        } else {
+            "absent or stale: rebuilt on the next list or search"
+        };
+        out.push_str(&format!("index      {}  ({state})\n", file.display()));
+    }
     match &cli.catalogue {
         Some(dir) => {
             out.push_str(&format!(

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::text::{fold, sanitize};
 
 /// Where an entry was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Origin {
+    #[default]
     Bundled,
     /// The user's personal catalogue directory.
     Personal(PathBuf),
@@ -30,11 +31,12 @@ impl Origin {
 }
 
 /// How an API may be reached, from `is_open`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Access {
     Open,
     Account,
     Restricted,
+    #[default]
     Unknown,
 }
 
@@ -84,7 +86,7 @@ pub struct Producer {
 }
 
 /// One catalogue entry. Text fields are already safe to print (see [`sanitize`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Entry {
     pub slug: String,
     pub origin: Origin,

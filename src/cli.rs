@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "APICAT_CATALOGUE", value_name = "DIR")]
     pub catalogue: Option<PathBuf>,
 
+    /// Read the catalogue directory afresh, without the index cache
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// When to use colour
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

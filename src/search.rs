@@ -102,21 +102,18 @@ pub struct Hit {
     pub marks: Vec<String>,
 }
 
-/// How well `term` matches one word: exact 1, prefix 0.8, inside a word 0.5, typo 0.5 or less.
-fn word_quality(term: &str, word: &str, matcher: Option<&SkimMatcherV2>) -> f64 {
-    if word == term {
-        return 1.0;
-    }
-    if word.starts_with(term) {
-        return 0.8;
-    }
-    let tl = term.chars().count();
-    if tl >= 4 && word.contains(term) {
-        return 0.5;
-    }
-    let Some(matcher) = matcher else { return 0.0 };
+/// How well `term` matches one word by typo tolerance: 0.6 or 0.5 by edit distance, 0.4 for a
+/// dropped letter or two.
+fn typo_quality(term: &str, tl: usize, word: &str, matcher: &SkimMatcherV2) -> f64 {
     let wl = word.chars().count();
     if tl < 4 || wl + 2 < tl || wl > tl + 2 {
+        return 0.0;
+    }
+    // As most search engines do, a typo is not looked for in the first letter (a swap of
+    // the first two is allowed): that keeps the costly comparison to a few words.
+    let (mut t, mut w) = (term.chars(), word.chars());
+    let (t0, t1, w0, w1) = (t.next(), t.next(), w.next(), w.next());
+    if t0 != w0 && !(t0 == w1 && t1 == w0) {
         return 0.0;
     }
     let allowed = if tl >= 8 { 2 } else { 1 };
@@ -125,37 +122,44 @@ fn word_quality(term: &str, word: &str, matcher: Option<&SkimMatcherV2>) -> f64 
         return 0.6 - 0.1 * d as f64;
     }
     // A dropped letter or two (`entrprise`): the term is a subsequence of the word.
-    if term.chars().next() == word.chars().next() && matcher.fuzzy_match(word, term).is_some() {
+    if t0 == w0 && matcher.fuzzy_match(word, term).is_some() {
         return 0.4;
     }
     0.0
 }
 
+/// The best match of `term` among a field's words; typos are looked for only when nothing
+/// better than a typo matched.
 fn field_quality(
     term: &str,
     field: &str,
     matcher: Option<&SkimMatcherV2>,
     marks: &mut Vec<String>,
 ) -> f64 {
-    let mut best = 0.0f64;
-    let mut best_word = "";
-    for w in words(field) {
-        let q = word_quality(term, w, matcher);
-        if q > best {
-            best = q;
-            best_word = w;
-            if q >= 1.0 {
-                break;
-            }
+    let best = body_quality(term, field);
+    if best >= 0.6 {
+        return best;
+    }
+    let Some(matcher) = matcher else { return best };
+    let tl = term.chars().count();
+    let mut typo_word = "";
+    let mut typo = 0.0f64;
+    for w in field.split(' ') {
+        let q = typo_quality(term, tl, w, matcher);
+        if q > typo {
+            typo = q;
+            typo_word = w;
         }
     }
-    if best > 0.0 && !best_word.contains(term) {
-        marks.push(best_word.to_string());
+    if typo > best {
+        marks.push(typo_word.to_string());
+        return typo;
     }
     best
 }
 
-/// Like [`field_quality`] without typo tolerance, by substring search: bodies are long.
+/// How well `term` matches a field without typos, by substring search: a whole word 1, the
+/// start of a word 0.8, inside a word 0.5 (terms of four letters or more).
 fn body_quality(term: &str, body: &str) -> f64 {
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let long = term.chars().count() >= 4;
@@ -178,15 +182,35 @@ fn body_quality(term: &str, body: &str) -> f64 {
     best
 }
 
-/// Folded text of each searchable field of an entry.
+/// The distinct folded words of some texts, in order, one space apart: what matching needs,
+/// and much smaller than a body.
+fn word_list(parts: &[&str]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    for part in parts {
+        let folded = fold(part);
+        for w in words(&folded) {
+            if seen.insert(w.to_string()) {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(w);
+            }
+        }
+    }
+    out
+}
+
+/// Each searchable field of an entry as its distinct folded words, one space apart.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fields {
-    title: String,
-    tagline: String,
-    producer: String,
-    keywords: String,
-    themes: String,
-    partners: String,
-    body: String,
+    pub title: String,
+    pub tagline: String,
+    pub producer: String,
+    pub keywords: String,
+    pub themes: String,
+    pub partners: String,
+    pub body: String,
 }
 
 impl Fields {
@@ -203,25 +227,40 @@ impl Fields {
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ");
-        let mut body = String::new();
-        for part in [e.content_intro.as_deref().unwrap_or(""), &e.body] {
-            body.push_str(&fold(part));
-            body.push(' ');
-        }
         Fields {
-            title: fold(&e.title),
-            tagline: fold(e.tagline.as_deref().unwrap_or("")),
-            producer: fold(&producer),
-            keywords: fold(&e.keywords.join(" ")),
-            themes: fold(&e.themes.join(" ")),
-            partners: fold(&[e.partners.join(" "), e.partner_names.join(" ")].join(" ")),
-            body,
+            title: word_list(&[&e.title]),
+            tagline: word_list(&[e.tagline.as_deref().unwrap_or("")]),
+            producer: word_list(&[&producer]),
+            keywords: word_list(&e.keywords.iter().map(String::as_str).collect::<Vec<_>>()),
+            themes: word_list(&e.themes.iter().map(String::as_str).collect::<Vec<_>>()),
+            partners: word_list(
+                &e.partners
+                    .iter()
+                    .chain(&e.partner_names)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            ),
+            body: word_list(&[e.content_intro.as_deref().unwrap_or(""), &e.body]),
         }
     }
 
     /// Score of one term over all fields; typos are tolerated everywhere but in the body.
-    fn score(&self, term: &str, matcher: &SkimMatcherV2, marks: &mut Vec<String>) -> f64 {
-        let m = Some(matcher);
+    /// Whether a field other than the body holds the term as written.
+    fn names(&self, term: &str) -> bool {
+        [
+            &self.title,
+            &self.tagline,
+            &self.producer,
+            &self.keywords,
+            &self.themes,
+            &self.partners,
+        ]
+        .into_iter()
+        .any(|f| body_quality(term, f) > 0.0)
+    }
+
+    fn score(&self, term: &str, typos: Option<&SkimMatcherV2>, marks: &mut Vec<String>) -> f64 {
+        let m = typos;
         TITLE * field_quality(term, &self.title, m, marks)
             + TAGLINE * field_quality(term, &self.tagline, m, marks)
             + PRODUCER * field_quality(term, &self.producer, m, marks)
@@ -235,18 +274,41 @@ impl Fields {
 /// Ranks the entries that pass `filter` against `query`: more matched terms first, then
 /// score, then api.gouv.fr's visit count, then title.
 pub fn search(entries: &[Entry], query: &Query, filter: &Filter) -> Vec<Hit> {
+    search_in(entries, None, query, filter)
+}
+
+/// [`search`] with each entry's folded fields already at hand (from the index cache).
+pub fn search_in(
+    entries: &[Entry],
+    prepared: Option<&[Fields]>,
+    query: &Query,
+    filter: &Filter,
+) -> Vec<Hit> {
     let matcher = SkimMatcherV2::default();
-    let mut hits: Vec<Hit> = entries
+    let candidates: Vec<(usize, std::borrow::Cow<Fields>)> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| filter.matches(e))
-        .filter_map(|(index, e)| {
-            let fields = Fields::of(e);
+        .map(|(i, e)| match prepared.and_then(|p| p.get(i)) {
+            Some(f) => (i, std::borrow::Cow::Borrowed(f)),
+            None => (i, std::borrow::Cow::Owned(Fields::of(e))),
+        })
+        .collect();
+    // Typos are looked for only for a term that nothing in the catalogue spells: a word
+    // that exists is not taken for a misspelling of another.
+    let typos: Vec<bool> = query
+        .terms
+        .iter()
+        .map(|t| !candidates.iter().any(|(_, f)| f.names(t)))
+        .collect();
+    let mut hits: Vec<Hit> = candidates
+        .iter()
+        .filter_map(|(index, fields)| {
             let mut marks = query.terms.clone();
             let mut score = 0.0;
             let mut matched = 0;
-            for t in &query.terms {
-                let s = fields.score(t, &matcher, &mut marks);
+            for (t, typos) in query.terms.iter().zip(&typos) {
+                let s = fields.score(t, typos.then_some(&matcher), &mut marks);
                 if s > 0.0 {
                     matched += 1;
                     score += s;
@@ -255,7 +317,7 @@ pub fn search(entries: &[Entry], query: &Query, filter: &Filter) -> Vec<Hit> {
             marks.sort();
             marks.dedup();
             (matched > 0).then_some(Hit {
-                index,
+                index: *index,
                 score: (score * 100.0).round() / 100.0,
                 matched,
                 marks,

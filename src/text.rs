@@ -157,6 +157,50 @@ pub fn sanitize_line(s: &str) -> String {
 
 /// Edit distance with adjacent transpositions (optimal string alignment), on chars.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    // Words are short: keep them and three rows of the table on the stack when they fit.
+    const MAX: usize = 32;
+    let (mut ab, mut bb) = (['\0'; MAX], ['\0'; MAX]);
+    let (mut la, mut lb) = (0, 0);
+    for c in a.chars() {
+        if la == MAX {
+            return edit_distance_long(a, b);
+        }
+        ab[la] = c;
+        la += 1;
+    }
+    for c in b.chars() {
+        if lb == MAX {
+            return edit_distance_long(a, b);
+        }
+        bb[lb] = c;
+        lb += 1;
+    }
+    let (a, b) = (&ab[..la], &bb[..lb]);
+    let mut rows = [[0usize; MAX + 1]; 3];
+    for (j, cell) in rows[1].iter_mut().enumerate().take(lb + 1) {
+        *cell = j;
+    }
+    for i in 1..=la {
+        let (before, rest) = rows.split_at_mut(2);
+        let (two_up, one_up, cur) = (&before[0], &before[1], &mut rest[0]);
+        cur[0] = i;
+        for j in 1..=lb {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (one_up[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(one_up[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(two_up[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        rows.rotate_left(1);
+    }
+    rows[1][lb]
+}
+
+/// The same, for words too long for the stack.
+fn edit_distance_long(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let w = b.len() + 1;
@@ -274,6 +318,17 @@ mod tests {
         assert_eq!(edit_distance("entreprise", "entrprise"), 1);
         assert_eq!(edit_distance("entreprise", "entrerpise"), 1);
         assert_eq!(edit_distance("abc", ""), 3);
+        let long = "x".repeat(40);
+        assert_eq!(edit_distance(&long, &"x".repeat(38)), 2);
+        for (a, b) in [
+            ("kitten", "sitting"),
+            ("ab", "ba"),
+            ("abcdef", "badcfe"),
+            ("", "x"),
+            ("été", "ete"),
+        ] {
+            assert_eq!(edit_distance(a, b), edit_distance_long(a, b), "{a} {b}");
+        }
     }
 
     #[test]

@@ -1,0 +1,142 @@
+//! The index cache of catalogue directories: used when current, rebuilt when a file changes,
+//! ignored when corrupt or unwritable, bypassed with --no-cache.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const ENTRY: &str = "---\ntitle: Première API\ntagline: Pour tester\nis_open: 1\nthemes: [Test]\n---\nCorps du texte.\n";
+
+fn apicat(cache: &Path) -> Command {
+    let mut c = Command::cargo_bin("apicat").unwrap();
+    c.env("XDG_CACHE_HOME", cache)
+        .env("HOME", cache)
+        .env_remove("APICAT_CATALOGUE")
+        .env("COLUMNS", "80");
+    c
+}
+
+fn slugs(cache: &Path, dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = apicat(cache)
+        .arg("--catalogue")
+        .arg(dir)
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    v.iter()
+        .map(|o| o["slug"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn index_files(cache: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(cache.join("apicat"))
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_cache_follows_every_change_and_survives_corruption() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), ENTRY).unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "premiere"]),
+        ["a"]
+    );
+    let files = index_files(cache.path());
+    assert_eq!(files.len(), 1, "one index written");
+    assert!(
+        files[0].extension().is_some_and(|x| x == "bin"),
+        "no temporary file left: {files:?}"
+    );
+
+    // A new file, an edited file, a removed file: each is seen at once.
+    std::fs::write(
+        dir.path().join("b.md"),
+        ENTRY.replace("Première", "Seconde"),
+    )
+    .unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a", "b"]);
+    std::fs::write(
+        dir.path().join("a.md"),
+        ENTRY.replace("Première API", "Autre nom, plus long"),
+    )
+    .unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "premiere"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(slugs(cache.path(), dir.path(), &["search", "autre"]), ["a"]);
+    std::fs::remove_file(dir.path().join("b.md")).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
+
+    // A corrupt index is ignored and rebuilt.
+    let index = &index_files(cache.path())[0];
+    std::fs::write(index, b"APICATIX garbage \xff\xff\xff\xff\xff\xff").unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["search", "autre"]), ["a"]);
+    let truncated = std::fs::read(index).unwrap();
+    std::fs::write(index, &truncated[..truncated.len() / 2]).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["search", "autre"]), ["a"]);
+
+    // Broken files are still reported when served from the index.
+    std::fs::write(dir.path().join("bad.md"), "---\nx: y: z\n---\n").unwrap();
+    for _ in 0..2 {
+        let out = apicat(cache.path())
+            .arg("--catalogue")
+            .arg(dir.path())
+            .arg("list")
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("bad.md:2:"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_unwritable_cache_only_costs_time_and_no_cache_bypasses_it() {
+    let cache = tempfile::tempdir().unwrap();
+    // A file where the cache directory should be: it cannot be created.
+    std::fs::write(cache.path().join("apicat"), "not a directory").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), ENTRY).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
+
+    let cache = tempfile::tempdir().unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["--no-cache", "list"]),
+        ["a"]
+    );
+    assert!(
+        index_files(cache.path()).is_empty(),
+        "--no-cache writes nothing"
+    );
+    let out = apicat(cache.path())
+        .arg("--catalogue")
+        .arg(dir.path())
+        .arg("paths")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&cache.path().join("apicat").display().to_string()),
+        "{text}"
+    );
+    assert!(text.contains("absent or stale"), "{text}");
+    slugs(cache.path(), dir.path(), &["list"]);
+    let out = apicat(cache.path())
+        .arg("--catalogue")
+        .arg(dir.path())
+        .arg("paths")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(current)"));
+}
