@@ -134,7 +134,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         if !dir.is_dir() {
             build(Some(dir)).map_err(Failure::usage)?;
         }
-        let index = crate::cache::load(dir, || build(Some(dir))).map_err(Failure::usage)?;
+        let mut buf = Vec::new();
+        let index =
+            crate::cache::load(dir, &mut buf, || build(Some(dir))).map_err(Failure::usage)?;
         for p in &index.catalogue.problems {
             eprintln!("{p}");
         }
@@ -222,7 +224,7 @@ fn list(cat: &Catalogue, args: &ListArgs, style: &Style) -> Result<u8> {
 
 fn find(
     cat: &Catalogue,
-    fields: Option<&[crate::search::Fields]>,
+    fields: Option<&[crate::search::Fields<'_>]>,
     args: &SearchArgs,
     style: &Style,
 ) -> Result<u8> {

@@ -88,25 +88,37 @@ fn producers_signature(dir: &Path) -> u64 {
 
 /// What a cached directory gives: light entries (display and filter fields only), their
 /// folded search fields, and the files that failed to load.
-pub struct Index {
+pub struct Index<'b> {
     pub catalogue: Catalogue,
-    pub fields: Vec<Fields>,
+    /// Borrowed from the index file's bytes when read from the cache.
+    pub fields: Vec<Fields<'b>>,
 }
 
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
 /// it is missing, stale or unreadable. `full` is how to load the directory without it.
-pub fn load(dir: &Path, full: impl FnOnce() -> Result<Catalogue, String>) -> Result<Index, String> {
+/// `buf` keeps the index file's bytes, which the search fields borrow.
+pub fn load<'b>(
+    dir: &Path,
+    buf: &'b mut Vec<u8>,
+    full: impl FnOnce() -> Result<Catalogue, String>,
+) -> Result<Index<'b>, String> {
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
     if let (Some(current), Some(file)) = (&current, &file)
         && let Ok(bytes) = fs::read(file)
-        && let Some(index) = decode(&bytes, dir, current, signature)
     {
-        return Ok(index);
+        *buf = bytes;
+        if let Some(index) = decode(buf, dir, current, signature) {
+            return Ok(index);
+        }
     }
     let catalogue = full()?;
-    let fields: Vec<Fields> = catalogue.entries.iter().map(Fields::of).collect();
+    let fields: Vec<Fields> = catalogue
+        .entries
+        .iter()
+        .map(|e| Fields::of(e).compact())
+        .collect();
     if let (Some(current), Some(file)) = (current, file) {
         // A cache that cannot be written is only a slower next run.
         let _ = write_atomically(&file, &encode(&catalogue, &fields, &current, signature));
@@ -205,8 +217,11 @@ impl<'a> Reader<'a> {
         Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     fn str(&mut self) -> Option<String> {
+        self.text().map(str::to_string)
+    }
+    fn text(&mut self) -> Option<&'a str> {
         let n = self.u32()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
+        std::str::from_utf8(self.take(n)?).ok()
     }
     fn opt_str(&mut self) -> Option<Option<String>> {
         match self.u8()? {
@@ -296,7 +311,7 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
     w.0
 }
 
-fn decode(bytes: &[u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index> {
+fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index<'b>> {
     let mut r = Reader { bytes, pos: 0 };
     if r.take(8)? != MAGIC || r.str()? != VERSION || r.u64()? != signature {
         return None;
@@ -355,14 +370,15 @@ fn decode(bytes: &[u8], dir: &Path, current: &[Stamp], signature: u64) -> Option
         };
         e.access = Access::from_code(e.is_open);
         cat.entries.push(e);
+        let mut text = || r.text().map(std::borrow::Cow::Borrowed);
         fields.push(Fields {
-            title: r.str()?,
-            tagline: r.str()?,
-            producer: r.str()?,
-            keywords: r.str()?,
-            themes: r.str()?,
-            partners: r.str()?,
-            body: r.str()?,
+            title: text()?,
+            tagline: text()?,
+            producer: text()?,
+            keywords: text()?,
+            themes: text()?,
+            partners: text()?,
+            body: text()?,
         });
     }
     (r.pos == bytes.len()).then_some(Index {
@@ -378,8 +394,7 @@ pub fn is_current(dir: &Path) -> bool {
     };
     fs::read(file)
         .ok()
-        .and_then(|b| decode(&b, dir, &current, producers_signature(dir)))
-        .is_some()
+        .is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
 }
 
 #[cfg(test)]
@@ -400,7 +415,11 @@ mod tests {
             crate::catalogue::directory_files(dir.path(), Origin::Directory(dir.path().into()))
                 .unwrap(),
         );
-        let fields: Vec<Fields> = cat.entries.iter().map(Fields::of).collect();
+        let fields: Vec<Fields> = cat
+            .entries
+            .iter()
+            .map(|e| Fields::of(e).compact())
+            .collect();
         let bytes = encode(&cat, &fields, &st, 7);
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields);

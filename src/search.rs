@@ -3,6 +3,8 @@
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
+use std::borrow::Cow;
+
 use crate::catalogue::{Access, Entry};
 use crate::text::{edit_distance, fold, words};
 
@@ -144,7 +146,7 @@ fn field_quality(
     let tl = term.chars().count();
     let mut typo_word = "";
     let mut typo = 0.0f64;
-    for w in field.split(' ') {
+    for w in words(field) {
         let q = typo_quality(term, tl, w, matcher);
         if q > typo {
             typo = q;
@@ -182,39 +184,31 @@ fn body_quality(term: &str, body: &str) -> f64 {
     best
 }
 
-/// The distinct folded words of some texts, in order, one space apart: what matching needs,
-/// and much smaller than a body.
-fn word_list(parts: &[&str]) -> String {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = String::new();
-    for part in parts {
-        let folded = fold(part);
-        for w in words(&folded) {
-            if seen.insert(w.to_string()) {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(w);
-            }
-        }
-    }
-    out
+/// The distinct words of a folded text, one space apart: what matching needs, and much
+/// smaller than a body.
+fn word_list(folded: &str) -> String {
+    let mut all: Vec<&str> = words(folded).collect();
+    // Order does not matter to matching: sorting is the cheapest way to drop repeats.
+    all.sort_unstable();
+    all.dedup();
+    all.join(" ")
 }
 
-/// Each searchable field of an entry as its distinct folded words, one space apart.
+/// Each searchable field of an entry, folded.
+/// Borrowed when read from the index cache, owned when computed.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Fields {
-    pub title: String,
-    pub tagline: String,
-    pub producer: String,
-    pub keywords: String,
-    pub themes: String,
-    pub partners: String,
-    pub body: String,
+pub struct Fields<'a> {
+    pub title: Cow<'a, str>,
+    pub tagline: Cow<'a, str>,
+    pub producer: Cow<'a, str>,
+    pub keywords: Cow<'a, str>,
+    pub themes: Cow<'a, str>,
+    pub partners: Cow<'a, str>,
+    pub body: Cow<'a, str>,
 }
 
-impl Fields {
-    pub fn of(e: &Entry) -> Fields {
+impl Fields<'_> {
+    pub fn of(e: &Entry) -> Fields<'static> {
         let producer = [
             &e.producer,
             &e.producer_name,
@@ -227,24 +221,37 @@ impl Fields {
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ");
+        let joined = |items: &[String]| Cow::Owned(fold(&items.join(" ")));
         Fields {
-            title: word_list(&[&e.title]),
-            tagline: word_list(&[e.tagline.as_deref().unwrap_or("")]),
-            producer: word_list(&[&producer]),
-            keywords: word_list(&e.keywords.iter().map(String::as_str).collect::<Vec<_>>()),
-            themes: word_list(&e.themes.iter().map(String::as_str).collect::<Vec<_>>()),
-            partners: word_list(
-                &e.partners
-                    .iter()
-                    .chain(&e.partner_names)
-                    .map(String::as_str)
-                    .collect::<Vec<_>>(),
-            ),
-            body: word_list(&[e.content_intro.as_deref().unwrap_or(""), &e.body]),
+            title: Cow::Owned(fold(&e.title)),
+            tagline: Cow::Owned(fold(e.tagline.as_deref().unwrap_or(""))),
+            producer: Cow::Owned(fold(&producer)),
+            keywords: joined(&e.keywords),
+            themes: joined(&e.themes),
+            partners: Cow::Owned(fold(
+                &[e.partners.join(" "), e.partner_names.join(" ")].join(" "),
+            )),
+            body: Cow::Owned(fold(
+                &[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" "),
+            )),
         }
     }
 
-    /// Score of one term over all fields; typos are tolerated everywhere but in the body.
+    /// The same fields reduced to their distinct words, for the index cache: matching gives
+    /// the same answers on either form.
+    pub fn compact(&self) -> Fields<'static> {
+        let c = |s: &Cow<str>| Cow::Owned(word_list(s));
+        Fields {
+            title: c(&self.title),
+            tagline: c(&self.tagline),
+            producer: c(&self.producer),
+            keywords: c(&self.keywords),
+            themes: c(&self.themes),
+            partners: c(&self.partners),
+            body: c(&self.body),
+        }
+    }
+
     /// Whether a field other than the body holds the term as written.
     fn names(&self, term: &str) -> bool {
         [
@@ -280,19 +287,21 @@ pub fn search(entries: &[Entry], query: &Query, filter: &Filter) -> Vec<Hit> {
 /// [`search`] with each entry's folded fields already at hand (from the index cache).
 pub fn search_in(
     entries: &[Entry],
-    prepared: Option<&[Fields]>,
+    prepared: Option<&[Fields<'_>]>,
     query: &Query,
     filter: &Filter,
 ) -> Vec<Hit> {
     let matcher = SkimMatcherV2::default();
-    let candidates: Vec<(usize, std::borrow::Cow<Fields>)> = entries
+    let computed: Vec<Fields> = match prepared {
+        Some(_) => Vec::new(),
+        None => entries.iter().map(Fields::of).collect(),
+    };
+    let all = prepared.unwrap_or(&computed);
+    let candidates: Vec<(usize, &Fields)> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| filter.matches(e))
-        .map(|(i, e)| match prepared.and_then(|p| p.get(i)) {
-            Some(f) => (i, std::borrow::Cow::Borrowed(f)),
-            None => (i, std::borrow::Cow::Owned(Fields::of(e))),
-        })
+        .filter_map(|(i, _)| Some((i, all.get(i)?)))
         .collect();
     // Typos are looked for only for a term that nothing in the catalogue spells: a word
     // that exists is not taken for a misspelling of another.
@@ -399,6 +408,33 @@ mod tests {
         assert_eq!(body_quality("dres", "une adresse"), 0.5);
         assert_eq!(body_quality("rna", "internationale"), 0.0);
         assert_eq!(body_quality("été", "l'été"), 1.0);
+    }
+
+    #[test]
+    fn compact_fields_match_like_full_ones() {
+        let cat = Catalogue::bundled();
+        for q in [
+            ["urssaf"],
+            ["entrprise"],
+            ["procedures"],
+            ["declarant"],
+            ["rna"],
+        ] {
+            let q = Query::parse(&q);
+            let full = search(&cat.entries, &q, &Filter::default());
+            let compact: Vec<Fields> = cat
+                .entries
+                .iter()
+                .map(|e| Fields::of(e).compact())
+                .collect();
+            let small = search_in(&cat.entries, Some(&compact), &q, &Filter::default());
+            let key = |h: &Vec<Hit>| {
+                h.iter()
+                    .map(|h| (h.index, h.score.to_bits()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&full), key(&small), "{q:?}");
+        }
     }
 
     #[test]
