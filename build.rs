@@ -4,6 +4,23 @@
 //! parsed (and reported) at run time like any other.
 use std::{env, fs, path::Path};
 
+// The run's own rule for what must not reach a terminal, so the answer is the same.
+#[allow(dead_code)]
+#[path = "src/text.rs"]
+mod text;
+
+/// Whether no text of a JSON value would be changed by sanitising.
+fn clean_json(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => !text::needs_sanitizing(s),
+        serde_json::Value::Array(items) => items.iter().all(clean_json),
+        serde_json::Value::Object(m) => m
+            .iter()
+            .all(|(k, v)| !text::needs_sanitizing(k) && clean_json(v)),
+        _ => true,
+    }
+}
+
 fn front_matter(text: &str) -> Option<&str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
@@ -32,7 +49,13 @@ fn prepared(text: &str) -> Option<String> {
 fn index_key() -> u64 {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for f in ["cache.rs", "search.rs", "catalogue.rs", "text.rs"] {
+    for f in [
+        "cache.rs",
+        "search.rs",
+        "catalogue.rs",
+        "text.rs",
+        "../build.rs",
+    ] {
         let p = root.join(f);
         println!("cargo:rerun-if-changed={}", p.display());
         for b in fs::read(&p).unwrap_or_default() {
@@ -53,12 +76,19 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
-    let mut out = String::from("pub static FILES: &[(&str, &str, Option<&str>)] = &[\n");
+    // (slug, text, front matter as JSON, whether nothing in it needs sanitising)
+    let mut out = String::from("pub static FILES: &[(&str, &str, Option<&str>, bool)] = &[\n");
     for p in &files {
         println!("cargo:rerun-if-changed={}", p.display());
         let slug = p.file_stem().unwrap().to_string_lossy();
         let text = fs::read_to_string(p).unwrap_or_default();
-        let json = match prepared(&text) {
+        let prepared = prepared(&text);
+        let clean = !text::needs_sanitizing(&text)
+            && prepared
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                .is_some_and(|v| clean_json(&v));
+        let json = match prepared {
             Some(json) => {
                 let json_path = Path::new(&out_dir).join(format!("{slug}.front.json"));
                 fs::write(&json_path, json).unwrap();
@@ -67,7 +97,7 @@ fn main() {
             None => "None".to_string(),
         };
         out.push_str(&format!(
-            "    ({slug:?}, include_str!({:?}), {json}),\n",
+            "    ({slug:?}, include_str!({:?}), {json}, {clean}),\n",
             p.display().to_string()
         ));
     }

@@ -228,6 +228,8 @@ pub struct SourceFile {
     pub origin: Origin,
     /// The front matter already converted to JSON at build time (bundled entries).
     pub prepared: Option<&'static str>,
+    /// Checked at build time: nothing in the file needs sanitising.
+    pub known_clean: bool,
 }
 
 mod bundled {
@@ -244,8 +246,9 @@ const BUNDLED_PRODUCERS: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
-/// The bundled entries as (slug, text, front matter prepared as JSON).
-pub fn bundled_files() -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>)> {
+/// The bundled entries as (slug, text, front matter prepared as JSON, known clean).
+pub fn bundled_files()
+-> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>, bool)> {
     bundled::FILES.iter().copied()
 }
 
@@ -338,8 +341,8 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
     let mut front = Mapping::new();
     // One scan of the raw text; values need a look only where controls or YAML escapes
     // (`"\e"`) could be.
-    let raw_dirty = crate::text::needs_sanitizing(text);
-    let may_escape = raw_dirty || text.contains('\\');
+    let raw_dirty = !file.known_clean && crate::text::needs_sanitizing(text);
+    let may_escape = !file.known_clean && (raw_dirty || text.contains('\\'));
     let mut unsafe_keys = Vec::new();
     for (k, v) in map {
         if may_escape && (needs_clean(&k) || needs_clean(&v)) {
@@ -644,6 +647,7 @@ pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>, St
                 text,
                 origin: origin.clone(),
                 prepared: None,
+                known_clean: false,
             }
         })
         .collect())
@@ -726,12 +730,13 @@ impl Catalogue {
 
     pub fn bundled_sources() -> Vec<SourceFile> {
         bundled_files()
-            .map(|(slug, text, prepared)| SourceFile {
+            .map(|(slug, text, prepared, known_clean)| SourceFile {
                 slug: slug.to_string(),
                 path: format!("catalogue/{slug}.md"),
                 text: Ok(text.to_string()),
                 origin: Origin::Bundled,
                 prepared,
+                known_clean,
             })
             .collect()
     }
@@ -814,6 +819,7 @@ mod tests {
             text: Ok(text.into()),
             origin: Origin::Bundled,
             prepared: None,
+            known_clean: false,
         }
     }
 
@@ -857,8 +863,11 @@ mod tests {
             let from_json = parse_entry(&f, &text).unwrap();
             assert!(f.prepared.is_some());
             f.prepared = None;
+            f.known_clean = false;
             let from_yaml = parse_entry(&f, &text).unwrap();
             assert_eq!(from_json.front, from_yaml.front, "{}", f.slug);
+            assert_eq!(from_json.body, from_yaml.body, "{}", f.slug);
+            assert_eq!(from_json.control_line, from_yaml.control_line);
         }
     }
 

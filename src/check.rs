@@ -469,6 +469,7 @@ mod tests {
             text: Ok(text.into()),
             origin: Origin::Bundled,
             prepared: None,
+            known_clean: false,
         }]);
         catalogue(&cat).iter().map(|f| f.to_string()).collect()
     }

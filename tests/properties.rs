@@ -58,7 +58,7 @@ proptest! {
     #[test]
     fn loader_never_panics_and_escapes_controls(front in "[a-z_]{1,8}: [^\n]{0,30}(\n[a-z_]{1,8}: [^\n]{0,30}){0,5}", body in markup()) {
         let text = format!("---\ntitle: t\n{front}\n---\n{body}");
-        let file = SourceFile { slug: "p".into(), path: "p.md".into(), text: Ok(text.clone()), origin: Origin::Bundled, prepared: None };
+        let file = SourceFile { slug: "p".into(), path: "p.md".into(), text: Ok(text.clone()), origin: Origin::Bundled, prepared: None, known_clean: false };
         if let Ok(e) = parse_entry(&file, &text) {
             prop_assert!(no_controls(&e.title));
             prop_assert!(no_controls(&e.body));

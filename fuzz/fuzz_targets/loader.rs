@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         text,
         origin: Origin::Bundled,
         prepared: None,
+    known_clean: false,
     }]);
     for e in &cat.entries {
         for s in [&e.title, &e.body] {
