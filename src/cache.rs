@@ -294,8 +294,6 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
         w.opt_i64(e.visits_2019);
         w.list(&e.themes);
         w.list(&e.keywords);
-        w.list(&e.partners);
-        w.list(&e.partner_names);
         for s in [
             &f.title,
             &f.tagline,
@@ -364,8 +362,7 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
             visits_2019: r.opt_i64()?,
             themes: r.list()?,
             keywords: r.list()?,
-            partners: r.list()?,
-            partner_names: r.list()?,
+            // Partners are searched through the fields; no listing shows them.
             ..Entry::default()
         };
         e.access = Access::from_code(e.is_open);
