@@ -7,10 +7,14 @@ use serde_json::Value;
 /// apicat with a clean environment: no colour settings, no catalogue override, width 80.
 fn apicat() -> Command {
     let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env_remove("NO_COLOR")
-        .env_remove("APICAT_CATALOGUE")
-        .env("COLUMNS", "80")
-        .current_dir(std::env::temp_dir());
+    c.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("apicat-tests-cache"),
+    )
+    .env_remove("NO_COLOR")
+    .env_remove("APICAT_CATALOGUE")
+    .env("COLUMNS", "80")
+    .current_dir(std::env::temp_dir());
     c
 }
 

@@ -65,6 +65,10 @@ fn every_real_entry_renders_cleanly_at_width_80() {
         let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
         let out = Command::cargo_bin("apicat")
             .unwrap()
+            .env(
+                "XDG_CACHE_HOME",
+                std::env::temp_dir().join("apicat-tests-cache"),
+            )
             .env("COLUMNS", "80")
             .env_remove("NO_COLOR")
             .args([
@@ -102,6 +106,10 @@ fn the_whole_real_catalogue_loads_without_error() {
     let Some(dir) = corpus() else { return };
     let out = Command::cargo_bin("apicat")
         .unwrap()
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("apicat-tests-cache"),
+        )
         .args(["--catalogue", dir.to_str().unwrap(), "list", "--json"])
         .output()
         .unwrap();
@@ -117,6 +125,10 @@ fn history_loads_every_valid_file_and_names_each_broken_one() {
     let hist = dir.join("../history");
     let out = Command::cargo_bin("apicat")
         .unwrap()
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("apicat-tests-cache"),
+        )
         .args(["--catalogue", hist.to_str().unwrap(), "list", "--json"])
         .output()
         .unwrap();

@@ -8,9 +8,13 @@ use std::time::{Duration, Instant};
 
 fn apicat() -> Command {
     let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env_remove("NO_COLOR")
-        .env_remove("APICAT_CATALOGUE")
-        .env("COLUMNS", "80");
+    c.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("apicat-tests-cache"),
+    )
+    .env_remove("NO_COLOR")
+    .env_remove("APICAT_CATALOGUE")
+    .env("COLUMNS", "80");
     c
 }
 

@@ -81,6 +81,10 @@ fn catalogue_with(name: &str, content: &[u8]) -> tempfile::TempDir {
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("apicat")
         .unwrap()
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("apicat-tests-cache"),
+        )
         .env("COLUMNS", "80")
         .env_remove("NO_COLOR")
         .arg("--catalogue")

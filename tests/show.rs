@@ -7,10 +7,14 @@ use serde_json::Value;
 
 fn apicat() -> Command {
     let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env_remove("NO_COLOR")
-        .env_remove("APICAT_CATALOGUE")
-        .env_remove("PAGER")
-        .env("COLUMNS", "80");
+    c.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("apicat-tests-cache"),
+    )
+    .env_remove("NO_COLOR")
+    .env_remove("APICAT_CATALOGUE")
+    .env_remove("PAGER")
+    .env("COLUMNS", "80");
     c
 }
 
