@@ -135,8 +135,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             build(Some(dir)).map_err(Failure::usage)?;
         }
         let mut buf = Vec::new();
-        let index =
+        let mut index =
             crate::cache::load(dir, &mut buf, || build(Some(dir))).map_err(Failure::usage)?;
+        if matches!(&cli.command, Command::List(a) if a.filter.json)
+            || matches!(&cli.command, Command::Search(a) if a.filter.json)
+        {
+            index.fill_keywords();
+        }
         for p in &index.catalogue.problems {
             eprintln!("{p}");
         }

@@ -92,6 +92,24 @@ pub struct Index<'b> {
     pub catalogue: Catalogue,
     /// Borrowed from the index file's bytes when read from the cache.
     pub fields: Vec<Fields<'b>>,
+    /// Each entry's keywords, joined, until [`Index::fill_keywords`] (only JSON shows them).
+    keywords: Vec<&'b str>,
+}
+
+/// Joins keywords in the index; sanitised text never holds this control character.
+const SEP: char = '\u{1f}';
+
+impl Index<'_> {
+    /// Gives the entries read from the index their keywords.
+    pub fn fill_keywords(&mut self) {
+        for (e, k) in self.catalogue.entries.iter_mut().zip(&self.keywords) {
+            e.keywords = k
+                .split(SEP)
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+    }
 }
 
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
@@ -123,7 +141,11 @@ pub fn load<'b>(
         // A cache that cannot be written is only a slower next run.
         let _ = write_atomically(&file, &encode(&catalogue, &fields, &current, signature));
     }
-    Ok(Index { catalogue, fields })
+    Ok(Index {
+        catalogue,
+        fields,
+        keywords: Vec::new(),
+    })
 }
 
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -293,7 +315,7 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
         w.opt_i64(e.is_open);
         w.opt_i64(e.visits_2019);
         w.list(&e.themes);
-        w.list(&e.keywords);
+        w.str(&e.keywords.join(&SEP.to_string()));
         for s in [
             &f.title,
             &f.tagline,
@@ -329,7 +351,8 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
             return None;
         }
     }
-    let path_of = |name: &str| crate::text::sanitize_line(&dir.join(name).display().to_string());
+    let prefix = crate::text::sanitize_line(&dir.join("").display().to_string());
+    let path_of = |name: &str| format!("{prefix}{}", crate::text::sanitize_line(name));
     let mut cat = Catalogue {
         producers_known,
         ..Catalogue::default()
@@ -344,6 +367,8 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
     }
     let count = r.u32()? as usize;
     let mut fields = Vec::with_capacity(count.min(current.len()));
+    let mut keywords = Vec::with_capacity(count.min(current.len()));
+    cat.entries.reserve(count.min(current.len()));
     for _ in 0..count {
         let slug = r.str()?;
         let path = path_of(&r.str()?);
@@ -361,11 +386,11 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
             is_open: r.opt_i64()?,
             visits_2019: r.opt_i64()?,
             themes: r.list()?,
-            keywords: r.list()?,
             // Partners are searched through the fields; no listing shows them.
             ..Entry::default()
         };
         e.access = Access::from_code(e.is_open);
+        keywords.push(r.text()?);
         cat.entries.push(e);
         let mut text = || r.text().map(std::borrow::Cow::Borrowed);
         fields.push(Fields {
@@ -381,6 +406,7 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
     (r.pos == bytes.len()).then_some(Index {
         catalogue: cat,
         fields,
+        keywords,
     })
 }
 
@@ -423,6 +449,10 @@ mod tests {
         assert_eq!(back.catalogue.entries[0].title, "A é");
         assert_eq!(back.catalogue.entries[0].access, Access::Restricted);
         assert_eq!(back.catalogue.problems, cat.problems);
+        let mut back = back;
+        back.fill_keywords();
+        assert_eq!(back.catalogue.entries[0].keywords, cat.entries[0].keywords);
+        assert_eq!(back.catalogue.entries[0].path, cat.entries[0].path);
         // Any change, truncation or garbage is refused.
         assert!(decode(&bytes, dir.path(), &st, 8).is_none());
         assert!(decode(&bytes[..bytes.len() - 1], dir.path(), &st, 7).is_none());

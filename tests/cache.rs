@@ -140,3 +140,53 @@ fn an_unwritable_cache_only_costs_time_and_no_cache_bypasses_it() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("(current)"));
 }
+
+#[test]
+fn answers_from_the_index_are_those_of_a_fresh_read() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for d in ["catalogue", "tests/fixtures/broken"] {
+        for f in std::fs::read_dir(root.join(d)).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let corpus = root.join("../shared/corpus/api");
+    let mut dirs = vec![dir.path().to_path_buf()];
+    if corpus.is_dir() {
+        dirs.push(corpus);
+    }
+    for d in dirs {
+        for args in [
+            vec!["list", "--json"],
+            vec!["list"],
+            vec!["search", "urssaf", "--json"],
+            vec!["search", "entrprise", "--json"],
+            vec!["search", "adresse", "--json"],
+            vec!["search", "les", "procédures", "--access", "open"],
+            vec!["list", "--theme", "emploi", "--json"],
+        ] {
+            let run = |extra: &[&str]| {
+                let out = apicat(cache.path())
+                    .arg("--catalogue")
+                    .arg(&d)
+                    .args(extra)
+                    .args(&args)
+                    .output()
+                    .unwrap();
+                (out.status.code(), out.stdout, out.stderr)
+            };
+            let fresh = run(&["--no-cache"]);
+            let first = run(&[]);
+            let second = run(&[]);
+            assert_eq!(fresh, first, "{args:?} on {}", d.display());
+            assert_eq!(
+                fresh,
+                second,
+                "{args:?} on {} (from the index)",
+                d.display()
+            );
+        }
+    }
+}
