@@ -74,6 +74,8 @@ pub fn page_or_print(text: &str, style: &Style, allow_pager: bool) -> io::Result
     let Ok(mut child) = child else {
         return emit(text);
     };
+    // Ctrl-C belongs to the pager while it runs: apicat waits for it to restore the screen.
+    let _ = ctrlc::set_handler(|| {});
     if let Some(mut stdin) = child.stdin.take() {
         // The reader may quit early: a closed pipe is fine.
         let _ = stdin.write_all(text.as_bytes());

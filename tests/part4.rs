@@ -229,3 +229,48 @@ fn completions_into_a_closed_pipe_end_quietly() {
         "{err}"
     );
 }
+
+#[test]
+fn fish_completes_slugs_profiles_and_themes() {
+    if std::process::Command::new("fish")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "note: fish is not installed here (.ci/run installs it); fish completion not checked"
+        );
+        return;
+    }
+    let bin_dir = assert_cmd::cargo::cargo_bin("apicat")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = format!(
+        "source '{}'; complete -C 'apicat show api-e'; complete -C 'apicat eligible --as coll'; complete -C 'apicat list --theme em'",
+        root().join("completions/apicat.fish").display()
+    );
+    let out = std::process::Command::new("fish")
+        .arg("--no-config")
+        .arg("-c")
+        .arg(script)
+        .env("PATH", path)
+        .env_remove("APICAT_CATALOGUE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let firsts: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        firsts,
+        ["api-entreprise", "collectivite-administration", "Emploi"],
+        "{text}"
+    );
+}

@@ -160,3 +160,25 @@ fn colour_only_when_asked_and_width_follows_columns() {
         );
     }
 }
+
+/// On a terminal, a page taller than the screen goes through $PAGER; --no-pager prints it.
+#[test]
+fn a_tall_page_goes_through_the_pager_on_a_terminal() {
+    use expectrl::{Expect, Session};
+    let spawn = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("apicat"));
+        cmd.args(["show", "api-entreprise"])
+            .args(extra)
+            .env("PAGER", "echo PAGER-RAN; cat > /dev/null")
+            .env("TERM", "xterm")
+            .env_remove("APICAT_CATALOGUE");
+        let mut s = Session::spawn(cmd).unwrap();
+        s.set_expect_timeout(Some(std::time::Duration::from_secs(10)));
+        s
+    };
+    let mut s = spawn(&[]);
+    s.expect("PAGER-RAN").unwrap();
+    let mut s = spawn(&["--no-pager"]);
+    s.expect("Who may use it").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+}
