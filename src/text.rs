@@ -67,6 +67,11 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 /// The bundled catalogue's slug for a title: lowercase ASCII, accents folded, every run of
 /// other characters one hyphen.
+///
+/// ```
+/// use apicat::text::slugify;
+/// assert_eq!(slugify("Procédures collectives, France entière"), "procedures-collectives-france-entiere");
+/// ```
 pub fn slugify(title: &str) -> String {
     let folded = fold(title);
     let mut slug = String::with_capacity(folded.len());
