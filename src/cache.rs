@@ -401,6 +401,7 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
             themes: text()?,
             partners: text()?,
             body: text()?,
+            sorted: true,
         });
     }
     (r.pos == bytes.len()).then_some(Index {

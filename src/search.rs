@@ -138,7 +138,7 @@ fn field_quality(
     matcher: Option<&SkimMatcherV2>,
     marks: &mut Vec<String>,
 ) -> f64 {
-    let best = body_quality(term, field);
+    let best = text_quality(term, field);
     if best >= 0.6 {
         return best;
     }
@@ -162,7 +162,7 @@ fn field_quality(
 
 /// How well `term` matches a field without typos, by substring search: a whole word 1, the
 /// start of a word 0.8, inside a word 0.5 (terms of four letters or more).
-fn body_quality(term: &str, body: &str) -> f64 {
+fn text_quality(term: &str, body: &str) -> f64 {
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let long = term.chars().count() >= 4;
     let mut best = 0.0f64;
@@ -182,6 +182,64 @@ fn body_quality(term: &str, body: &str) -> f64 {
         from = end;
     }
     best
+}
+
+/// How well `term` matches a body: a whole word 1, the start of a word 0.8. Inside a word
+/// counts only in the other fields: in a long text it is mostly noise. `sorted` bodies (the
+/// index's word lists) are searched by bisection.
+fn body_quality(term: &str, body: &str, sorted: bool) -> f64 {
+    if sorted {
+        let w = first_word_not_below(body, term);
+        return if w == term {
+            1.0
+        } else if w.starts_with(term) {
+            0.8
+        } else {
+            0.0
+        };
+    }
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut best = 0.0f64;
+    let mut from = 0;
+    while let Some(i) = body[from..].find(term) {
+        let at = from + i;
+        let end = at + term.len();
+        if !is_word(body[..at].chars().next_back()) {
+            if !is_word(body[end..].chars().next()) {
+                return 1.0;
+            }
+            best = 0.8;
+        }
+        from = end;
+    }
+    best
+}
+
+/// In a sorted list of words one space apart, the first word not below `term` ("" if none).
+fn first_word_not_below<'a>(list: &'a str, term: &str) -> &'a str {
+    let b = list.as_bytes();
+    let word_at = |start: usize| {
+        let end = b[start..]
+            .iter()
+            .position(|&c| c == b' ')
+            .map_or(b.len(), |p| start + p);
+        (&list[start..end], end)
+    };
+    // Bisect on word starts: `lo` is always a word start.
+    let (mut lo, mut hi) = (0usize, b.len());
+    while lo < hi {
+        let mut mid = lo + (hi - lo) / 2;
+        while mid > lo && b[mid - 1] != b' ' {
+            mid -= 1;
+        }
+        let (w, end) = word_at(mid);
+        if w < term {
+            lo = (end + 1).min(b.len());
+        } else {
+            hi = mid;
+        }
+    }
+    if lo >= b.len() { "" } else { word_at(lo).0 }
 }
 
 /// The distinct words of a folded text, one space apart: what matching needs, and much
@@ -205,6 +263,8 @@ pub struct Fields<'a> {
     pub themes: Cow<'a, str>,
     pub partners: Cow<'a, str>,
     pub body: Cow<'a, str>,
+    /// Each field is a sorted list of distinct words (the index's form).
+    pub sorted: bool,
 }
 
 impl Fields<'_> {
@@ -234,6 +294,7 @@ impl Fields<'_> {
             body: Cow::Owned(fold(
                 &[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" "),
             )),
+            sorted: false,
         }
     }
 
@@ -249,6 +310,7 @@ impl Fields<'_> {
             themes: c(&self.themes),
             partners: c(&self.partners),
             body: c(&self.body),
+            sorted: true,
         }
     }
 
@@ -263,7 +325,7 @@ impl Fields<'_> {
             &self.partners,
         ]
         .into_iter()
-        .any(|f| body_quality(term, f) > 0.0)
+        .any(|f| text_quality(term, f) > 0.0)
     }
 
     fn score(&self, term: &str, typos: Option<&SkimMatcherV2>, marks: &mut Vec<String>) -> f64 {
@@ -274,7 +336,7 @@ impl Fields<'_> {
             + KEYWORDS * field_quality(term, &self.keywords, m, marks)
             + THEMES * field_quality(term, &self.themes, m, marks)
             + PARTNERS * field_quality(term, &self.partners, m, marks)
-            + BODY * body_quality(term, &self.body)
+            + BODY * body_quality(term, &self.body, self.sorted)
     }
 }
 
@@ -402,12 +464,43 @@ mod tests {
     }
 
     #[test]
-    fn body_matches_by_word_prefix_or_inside() {
-        assert_eq!(body_quality("rna", "le rna est"), 1.0);
-        assert_eq!(body_quality("adr", "une adresse"), 0.8);
-        assert_eq!(body_quality("dres", "une adresse"), 0.5);
-        assert_eq!(body_quality("rna", "internationale"), 0.0);
-        assert_eq!(body_quality("été", "l'été"), 1.0);
+    fn fields_match_by_word_prefix_or_inside() {
+        assert_eq!(text_quality("rna", "le rna est"), 1.0);
+        assert_eq!(text_quality("adr", "une adresse"), 0.8);
+        assert_eq!(text_quality("dres", "une adresse"), 0.5);
+        assert_eq!(text_quality("rna", "internationale"), 0.0);
+        assert_eq!(text_quality("été", "l'été"), 1.0);
+    }
+
+    #[test]
+    fn bodies_match_by_word_or_prefix_in_both_forms() {
+        let text = "une adresse, l'adresse et le rna des adresses ; zebre";
+        let sorted = word_list(text);
+        for (term, want) in [
+            ("rna", 1.0),
+            ("adr", 0.8),
+            ("adresse", 1.0),
+            ("dres", 0.0),
+            ("zeb", 0.8),
+            ("zz", 0.0),
+            ("a", 0.8),
+            ("", 1.0),
+        ] {
+            if term.is_empty() {
+                continue;
+            }
+            assert_eq!(body_quality(term, text, false), want, "{term} in text");
+            assert_eq!(
+                body_quality(term, &sorted, true),
+                want,
+                "{term} in {sorted}"
+            );
+        }
+        assert_eq!(first_word_not_below("", "x"), "");
+        assert_eq!(first_word_not_below("a b c", "b"), "b");
+        assert_eq!(first_word_not_below("a b c", "bb"), "c");
+        assert_eq!(first_word_not_below("a b c", "d"), "");
+        assert_eq!(first_word_not_below("a b c", "0"), "a");
     }
 
     #[test]
