@@ -138,7 +138,8 @@ fn field_quality(
     matcher: Option<&SkimMatcherV2>,
     marks: &mut Vec<String>,
 ) -> f64 {
-    let best = text_quality(term, field);
+    let best =
+        text_quality(term, field).max(0.9 * singular(term).map_or(0.0, |t| text_quality(t, field)));
     if best >= 0.6 {
         return best;
     }
@@ -158,6 +159,14 @@ fn field_quality(
         return typo;
     }
     best
+}
+
+/// A French plural's singular, for matching (`impots` → `impot`, `reseaux` → `reseau`).
+fn singular(term: &str) -> Option<&str> {
+    (term.len() > 3)
+        .then(|| term.strip_suffix('s').or_else(|| term.strip_suffix('x')))
+        .flatten()
+        .filter(|t| !t.ends_with('s'))
 }
 
 /// How well `term` matches a field without typos, by substring search: a whole word 1, the
@@ -336,7 +345,10 @@ impl Fields<'_> {
             + KEYWORDS * field_quality(term, &self.keywords, m, marks)
             + THEMES * field_quality(term, &self.themes, m, marks)
             + PARTNERS * field_quality(term, &self.partners, m, marks)
-            + BODY * body_quality(term, &self.body, self.sorted)
+            + BODY
+                * body_quality(term, &self.body, self.sorted).max(
+                    0.9 * singular(term).map_or(0.0, |t| body_quality(t, &self.body, self.sorted)),
+                )
     }
 }
 
@@ -470,6 +482,19 @@ mod tests {
         assert_eq!(text_quality("dres", "une adresse"), 0.5);
         assert_eq!(text_quality("rna", "internationale"), 0.0);
         assert_eq!(text_quality("été", "l'été"), 1.0);
+    }
+
+    #[test]
+    fn plurals_find_singulars() {
+        assert_eq!(singular("impots"), Some("impot"));
+        assert_eq!(singular("reseaux"), Some("reseau"));
+        assert_eq!(singular("bus"), None);
+        assert_eq!(singular("adresse"), None);
+        let mut marks = Vec::new();
+        assert_eq!(
+            field_quality("impots", "impot particulier", None, &mut marks),
+            0.9
+        );
     }
 
     #[test]
