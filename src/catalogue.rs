@@ -568,7 +568,7 @@ fn build_entry(file: &SourceFile, front: Mapping, body: &str, body_line: usize) 
     };
     let last_update = text("last_update");
     let title = text("title").map(|t| t.replace('\n', " "));
-    Entry {
+    let mut entry = Entry {
         slug: file.slug.clone(),
         origin: file.origin.clone(),
         path: file.path.clone(),
@@ -604,12 +604,14 @@ fn build_entry(file: &SourceFile, front: Mapping, body: &str, body_line: usize) 
         content_intro: text("content_intro"),
         uptime: float_of(get("uptime")),
         visits_2019: int_of(get("visits_2019")).or_else(|| int_of(get("visit_2019"))),
-        front: front.clone(),
+        front: Mapping::new(),
         body: body.to_string(),
         body_line,
         key_lines: Vec::new(),
         control_line: None,
-    }
+    };
+    entry.front = front;
+    entry
 }
 
 /// Reads `*.md` files of a directory, sorted by name.
