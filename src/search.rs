@@ -417,7 +417,7 @@ pub fn search_in(
                     .unwrap_or(0)
                     .cmp(&ea.visits_2019.unwrap_or(0)),
             )
-            .then(fold(&ea.title).cmp(&fold(&eb.title)))
+            .then_with(|| fold(&ea.title).cmp(&fold(&eb.title)))
     });
     hits
 }

@@ -102,7 +102,7 @@ pub fn rows<'a>(cat: &'a Catalogue, profile: &str) -> Vec<(&'a Entry, Answer<'a>
     rows.sort_by(|a, b| {
         a.1.verdict
             .cmp(&b.1.verdict)
-            .then(crate::text::fold(&a.0.title).cmp(&crate::text::fold(&b.0.title)))
+            .then_with(|| crate::text::fold(&a.0.title).cmp(&crate::text::fold(&b.0.title)))
     });
     rows
 }
