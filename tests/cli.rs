@@ -1,22 +1,10 @@
 //! The binary as a user runs it.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// apicat with a clean environment: no colour settings, no catalogue override, width 80.
-fn apicat() -> Command {
-    let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env(
-        "XDG_CACHE_HOME",
-        std::env::temp_dir().join("apicat-tests-cache"),
-    )
-    .env_remove("NO_COLOR")
-    .env_remove("APICAT_CATALOGUE")
-    .env("COLUMNS", "80")
-    .current_dir(std::env::temp_dir());
-    c
-}
+mod common;
+use common::apicat;
 
 fn fixtures(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))

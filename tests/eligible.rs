@@ -1,22 +1,12 @@
 //! `apicat eligible`: verdicts with --as (one API and catalogue-wide, text and JSON, errors),
 //! and the real questionnaire driven through a pseudo-terminal.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-fn apicat() -> Command {
-    let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env(
-        "XDG_CACHE_HOME",
-        std::env::temp_dir().join("apicat-tests-cache"),
-    )
-    .env_remove("NO_COLOR")
-    .env_remove("APICAT_CATALOGUE")
-    .env("COLUMNS", "80");
-    c
-}
+mod common;
+use common::apicat;
 
 fn stdout(args: &[&str]) -> String {
     let out = apicat().args(args).output().unwrap();

@@ -1,20 +1,10 @@
 //! Completions, man page, the personal catalogue, `paths` and `check`.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn apicat() -> Command {
-    let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env(
-        "XDG_CACHE_HOME",
-        std::env::temp_dir().join("apicat-tests-cache"),
-    )
-    .env_remove("NO_COLOR")
-    .env_remove("APICAT_CATALOGUE")
-    .env("COLUMNS", "80");
-    c
-}
+mod common;
+use common::apicat;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

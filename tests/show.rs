@@ -1,22 +1,11 @@
 //! `apicat show`: the rendered page of every bundled entry (insta snapshots at width 80, colour
 //! off), finding entries, JSON, and errors.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn apicat() -> Command {
-    let mut c = Command::cargo_bin("apicat").unwrap();
-    c.env(
-        "XDG_CACHE_HOME",
-        std::env::temp_dir().join("apicat-tests-cache"),
-    )
-    .env_remove("NO_COLOR")
-    .env_remove("APICAT_CATALOGUE")
-    .env_remove("PAGER")
-    .env("COLUMNS", "80");
-    c
-}
+mod common;
+use common::apicat;
 
 fn show(name: &str) -> String {
     let out = apicat().args(["show", name]).output().unwrap();
