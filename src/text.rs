@@ -162,7 +162,7 @@ pub fn sanitize_line(s: &str) -> String {
 
 /// Edit distance with adjacent transpositions (optimal string alignment), on chars.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    // Words are short: keep them and three rows of the table on the stack when they fit.
+    // Words are short: keep them and the table's rows on the stack when they fit.
     const MAX: usize = 32;
     let (mut ab, mut bb) = (['\0'; MAX], ['\0'; MAX]);
     let (mut la, mut lb) = (0, 0);
@@ -180,16 +180,32 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         bb[lb] = c;
         lb += 1;
     }
-    let (a, b) = (&ab[..la], &bb[..lb]);
     let mut rows = [[0usize; MAX + 1]; 3];
-    for (j, cell) in rows[1].iter_mut().enumerate().take(lb + 1) {
+    let [r0, r1, r2] = &mut rows;
+    osa(&ab[..la], &bb[..lb], [r0, r1, r2])
+}
+
+/// The same, for words too long for the stack.
+fn edit_distance_long(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; 3];
+    let [r0, r1, r2] = &mut rows[..] else {
+        unreachable!("three rows")
+    };
+    osa(&a, &b, [r0, r1, r2])
+}
+
+/// Optimal string alignment distance with three rows of at least |b|+1 cells: two rows up,
+/// one up, and the current one.
+fn osa(a: &[char], b: &[char], mut rows: [&mut [usize]; 3]) -> usize {
+    for (j, cell) in rows[1].iter_mut().enumerate().take(b.len() + 1) {
         *cell = j;
     }
-    for i in 1..=la {
-        let (before, rest) = rows.split_at_mut(2);
-        let (two_up, one_up, cur) = (&before[0], &before[1], &mut rest[0]);
+    for i in 1..=a.len() {
+        let [two_up, one_up, cur] = &mut rows;
         cur[0] = i;
-        for j in 1..=lb {
+        for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (one_up[j] + 1)
                 .min(cur[j - 1] + 1)
@@ -201,34 +217,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         }
         rows.rotate_left(1);
     }
-    rows[1][lb]
-}
-
-/// The same, for words too long for the stack.
-fn edit_distance_long(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
+    rows[1][b.len()]
 }
 
 /// Up to `max` candidates close to `wanted` (by folded edit distance or prefix), best first,
@@ -323,6 +312,8 @@ mod tests {
         assert_eq!(edit_distance("entreprise", "entrprise"), 1);
         assert_eq!(edit_distance("entreprise", "entrerpise"), 1);
         assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("ca", "abc"), 3);
         let long = "x".repeat(40);
         assert_eq!(edit_distance(&long, &"x".repeat(38)), 2);
         for (a, b) in [
