@@ -133,8 +133,9 @@ pub struct Entry {
     pub body_line: usize,
     /// Line of each top-level front-matter key, for messages.
     pub key_lines: Vec<(String, usize)>,
-    /// First line holding a control character (ESC, BEL…), which was escaped at load.
-    pub control_line: Option<usize>,
+    /// The first line holding a character that was escaped at load (ESC, BEL, a zero-width
+    /// or bidirectional mark…), and that character.
+    pub unsafe_char: Option<(usize, char)>,
 }
 
 impl Entry {
@@ -346,8 +347,8 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
     let mut unsafe_keys = Vec::new();
     for (k, v) in map {
         if may_escape && (needs_clean(&k) || needs_clean(&v)) {
-            if has_unsafe(&v) {
-                unsafe_keys.push(scalar_text(&k).unwrap_or_default());
+            if let Some(c) = first_unsafe(&v) {
+                unsafe_keys.push((scalar_text(&k).unwrap_or_default(), c));
             }
             front.insert(clean_value(k), clean_value(v));
         } else {
@@ -360,13 +361,10 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         Cow::Borrowed(split.body)
     };
     let mut entry = build_entry(file, front, &body, split.body_line);
-    let raw_line = if raw_dirty {
+    let raw_char = if raw_dirty {
         text.lines()
-            .position(|l| {
-                l.chars()
-                    .any(|c| c != '\t' && c != '\r' && crate::text::is_unsafe(c))
-            })
-            .map(|i| i + 1)
+            .enumerate()
+            .find_map(|(i, l)| first_unsafe_char(l).map(|c| (i + 1, c)))
     } else {
         None
     };
@@ -384,11 +382,11 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         })
         .collect();
     // Escapes written in YAML (`"\e[2J"`) are control characters too once read.
-    let value_line = unsafe_keys
+    let value_char = unsafe_keys
         .iter()
-        .map(|k| entry.line_of(&sanitize(k)))
+        .map(|(k, c)| (entry.line_of(&sanitize(k)), *c))
         .min();
-    entry.control_line = raw_line.into_iter().chain(value_line).min();
+    entry.unsafe_char = raw_char.into_iter().chain(value_char).min();
     Ok(entry)
 }
 
@@ -403,15 +401,21 @@ fn needs_clean(v: &Value) -> bool {
     }
 }
 
-fn has_unsafe(v: &Value) -> bool {
+/// The first character that must not reach a terminal raw (tabs and CRs are only reflowed).
+fn first_unsafe_char(s: &str) -> Option<char> {
+    s.chars()
+        .find(|&c| c != '\t' && c != '\r' && crate::text::is_unsafe(c))
+}
+
+fn first_unsafe(v: &Value) -> Option<char> {
     match v {
-        Value::String(s) => s
-            .chars()
-            .any(|c| c != '\t' && c != '\r' && crate::text::is_unsafe(c)),
-        Value::Sequence(items) => items.iter().any(has_unsafe),
-        Value::Mapping(m) => m.iter().any(|(k, v)| has_unsafe(k) || has_unsafe(v)),
-        Value::Tagged(t) => has_unsafe(&t.value),
-        _ => false,
+        Value::String(s) => first_unsafe_char(s),
+        Value::Sequence(items) => items.iter().find_map(first_unsafe),
+        Value::Mapping(m) => m
+            .iter()
+            .find_map(|(k, v)| first_unsafe(k).or_else(|| first_unsafe(v))),
+        Value::Tagged(t) => first_unsafe(&t.value),
+        _ => None,
     }
 }
 
@@ -608,7 +612,7 @@ fn build_entry(file: &SourceFile, front: Mapping, body: &str, body_line: usize) 
         body: body.to_string(),
         body_line,
         key_lines: Vec::new(),
-        control_line: None,
+        unsafe_char: None,
     };
     entry.front = front;
     entry
@@ -869,7 +873,7 @@ mod tests {
             let from_yaml = parse_entry(&f, &text).unwrap();
             assert_eq!(from_json.front, from_yaml.front, "{}", f.slug);
             assert_eq!(from_json.body, from_yaml.body, "{}", f.slug);
-            assert_eq!(from_json.control_line, from_yaml.control_line);
+            assert_eq!(from_json.unsafe_char, from_yaml.unsafe_char);
         }
     }
 

@@ -332,15 +332,21 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             }
         }
     }
-    if let Some(line) = e.control_line {
+    if let Some((line, c)) = e.unsafe_char {
+        let (severity, what, done) = if c.is_control() {
+            (Severity::Error, "a control character", "shows it escaped")
+        } else {
+            (Severity::Warning, "an invisible character", "leaves it out")
+        };
         out.push(Finding {
             path: e.path.clone(),
             line: Some(line),
             col: Some(1),
-            severity: Severity::Error,
-            message:
-                "control characters (ESC, BEL…) in the file: apicat shows them escaped; remove them"
-                    .into(),
+            severity,
+            message: format!(
+                "{what} (U+{:04X}) in the text: apicat {done}; remove it",
+                c as u32
+            ),
         });
     }
     const TEXT_KEYS: &[&str] = &[

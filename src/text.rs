@@ -109,14 +109,12 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
             // Soft hyphens: terminals disagree on their width, and nobody reads them.
             '\r' | '\u{AD}' => {}
             '\t' => out.push_str("    "),
-            c if is_unsafe(c) => {
-                let n = c as u32;
-                if n <= 0xff {
-                    out.push_str(&format!("\\x{n:02x}"));
-                } else {
-                    out.push_str(&format!("\\u{{{n:x}}}"));
-                }
-            }
+            '\n' => out.push('\n'),
+            // Control characters are shown, so that nothing is hidden from the reader.
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Zero-width and direction marks are dropped: shown, they would only be noise,
+            // and kept, they could reorder what the terminal shows.
+            c if is_unsafe(c) => {}
             c => out.push(c),
         }
     }
@@ -287,7 +285,7 @@ mod tests {
     #[test]
     fn sanitize_escapes_controls_and_keeps_newlines() {
         assert_eq!(sanitize("a\x1b[31mb\x07\nc"), "a\\x1b[31mb\\x07\nc");
-        assert_eq!(sanitize("x\u{9b}y\u{202e}z"), "x\\x9by\\u{202e}z");
+        assert_eq!(sanitize("x\u{9b}y\u{202e}z\u{200b}"), "x\\x9byz");
         assert_eq!(sanitize("tab\there\r\n"), "tab    here\n");
         assert_eq!(sanitize("échan\u{AD}tillons"), "échantillons");
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));

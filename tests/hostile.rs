@@ -67,7 +67,7 @@ fn hostile() -> Vec<(&'static str, Vec<u8>, &'static str, Option<usize>)> {
         ("big-body.md", big.into_bytes(), "body of", Some(7)),
         ("alias-bomb.md", bomb.into_bytes(), "invalid YAML", None),
         ("deep.md", deep.into_bytes(), "invalid YAML", Some(3)),
-        ("escapes.md", esc_everywhere().into_bytes(), "control characters", Some(2)),
+        ("escapes.md", esc_everywhere().into_bytes(), "a control character", Some(2)),
     ]
 }
 
