@@ -87,3 +87,20 @@ proptest! {
         }
     }
 }
+
+/// Found by the markup fuzz target: a variation selector widens the character before it, which
+/// termimad did not count.
+#[test]
+fn a_variation_selector_does_not_overflow_the_line() {
+    let src = format!("{}{}\u{fe0f}", "[".repeat(12), "\u{1}".repeat(22));
+    let style = Style {
+        color: false,
+        width: 100,
+        tty: false,
+    };
+    let mut out = String::new();
+    Renderer::new(&style).markup(&apicat::text::sanitize(&src), &mut out);
+    for line in out.lines() {
+        assert!(line.width() <= 100, "{} columns: {line:?}", line.width());
+    }
+}

@@ -77,23 +77,36 @@ impl Renderer {
 fn fit(line: &str, width: usize, out: &mut String) {
     let mut rest = line;
     while rest.width() > width {
-        let mut cut = None;
-        let mut w = 0;
+        // The longest start that fits, measured as a whole (a variation selector can widen the
+        // character before it).
+        let mut end = 0;
         for (i, c) in rest.char_indices() {
-            if c == ' ' {
-                cut = Some(i);
-            }
-            w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if w > width {
+            let next = i + c.len_utf8();
+            if rest[..next].width() > width {
                 break;
             }
+            end = next;
         }
-        let Some(cut) = cut.filter(|&c| !rest[..c].trim().is_empty()) else {
-            break;
-        };
-        out.push_str(rest[..cut].trim_end());
+        let at_space = rest[end..].starts_with(' ').then_some(end);
+        match at_space
+            .or_else(|| rest[..end].rfind(' '))
+            .filter(|&c| !rest[..c].trim().is_empty())
+        {
+            Some(cut) => {
+                out.push_str(rest[..cut].trim_end());
+                rest = rest[cut..].trim_start();
+            }
+            None => {
+                // One word wider than the line: cut it, as termimad does, unless it is a URL.
+                let word = rest.split(' ').next().unwrap_or(rest);
+                if end == 0 || word.contains("://") || word.starts_with("mailto:") {
+                    break;
+                }
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+        }
         out.push('\n');
-        rest = rest[cut..].trim_start();
     }
     out.push_str(rest);
     out.push('\n');
@@ -485,6 +498,9 @@ mod tests {
         let mut out = String::new();
         fit("https://a.very.long/url", 7, &mut out);
         assert_eq!(out, "https://a.very.long/url\n");
+        let mut out = String::new();
+        fit("abcdefghij", 4, &mut out);
+        assert_eq!(out, "abcd\nefgh\nij\n");
     }
 
     #[test]
