@@ -130,14 +130,17 @@ fn code_in(v: Option<&Value>, allowed: &[i64]) -> Result<(), String> {
 /// Findings for one entry.
 pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
     let mut out = Vec::new();
-    let say = |out: &mut Vec<Finding>, key: Option<&str>, severity: Severity, message: String| {
+    let at = |out: &mut Vec<Finding>, line: usize, severity: Severity, message: String| {
         out.push(Finding {
             path: e.path.clone(),
-            line: Some(key.map_or(1, |k| e.line_of(k))),
+            line: Some(line),
             col: Some(1),
             severity,
             message,
         });
+    };
+    let say = |out: &mut Vec<Finding>, key: Option<&str>, severity: Severity, message: String| {
+        at(out, key.map_or(1, |k| e.line_of(k)), severity, message);
     };
     let get = |k: &str| e.front.get(k);
     for key in ["title", "tagline"] {
@@ -338,16 +341,15 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
         } else {
             (Severity::Warning, "an invisible character", "leaves it out")
         };
-        out.push(Finding {
-            path: e.path.clone(),
-            line: Some(line),
-            col: Some(1),
+        at(
+            &mut out,
+            line,
             severity,
-            message: format!(
+            format!(
                 "{what} (U+{:04X}) in the text: apicat {done}; remove it",
                 c as u32
             ),
-        });
+        );
     }
     const TEXT_KEYS: &[&str] = &[
         "title",
@@ -375,38 +377,35 @@ pub fn entry(e: &Entry, cat: &Catalogue) -> Vec<Finding> {
             } else {
                 "a mapping"
             };
-            out.push(Finding {
-                path: e.path.clone(),
-                line: Some(e.line_of(key)),
-                col: Some(1),
-                severity: Severity::Error,
-                message: format!("{key} should be text, not {what}"),
-            });
+            at(
+                &mut out,
+                e.line_of(key),
+                Severity::Error,
+                format!("{key} should be text, not {what}"),
+            );
         }
     }
     for key in ["keywords", "themes", "partners", "kind"] {
         if let Some(Value::Mapping(_)) = get(key) {
-            out.push(Finding {
-                path: e.path.clone(),
-                line: Some(e.line_of(key)),
-                col: Some(1),
-                severity: Severity::Error,
-                message: format!("{key} should be a list, not a mapping"),
-            });
+            at(
+                &mut out,
+                e.line_of(key),
+                Severity::Error,
+                format!("{key} should be a list, not a mapping"),
+            );
         }
     }
     const LARGE: usize = 1 << 20;
     if e.body.len() > LARGE {
-        out.push(Finding {
-            path: e.path.clone(),
-            line: Some(e.body_line),
-            col: Some(1),
-            severity: Severity::Warning,
-            message: format!(
+        at(
+            &mut out,
+            e.body_line,
+            Severity::Warning,
+            format!(
                 "body of {} KB: over 1 MB is far beyond any real entry",
                 e.body.len() / 1024
             ),
-        });
+        );
     }
     if e.body.trim().is_empty() && e.content_intro.is_none() {
         say(
