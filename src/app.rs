@@ -134,20 +134,15 @@ pub fn run(cli: Cli) -> Result<u8> {
         if !dir.is_dir() {
             build(Some(dir)).map_err(Failure::usage)?;
         }
-        let mut buf = Vec::new();
-        let mut index =
+        let mut buf = crate::cache::Bytes::default();
+        let index =
             crate::cache::load(dir, &mut buf, || build(Some(dir))).map_err(Failure::usage)?;
-        if matches!(&cli.command, Command::List(a) if a.filter.json)
-            || matches!(&cli.command, Command::Search(a) if a.filter.json)
-        {
-            index.fill_keywords();
-        }
-        for p in &index.catalogue.problems {
+        for p in &index.problems {
             eprintln!("{p}");
         }
         return match &cli.command {
-            Command::List(args) => list(&index.catalogue, args, &style),
-            Command::Search(args) => find(&index.catalogue, Some(&index.fields), args, &style),
+            Command::List(args) => list(&index.catalogue(args.filter.json), args, &style),
+            Command::Search(args) => find_indexed(&index, args, &style),
             _ => Ok(0),
         };
     }
@@ -227,44 +222,73 @@ fn list(cat: &Catalogue, args: &ListArgs, style: &Style) -> Result<u8> {
     Ok(0)
 }
 
-fn find(
-    cat: &Catalogue,
-    fields: Option<&[crate::search::Fields<'_>]>,
-    args: &SearchArgs,
-    style: &Style,
-) -> Result<u8> {
+fn parse_query(args: &SearchArgs) -> Result<Query> {
     let query = Query::parse(&args.query);
     if query.terms.is_empty() {
         return Err(Failure::usage(
             "the query has no words to look for: try `apicat search urssaf`",
         ));
     }
+    Ok(query)
+}
+
+fn no_match(cat: &Catalogue, args: &SearchArgs) -> Failure {
+    let q = crate::text::sanitize_line(&args.query.join(" "));
+    nothing_matches(cat, &args.filter, format!("no API matches \"{q}\""))
+}
+
+fn find(
+    cat: &Catalogue,
+    fields: Option<&[crate::search::Fields<'_>]>,
+    args: &SearchArgs,
+    style: &Style,
+) -> Result<u8> {
+    let query = parse_query(args)?;
     let mut hits = crate::search::search_in(&cat.entries, fields, &query, &filter_of(&args.filter));
     if let Some(n) = args.limit {
         hits.truncate(n);
     }
     if hits.is_empty() {
-        let q = crate::text::sanitize_line(&args.query.join(" "));
-        return Err(nothing_matches(
-            cat,
-            &args.filter,
-            format!("no API matches \"{q}\""),
-        ));
+        return Err(no_match(cat, args));
     }
+    show_hits(hits.iter().map(|h| (&cat.entries[h.index], h)), args, style)
+}
+
+/// `search` on a directory's index: entries are made only for the hits, unless a filter
+/// needs them all.
+fn find_indexed(index: &crate::cache::Index, args: &SearchArgs, style: &Style) -> Result<u8> {
+    let f = &args.filter;
+    if f.theme.is_some() || f.producer.is_some() || f.access.is_some() {
+        return find(&index.catalogue(f.json), Some(&index.fields), args, style);
+    }
+    let query = parse_query(args)?;
+    let mut hits = crate::search::rank(&index.candidates(), &query);
+    if let Some(n) = args.limit {
+        hits.truncate(n);
+    }
+    if hits.is_empty() {
+        return Err(no_match(&Catalogue::default(), args));
+    }
+    let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, f.json)).collect();
+    show_hits(entries.iter().zip(&hits), args, style)
+}
+
+fn show_hits<'a>(
+    hits: impl Iterator<Item = (&'a crate::catalogue::Entry, &'a crate::search::Hit)>,
+    args: &SearchArgs,
+    style: &Style,
+) -> Result<u8> {
     if args.filter.json {
         let v: Vec<_> = hits
-            .iter()
-            .map(|h| {
-                let mut o = view::json::summary(&cat.entries[h.index]);
+            .map(|(e, h)| {
+                let mut o = view::json::summary(e);
                 o["score"] = h.score.into();
                 o
             })
             .collect();
         emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
     } else {
-        let rows = hits
-            .iter()
-            .map(|h| (&cat.entries[h.index], h.marks.as_slice()));
+        let rows = hits.map(|(e, h)| (e, h.marks.as_slice()));
         emit(&view::table::entries(rows, style))?;
     }
     Ok(0)

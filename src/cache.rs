@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::catalogue::{Access, Catalogue, Entry, Origin, Problem};
-use crate::search::Fields;
+use crate::search::{Candidate, Fields};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// Changes with the code that writes and reads the index (see build.rs).
@@ -39,34 +39,41 @@ pub fn file_for(catalogue: &Path) -> Option<PathBuf> {
 /// Name, size and modification time of a file: what says it is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Stamp {
-    name: String,
+    name: Vec<u8>,
     size: u64,
     mtime_ns: u128,
 }
 
+/// The stamps of a directory's `*.md` files (those the loader reads), sorted by name.
 fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
-    let mut out: Vec<Stamp> = fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| {
-            let meta = e.metadata().ok()?;
-            if meta.is_dir() {
-                return None;
-            }
-            let mtime_ns = meta
-                .modified()
-                .ok()?
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            Some(Stamp {
-                name: e.file_name().to_str()?.to_string(),
-                size: meta.len(),
-                mtime_ns,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).ok()?.flatten() {
+        let name = e.file_name().into_encoded_bytes();
+        // As `Path::extension`: `x.md`, not `.md`.
+        if name.len() <= 3 || !name.ends_with(b".md") {
+            continue;
+        }
+        // A link is stamped by what it points to: that is what gets read.
+        let meta = match e.file_type() {
+            Ok(t) if t.is_symlink() => fs::metadata(e.path()),
+            _ => e.metadata(),
+        };
+        let Ok(meta) = meta else { continue };
+        if meta.is_dir() {
+            continue;
+        }
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        out.push(Stamp {
+            name,
+            size: meta.len(),
+            mtime_ns,
+        });
+    }
+    out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     Some(out)
 }
 
@@ -76,7 +83,7 @@ fn producers_signature(dir: &Path) -> u64 {
     for p in [dir.join("producteurs"), dir.join("../producteurs")] {
         if let Some(st) = stamps(&p) {
             for s in st {
-                bytes.extend_from_slice(s.name.as_bytes());
+                bytes.extend_from_slice(&s.name);
                 bytes.extend_from_slice(&s.size.to_le_bytes());
                 bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
             }
@@ -86,65 +93,192 @@ fn producers_signature(dir: &Path) -> u64 {
     hash(&bytes)
 }
 
-/// What a cached directory gives: light entries (display and filter fields only), their
-/// folded search fields, and the files that failed to load.
-pub struct Index<'b> {
-    pub catalogue: Catalogue,
-    /// Borrowed from the index file's bytes when read from the cache.
-    pub fields: Vec<Fields<'b>>,
-    /// Each entry's keywords, joined, until [`Index::fill_keywords`] (only JSON shows them).
-    keywords: Vec<&'b str>,
+/// One entry as the index holds it: what `list` and `search` show and filter on, borrowed
+/// from the index file's bytes. An [`Entry`] is made only for what is shown.
+pub struct Record<'b> {
+    slug: &'b [u8],
+    file: &'b [u8],
+    title: &'b [u8],
+    tagline: Option<&'b [u8]>,
+    producer: Option<&'b [u8]>,
+    producer_name: Option<&'b [u8]>,
+    producer_acronym: Option<&'b [u8]>,
+    owner: Option<&'b [u8]>,
+    owner_acronym: Option<&'b [u8]>,
+    is_open: Option<i64>,
+    visits_2019: Option<i64>,
+    /// Joined by [`SEP`].
+    themes: &'b [u8],
+    keywords: &'b [u8],
 }
 
-/// Joins keywords in the index; sanitised text never holds this control character.
+/// What a cached directory gives: its entries as records, their folded search fields, and
+/// the files that failed to load.
+pub struct Index<'b> {
+    pub records: Vec<Record<'b>>,
+    pub fields: Vec<Fields<'b>>,
+    pub problems: Vec<Problem>,
+    producers_known: bool,
+    dir: PathBuf,
+    /// The directory as shown in messages, with a trailing separator.
+    prefix: String,
+}
+
+/// Joins lists in the index; sanitised text never holds this control character.
 const SEP: char = '\u{1f}';
 
+/// Text of the index as it was written: UTF-8 and sanitised. It is checked only here, for
+/// what is shown, so a damaged index still never puts raw control characters on screen.
+fn text(b: &[u8]) -> String {
+    let s = match std::str::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    };
+    match crate::text::sanitize(&s) {
+        std::borrow::Cow::Borrowed(_) => s.into_owned(),
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
+fn split(joined: &[u8]) -> Vec<String> {
+    joined
+        .split(|&b| b == SEP as u8)
+        .filter(|k| !k.is_empty())
+        .map(text)
+        .collect()
+}
+
 impl Index<'_> {
-    /// Gives the entries read from the index their keywords.
-    pub fn fill_keywords(&mut self) {
-        for (e, k) in self.catalogue.entries.iter_mut().zip(&self.keywords) {
-            e.keywords = k
-                .split(SEP)
-                .filter(|k| !k.is_empty())
-                .map(str::to_string)
-                .collect();
+    /// The entry of record `i`, as `list` and `search` show it (no body, no access rules);
+    /// keywords only when asked for, since only JSON shows them.
+    pub fn entry(&self, i: usize, keywords: bool) -> Entry {
+        let r = &self.records[i];
+        let own = |s: Option<&[u8]>| s.map(text);
+        Entry {
+            slug: text(r.slug),
+            path: format!(
+                "{}{}",
+                self.prefix,
+                crate::text::sanitize_line(&String::from_utf8_lossy(r.file))
+            ),
+            origin: Origin::Directory(self.dir.clone()),
+            title: text(r.title),
+            tagline: own(r.tagline),
+            producer: own(r.producer),
+            producer_name: own(r.producer_name),
+            producer_acronym: own(r.producer_acronym),
+            owner: own(r.owner),
+            owner_acronym: own(r.owner_acronym),
+            is_open: r.is_open,
+            access: Access::from_code(r.is_open),
+            visits_2019: r.visits_2019,
+            themes: split(r.themes),
+            keywords: if keywords {
+                split(r.keywords)
+            } else {
+                Vec::new()
+            },
+            // Partners are searched through the fields; no listing shows them.
+            ..Entry::default()
+        }
+    }
+
+    /// Every entry, with the problems, as a catalogue.
+    pub fn catalogue(&self, keywords: bool) -> Catalogue {
+        Catalogue {
+            entries: (0..self.records.len())
+                .map(|i| self.entry(i, keywords))
+                .collect(),
+            problems: self.problems.clone(),
+            producers_known: self.producers_known,
+            ..Catalogue::default()
+        }
+    }
+
+    /// What ranking needs of every entry.
+    pub fn candidates(&self) -> Vec<Candidate<'_, '_>> {
+        self.records
+            .iter()
+            .zip(&self.fields)
+            .enumerate()
+            .map(|(index, (r, fields))| Candidate {
+                index,
+                fields,
+                visits: r.visits_2019.unwrap_or(0),
+                title: r.title,
+            })
+            .collect()
+    }
+}
+
+/// The bytes an index is read from: the cache file mapped into memory, or an index just
+/// built.
+#[derive(Default)]
+pub enum Bytes {
+    #[default]
+    Empty,
+    Mapped(memmap2::Mmap),
+    Built(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Empty => &[],
+            Bytes::Mapped(m) => m,
+            Bytes::Built(v) => v,
         }
     }
 }
 
+/// Maps a cache file into memory: no copy, and its pages come in with one call rather than
+/// a page fault each.
+fn map(file: &Path) -> Option<memmap2::Mmap> {
+    let f = fs::File::open(file).ok()?;
+    // SAFETY: apicat never writes a cache file in place (it writes a temporary file and
+    // renames it over), so the mapped bytes do not change while they are read. They are
+    // read as untrusted bytes: every length and offset is checked.
+    unsafe { memmap2::MmapOptions::new().populate().map(&f) }.ok()
+}
+
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
 /// it is missing, stale or unreadable. `full` is how to load the directory without it.
-/// `buf` keeps the index file's bytes, which the search fields borrow.
+/// `buf` keeps the index's bytes, which the index borrows.
 pub fn load<'b>(
     dir: &Path,
-    buf: &'b mut Vec<u8>,
+    buf: &'b mut Bytes,
     full: impl FnOnce() -> Result<Catalogue, String>,
 ) -> Result<Index<'b>, String> {
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
     if let (Some(current), Some(file)) = (&current, &file)
-        && let Ok(bytes) = fs::read(file)
+        && let Some(bytes) = map(file)
+        && decode(&bytes, dir, current, signature).is_some()
     {
-        *buf = bytes;
-        if let Some(index) = decode(buf, dir, current, signature) {
-            return Ok(index);
+        *buf = Bytes::Mapped(bytes);
+    } else {
+        let catalogue = full()?;
+        let fields: Vec<Fields> = catalogue
+            .entries
+            .iter()
+            .map(|e| Fields::of(e).compact())
+            .collect();
+        let stamps = current.clone().unwrap_or_default();
+        let bytes = encode(&catalogue, &fields, &stamps, signature);
+        if let (Some(_), Some(file)) = (&current, &file) {
+            // A cache that cannot be written is only a slower next run.
+            let _ = write_atomically(file, &bytes);
         }
+        *buf = Bytes::Built(bytes);
     }
-    let catalogue = full()?;
-    let fields: Vec<Fields> = catalogue
-        .entries
-        .iter()
-        .map(|e| Fields::of(e).compact())
-        .collect();
-    if let (Some(current), Some(file)) = (current, file) {
-        // A cache that cannot be written is only a slower next run.
-        let _ = write_atomically(&file, &encode(&catalogue, &fields, &current, signature));
-    }
-    Ok(Index {
-        catalogue,
-        fields,
-        keywords: Vec::new(),
+    // Read back what was just checked or built: one way to the records.
+    decode(buf, dir, &current.unwrap_or_default(), signature).ok_or_else(|| {
+        format!(
+            "{}: the catalogue index could not be read back",
+            dir.display()
+        )
     })
 }
 
@@ -179,8 +313,11 @@ impl Writer {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn str(&mut self, s: &str) {
-        self.u32(u32::try_from(s.len()).unwrap_or(u32::MAX));
-        self.0.extend_from_slice(s.as_bytes());
+        self.bytes(s.as_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u32(u32::try_from(b.len()).unwrap_or(u32::MAX));
+        self.0.extend_from_slice(b);
     }
     fn opt_str(&mut self, s: &Option<String>) {
         match s {
@@ -202,12 +339,6 @@ impl Writer {
     }
     fn opt_usize(&mut self, v: Option<usize>) {
         self.opt_i64(v.and_then(|v| i64::try_from(v).ok()));
-    }
-    fn list(&mut self, items: &[String]) {
-        self.u32(u32::try_from(items.len()).unwrap_or(u32::MAX));
-        for i in items {
-            self.str(i);
-        }
     }
 }
 
@@ -241,14 +372,17 @@ impl<'a> Reader<'a> {
     fn str(&mut self) -> Option<String> {
         self.text().map(str::to_string)
     }
-    fn text(&mut self) -> Option<&'a str> {
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
+        self.take(n)
     }
-    fn opt_str(&mut self) -> Option<Option<String>> {
+    fn text(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+    fn opt_bytes(&mut self) -> Option<Option<&'a [u8]>> {
         match self.u8()? {
             0 => Some(None),
-            1 => Some(Some(self.str()?)),
+            1 => Some(Some(self.bytes()?)),
             _ => None,
         }
     }
@@ -264,14 +398,6 @@ impl<'a> Reader<'a> {
             Some(v) => Some(usize::try_from(v).ok()?),
             None => None,
         })
-    }
-    fn list(&mut self) -> Option<Vec<String>> {
-        let n = self.u32()? as usize;
-        // A corrupt count must not allocate wildly: each item takes at least 4 bytes.
-        if n > self.bytes.len().saturating_sub(self.pos) / 4 {
-            return None;
-        }
-        (0..n).map(|_| self.str()).collect()
     }
 }
 
@@ -290,7 +416,7 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
     w.u8(u8::from(cat.producers_known));
     w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
     for s in stamps {
-        w.str(&s.name);
+        w.bytes(&s.name);
         w.u64(s.size);
         w.u128(s.mtime_ns);
     }
@@ -314,7 +440,7 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
         w.opt_str(&e.owner_acronym);
         w.opt_i64(e.is_open);
         w.opt_i64(e.visits_2019);
-        w.list(&e.themes);
+        w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
         for s in [
             &f.title,
@@ -325,7 +451,7 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
             &f.partners,
             &f.body,
         ] {
-            w.str(s);
+            w.bytes(s);
         }
     }
     w.0
@@ -333,7 +459,7 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
 
 fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index<'b>> {
     let mut r = Reader { bytes, pos: 0 };
-    if r.take(8)? != MAGIC || r.str()? != VERSION || r.u64()? != signature {
+    if r.take(8)? != MAGIC || r.text()? != VERSION || r.u64()? != signature {
         return None;
     }
     let producers_known = r.u8()? == 1;
@@ -342,72 +468,60 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
         return None;
     }
     for s in current {
-        let cached = Stamp {
-            name: r.str()?,
-            size: r.u64()?,
-            mtime_ns: r.u128()?,
-        };
-        if &cached != s {
+        if r.bytes()? != s.name || r.u64()? != s.size || r.u128()? != s.mtime_ns {
             return None;
         }
     }
     let prefix = crate::text::sanitize_line(&dir.join("").display().to_string());
-    let path_of = |name: &str| format!("{prefix}{}", crate::text::sanitize_line(name));
-    let mut cat = Catalogue {
-        producers_known,
-        ..Catalogue::default()
-    };
+    let mut problems = Vec::new();
     for _ in 0..r.u32()? {
-        cat.problems.push(Problem {
-            path: path_of(&r.str()?),
+        problems.push(Problem {
+            path: format!("{prefix}{}", crate::text::sanitize_line(r.text()?)),
             line: r.opt_usize()?,
             col: r.opt_usize()?,
             message: r.str()?,
         });
     }
     let count = r.u32()? as usize;
+    let mut records = Vec::with_capacity(count.min(current.len()));
     let mut fields = Vec::with_capacity(count.min(current.len()));
-    let mut keywords = Vec::with_capacity(count.min(current.len()));
-    cat.entries.reserve(count.min(current.len()));
     for _ in 0..count {
-        let slug = r.str()?;
-        let path = path_of(&r.str()?);
-        let mut e = Entry {
-            slug,
-            path,
-            origin: Origin::Directory(dir.to_path_buf()),
-            title: r.str()?,
-            tagline: r.opt_str()?,
-            producer: r.opt_str()?,
-            producer_name: r.opt_str()?,
-            producer_acronym: r.opt_str()?,
-            owner: r.opt_str()?,
-            owner_acronym: r.opt_str()?,
+        // Nothing is checked for UTF-8 here: search fields are matched as bytes, and the
+        // rest is checked when shown.
+        records.push(Record {
+            slug: r.bytes()?,
+            file: r.bytes()?,
+            title: r.bytes()?,
+            tagline: r.opt_bytes()?,
+            producer: r.opt_bytes()?,
+            producer_name: r.opt_bytes()?,
+            producer_acronym: r.opt_bytes()?,
+            owner: r.opt_bytes()?,
+            owner_acronym: r.opt_bytes()?,
             is_open: r.opt_i64()?,
             visits_2019: r.opt_i64()?,
-            themes: r.list()?,
-            // Partners are searched through the fields; no listing shows them.
-            ..Entry::default()
-        };
-        e.access = Access::from_code(e.is_open);
-        keywords.push(r.text()?);
-        cat.entries.push(e);
-        let mut text = || r.text().map(std::borrow::Cow::Borrowed);
+            themes: r.bytes()?,
+            keywords: r.bytes()?,
+        });
+        let mut raw = || r.bytes().map(std::borrow::Cow::Borrowed);
         fields.push(Fields {
-            title: text()?,
-            tagline: text()?,
-            producer: text()?,
-            keywords: text()?,
-            themes: text()?,
-            partners: text()?,
-            body: text()?,
+            title: raw()?,
+            tagline: raw()?,
+            producer: raw()?,
+            keywords: raw()?,
+            themes: raw()?,
+            partners: raw()?,
+            body: raw()?,
             sorted: true,
         });
     }
     (r.pos == bytes.len()).then_some(Index {
-        catalogue: cat,
+        records,
         fields,
-        keywords,
+        problems,
+        producers_known,
+        dir: dir.to_path_buf(),
+        prefix,
     })
 }
 
@@ -416,9 +530,7 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    fs::read(file)
-        .ok()
-        .is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
+    map(&file).is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
 }
 
 #[cfg(test)]
@@ -447,13 +559,20 @@ mod tests {
         let bytes = encode(&cat, &fields, &st, 7);
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields);
-        assert_eq!(back.catalogue.entries[0].title, "A é");
-        assert_eq!(back.catalogue.entries[0].access, Access::Restricted);
-        assert_eq!(back.catalogue.problems, cat.problems);
-        let mut back = back;
-        back.fill_keywords();
-        assert_eq!(back.catalogue.entries[0].keywords, cat.entries[0].keywords);
-        assert_eq!(back.catalogue.entries[0].path, cat.entries[0].path);
+        let listed = back.catalogue(true);
+        assert_eq!(listed.problems, cat.problems);
+        assert_eq!(listed.entries.len(), 1);
+        let (a, b) = (&listed.entries[0], &cat.entries[0]);
+        assert_eq!(a.title, "A é");
+        assert_eq!(a.access, Access::Restricted);
+        for (x, y) in [(&a.slug, &b.slug), (&a.path, &b.path), (&a.title, &b.title)] {
+            assert_eq!(x, y);
+        }
+        assert_eq!(a.tagline, b.tagline);
+        assert_eq!(a.themes, b.themes);
+        assert_eq!(a.keywords, b.keywords);
+        assert_eq!(a.origin, b.origin);
+        assert_eq!(back.candidates()[0].title, "A é".as_bytes());
         // Any change, truncation or garbage is refused.
         assert!(decode(&bytes, dir.path(), &st, 8).is_none());
         assert!(decode(&bytes[..bytes.len() - 1], dir.path(), &st, 7).is_none());

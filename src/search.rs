@@ -2,6 +2,7 @@
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
+use memchr::memmem::Finder;
 
 use std::borrow::Cow;
 
@@ -104,6 +105,41 @@ pub struct Hit {
     pub marks: Vec<String>,
 }
 
+/// A query word ready for matching: its substring finder is built once for every field.
+struct Needle<'q> {
+    text: &'q str,
+    finder: Finder<'q>,
+    /// Four letters or more: may match inside a word.
+    long: bool,
+}
+
+impl<'q> Needle<'q> {
+    fn new(text: &'q str) -> Needle<'q> {
+        Needle {
+            text,
+            finder: Finder::new(text.as_bytes()),
+            long: text.chars().count() >= 4,
+        }
+    }
+}
+
+/// A query term, and its singular when it reads as a French plural.
+struct Term<'q> {
+    word: Needle<'q>,
+    singular: Option<Needle<'q>>,
+    chars: usize,
+}
+
+impl<'q> Term<'q> {
+    fn new(text: &'q str) -> Term<'q> {
+        Term {
+            word: Needle::new(text),
+            singular: singular(text).map(Needle::new),
+            chars: text.chars().count(),
+        }
+    }
+}
+
 /// How well `term` matches one word by typo tolerance: 0.6 or 0.5 by edit distance, 0.4 for a
 /// dropped letter or two.
 fn typo_quality(term: &str, tl: usize, word: &str, matcher: &SkimMatcherV2) -> f64 {
@@ -133,22 +169,27 @@ fn typo_quality(term: &str, tl: usize, word: &str, matcher: &SkimMatcherV2) -> f
 /// The best match of `term` among a field's words; typos are looked for only when nothing
 /// better than a typo matched.
 fn field_quality(
-    term: &str,
-    field: &str,
+    term: &Term,
+    field: &[u8],
     matcher: Option<&SkimMatcherV2>,
     marks: &mut Vec<String>,
 ) -> f64 {
-    let best =
-        text_quality(term, field).max(0.9 * singular(term).map_or(0.0, |t| text_quality(t, field)));
+    let best = text_quality(&term.word, field).max(
+        0.9 * term
+            .singular
+            .as_ref()
+            .map_or(0.0, |t| text_quality(t, field)),
+    );
     if best >= 0.6 {
         return best;
     }
     let Some(matcher) = matcher else { return best };
-    let tl = term.chars().count();
+    // Only a field from a damaged index is not UTF-8; its words are still compared.
+    let field = String::from_utf8_lossy(field);
     let mut typo_word = "";
     let mut typo = 0.0f64;
-    for w in words(field) {
-        let q = typo_quality(term, tl, w, matcher);
+    for w in words(&field) {
+        let q = typo_quality(term.word.text, term.chars, w, matcher);
         if q > typo {
             typo = q;
             typo_word = w;
@@ -169,37 +210,71 @@ fn singular(term: &str) -> Option<&str> {
         .filter(|t| !t.ends_with('s'))
 }
 
-/// How well `term` matches a field without typos, by substring search: a whole word 1, the
-/// start of a word 0.8, inside a word 0.5 (terms of four letters or more).
-fn text_quality(term: &str, body: &str) -> f64 {
-    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    let long = term.chars().count() >= 4;
-    let mut best = 0.0f64;
+fn is_word(c: Option<char>) -> bool {
+    c.is_some_and(char::is_alphanumeric)
+}
+
+/// The character that ends just before byte `at`, if it is whole.
+fn char_before(b: &[u8], at: usize) -> Option<char> {
+    let start = (at.saturating_sub(4)..at)
+        .rev()
+        .find(|&i| b[i] & 0xc0 != 0x80)?;
+    std::str::from_utf8(&b[start..at]).ok()?.chars().next()
+}
+
+/// The character that starts at byte `at`, if it is whole.
+fn char_after(b: &[u8], at: usize) -> Option<char> {
+    b.get(at..(at + 4).min(b.len()))?
+        .utf8_chunks()
+        .next()?
+        .valid()
+        .chars()
+        .next()
+}
+
+/// Each place `n` occurs in `field`, as (starts a word, ends a word).
+fn occurrences<'a>(n: &'a Needle, field: &'a [u8]) -> impl Iterator<Item = (bool, bool)> + 'a {
     let mut from = 0;
-    while let Some(i) = body[from..].find(term) {
-        let at = from + i;
-        let end = at + term.len();
-        let starts_word = !is_word(body[..at].chars().next_back());
-        let ends_word = !is_word(body[end..].chars().next());
+    std::iter::from_fn(move || {
+        if n.text.is_empty() {
+            return None;
+        }
+        let at = from + n.finder.find(field.get(from..)?)?;
+        let end = at + n.text.len();
+        from = end;
+        Some((
+            !is_word(char_before(field, at)),
+            !is_word(char_after(field, end)),
+        ))
+    })
+}
+
+/// How well a needle matches a field without typos, by substring search: a whole word 1, the
+/// start of a word 0.8, inside a word 0.5 (terms of four letters or more).
+fn text_quality(n: &Needle, field: &[u8]) -> f64 {
+    let mut best = 0.0f64;
+    for (starts_word, ends_word) in occurrences(n, field) {
         let q = match (starts_word, ends_word) {
             (true, true) => return 1.0,
             (true, false) => 0.8,
-            (false, _) if long => 0.5,
+            (false, _) if n.long => 0.5,
             _ => 0.0,
         };
         best = best.max(q);
-        from = end;
     }
     best
 }
 
-/// How well `term` matches a body: a whole word 1, the start of a word 0.8. Inside a word
+/// How well a needle matches a body: a whole word 1, the start of a word 0.8. Inside a word
 /// counts only in the other fields: in a long text it is mostly noise. `sorted` bodies (the
 /// index's word lists) are searched by bisection.
-fn body_quality(term: &str, body: &str, sorted: bool) -> f64 {
+fn body_quality(n: &Needle, body: &[u8], sorted: bool) -> f64 {
+    let term = n.text.as_bytes();
     if sorted {
         let w = first_word_not_below(body, term);
-        return if w == term {
+        return if term.is_empty() {
+            0.0
+        } else if w == term {
             1.0
         } else if w.starts_with(term) {
             0.8
@@ -207,32 +282,26 @@ fn body_quality(term: &str, body: &str, sorted: bool) -> f64 {
             0.0
         };
     }
-    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut best = 0.0f64;
-    let mut from = 0;
-    while let Some(i) = body[from..].find(term) {
-        let at = from + i;
-        let end = at + term.len();
-        if !is_word(body[..at].chars().next_back()) {
-            if !is_word(body[end..].chars().next()) {
+    for (starts_word, ends_word) in occurrences(n, body) {
+        if starts_word {
+            if ends_word {
                 return 1.0;
             }
             best = 0.8;
         }
-        from = end;
     }
     best
 }
 
-/// In a sorted list of words one space apart, the first word not below `term` ("" if none).
-fn first_word_not_below<'a>(list: &'a str, term: &str) -> &'a str {
-    let b = list.as_bytes();
+/// In a sorted list of words one space apart, the first word not below `term` (empty if none).
+fn first_word_not_below<'a>(b: &'a [u8], term: &[u8]) -> &'a [u8] {
     let word_at = |start: usize| {
         let end = b[start..]
             .iter()
             .position(|&c| c == b' ')
             .map_or(b.len(), |p| start + p);
-        (&list[start..end], end)
+        (&b[start..end], end)
     };
     // Bisect on word starts: `lo` is always a word start.
     let (mut lo, mut hi) = (0usize, b.len());
@@ -248,30 +317,31 @@ fn first_word_not_below<'a>(list: &'a str, term: &str) -> &'a str {
             hi = mid;
         }
     }
-    if lo >= b.len() { "" } else { word_at(lo).0 }
+    if lo >= b.len() { &[] } else { word_at(lo).0 }
 }
 
 /// The distinct words of a folded text, one space apart: what matching needs, and much
 /// smaller than a body.
-fn word_list(folded: &str) -> String {
+fn word_list(folded: &str) -> Vec<u8> {
     let mut all: Vec<&str> = words(folded).collect();
     // Order does not matter to matching: sorting is the cheapest way to drop repeats.
     all.sort_unstable();
     all.dedup();
-    all.join(" ")
+    all.join(" ").into_bytes()
 }
 
-/// Each searchable field of an entry, folded.
+/// Each searchable field of an entry, folded: UTF-8 text, but kept as bytes since those
+/// read from the index cache are matched without being checked first.
 /// Borrowed when read from the index cache, owned when computed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fields<'a> {
-    pub title: Cow<'a, str>,
-    pub tagline: Cow<'a, str>,
-    pub producer: Cow<'a, str>,
-    pub keywords: Cow<'a, str>,
-    pub themes: Cow<'a, str>,
-    pub partners: Cow<'a, str>,
-    pub body: Cow<'a, str>,
+    pub title: Cow<'a, [u8]>,
+    pub tagline: Cow<'a, [u8]>,
+    pub producer: Cow<'a, [u8]>,
+    pub keywords: Cow<'a, [u8]>,
+    pub themes: Cow<'a, [u8]>,
+    pub partners: Cow<'a, [u8]>,
+    pub body: Cow<'a, [u8]>,
     /// Each field is a sorted list of distinct words (the index's form).
     pub sorted: bool,
 }
@@ -290,19 +360,15 @@ impl Fields<'_> {
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ");
-        let joined = |items: &[String]| Cow::Owned(fold(&items.join(" ")));
+        let folded = |s: &str| Cow::Owned(fold(s).into_bytes());
         Fields {
-            title: Cow::Owned(fold(&e.title)),
-            tagline: Cow::Owned(fold(e.tagline.as_deref().unwrap_or(""))),
-            producer: Cow::Owned(fold(&producer)),
-            keywords: joined(&e.keywords),
-            themes: joined(&e.themes),
-            partners: Cow::Owned(fold(
-                &[e.partners.join(" "), e.partner_names.join(" ")].join(" "),
-            )),
-            body: Cow::Owned(fold(
-                &[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" "),
-            )),
+            title: folded(&e.title),
+            tagline: folded(e.tagline.as_deref().unwrap_or("")),
+            producer: folded(&producer),
+            keywords: folded(&e.keywords.join(" ")),
+            themes: folded(&e.themes.join(" ")),
+            partners: folded(&[e.partners.join(" "), e.partner_names.join(" ")].join(" ")),
+            body: folded(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" ")),
             sorted: false,
         }
     }
@@ -310,7 +376,7 @@ impl Fields<'_> {
     /// The same fields reduced to their distinct words, for the index cache: matching gives
     /// the same answers on either form.
     pub fn compact(&self) -> Fields<'static> {
-        let c = |s: &Cow<str>| Cow::Owned(word_list(s));
+        let c = |s: &Cow<[u8]>| Cow::Owned(word_list(&String::from_utf8_lossy(s)));
         Fields {
             title: c(&self.title),
             tagline: c(&self.tagline),
@@ -324,7 +390,7 @@ impl Fields<'_> {
     }
 
     /// Whether a field other than the body holds the term as written.
-    fn names(&self, term: &str) -> bool {
+    fn names(&self, term: &Term) -> bool {
         [
             &self.title,
             &self.tagline,
@@ -334,22 +400,30 @@ impl Fields<'_> {
             &self.partners,
         ]
         .into_iter()
-        .any(|f| text_quality(term, f) > 0.0)
+        .any(|f| text_quality(&term.word, f) > 0.0)
     }
 
-    fn score(&self, term: &str, typos: Option<&SkimMatcherV2>, marks: &mut Vec<String>) -> f64 {
+    fn score(&self, term: &Term, typos: Option<&SkimMatcherV2>, marks: &mut Vec<String>) -> f64 {
         let m = typos;
+        let body = |n: &Needle| body_quality(n, &self.body, self.sorted);
         TITLE * field_quality(term, &self.title, m, marks)
             + TAGLINE * field_quality(term, &self.tagline, m, marks)
             + PRODUCER * field_quality(term, &self.producer, m, marks)
             + KEYWORDS * field_quality(term, &self.keywords, m, marks)
             + THEMES * field_quality(term, &self.themes, m, marks)
             + PARTNERS * field_quality(term, &self.partners, m, marks)
-            + BODY
-                * body_quality(term, &self.body, self.sorted).max(
-                    0.9 * singular(term).map_or(0.0, |t| body_quality(t, &self.body, self.sorted)),
-                )
+            + BODY * body(&term.word).max(0.9 * term.singular.as_ref().map_or(0.0, body))
     }
+}
+
+/// What ranking needs to know of one entry.
+pub struct Candidate<'c, 'f> {
+    /// The entry's position, given back in its [`Hit`].
+    pub index: usize,
+    pub fields: &'c Fields<'f>,
+    /// api.gouv.fr's visit count, which breaks ties.
+    pub visits: i64,
+    pub title: &'c [u8],
 }
 
 /// Ranks the entries that pass `filter` against `query`: more matched terms first, then
@@ -365,61 +439,79 @@ pub fn search_in(
     query: &Query,
     filter: &Filter,
 ) -> Vec<Hit> {
-    let matcher = SkimMatcherV2::default();
     let computed: Vec<Fields> = match prepared {
         Some(_) => Vec::new(),
         None => entries.iter().map(Fields::of).collect(),
     };
     let all = prepared.unwrap_or(&computed);
-    let candidates: Vec<(usize, &Fields)> = entries
+    let candidates: Vec<Candidate> = entries
         .iter()
         .enumerate()
         .filter(|(_, e)| filter.matches(e))
-        .filter_map(|(i, _)| Some((i, all.get(i)?)))
+        .filter_map(|(index, e)| {
+            Some(Candidate {
+                index,
+                fields: all.get(index)?,
+                visits: e.visits_2019.unwrap_or(0),
+                title: e.title.as_bytes(),
+            })
+        })
         .collect();
+    rank(&candidates, query)
+}
+
+/// Ranks candidates against `query`, best first (see [`search`]).
+pub fn rank(candidates: &[Candidate], query: &Query) -> Vec<Hit> {
+    let matcher = SkimMatcherV2::default();
+    let terms: Vec<Term> = query.terms.iter().map(|t| Term::new(t)).collect();
     // Typos are looked for only for a term that nothing in the catalogue spells: a word
     // that exists is not taken for a misspelling of another.
-    let typos: Vec<bool> = query
-        .terms
+    let typos: Vec<bool> = terms
         .iter()
-        .map(|t| !candidates.iter().any(|(_, f)| f.names(t)))
+        .map(|t| !candidates.iter().any(|c| c.fields.names(t)))
         .collect();
-    let mut hits: Vec<Hit> = candidates
+    let hits: Vec<(Hit, &Candidate)> = candidates
         .iter()
-        .filter_map(|(index, fields)| {
-            let mut marks = query.terms.clone();
+        .filter_map(|c| {
+            let mut marks = Vec::new();
             let mut score = 0.0;
             let mut matched = 0;
-            for (t, typos) in query.terms.iter().zip(&typos) {
-                let s = fields.score(t, typos.then_some(&matcher), &mut marks);
+            for (t, typos) in terms.iter().zip(&typos) {
+                let s = c.fields.score(t, typos.then_some(&matcher), &mut marks);
                 if s > 0.0 {
                     matched += 1;
                     score += s;
                 }
             }
+            if matched == 0 {
+                return None;
+            }
+            marks.extend(query.terms.iter().cloned());
             marks.sort();
             marks.dedup();
-            (matched > 0).then_some(Hit {
-                index: *index,
-                score: (score * 100.0).round() / 100.0,
-                matched,
-                marks,
-            })
+            Some((
+                Hit {
+                    index: c.index,
+                    score: (score * 100.0).round() / 100.0,
+                    matched,
+                    marks,
+                },
+                c,
+            ))
         })
         .collect();
-    hits.sort_by(|a, b| {
-        let (ea, eb) = (&entries[a.index], &entries[b.index]);
+    let mut keyed: Vec<_> = hits
+        .into_iter()
+        .map(|(h, c)| (fold(&String::from_utf8_lossy(c.title)), c.visits, h))
+        .collect();
+    keyed.sort_by(|(ta, va, a), (tb, vb, b)| {
         b.matched
             .cmp(&a.matched)
             .then(b.score.total_cmp(&a.score))
-            .then(
-                eb.visits_2019
-                    .unwrap_or(0)
-                    .cmp(&ea.visits_2019.unwrap_or(0)),
-            )
-            .then_with(|| fold(&ea.title).cmp(&fold(&eb.title)))
+            .then(vb.cmp(va))
+            .then_with(|| ta.cmp(tb))
     });
-    hits
+    keyed.into_iter().map(|(_, _, h)| h).collect()
 }
 
 #[cfg(test)]
@@ -477,11 +569,16 @@ mod tests {
 
     #[test]
     fn fields_match_by_word_prefix_or_inside() {
-        assert_eq!(text_quality("rna", "le rna est"), 1.0);
-        assert_eq!(text_quality("adr", "une adresse"), 0.8);
-        assert_eq!(text_quality("dres", "une adresse"), 0.5);
-        assert_eq!(text_quality("rna", "internationale"), 0.0);
-        assert_eq!(text_quality("été", "l'été"), 1.0);
+        let q = |term: &str, field: &str| text_quality(&Needle::new(term), field.as_bytes());
+        assert_eq!(q("rna", "le rna est"), 1.0);
+        assert_eq!(q("adr", "une adresse"), 0.8);
+        assert_eq!(q("dres", "une adresse"), 0.5);
+        assert_eq!(q("rna", "internationale"), 0.0);
+        assert_eq!(q("été", "l'été"), 1.0);
+        assert_eq!(q("été", "étéx"), 0.8);
+        assert_eq!(q("été", "xétéx"), 0.0);
+        // Bytes that are not UTF-8 (a damaged index) are no word characters, and no panic.
+        assert_eq!(text_quality(&Needle::new("rna"), b"\xffrna\xc3"), 1.0);
     }
 
     #[test]
@@ -492,7 +589,7 @@ mod tests {
         assert_eq!(singular("adresse"), None);
         let mut marks = Vec::new();
         assert_eq!(
-            field_quality("impots", "impot particulier", None, &mut marks),
+            field_quality(&Term::new("impots"), b"impot particulier", None, &mut marks),
             0.9
         );
     }
@@ -514,18 +611,19 @@ mod tests {
             if term.is_empty() {
                 continue;
             }
-            assert_eq!(body_quality(term, text, false), want, "{term} in text");
+            let n = Needle::new(term);
             assert_eq!(
-                body_quality(term, &sorted, true),
+                body_quality(&n, text.as_bytes(), false),
                 want,
-                "{term} in {sorted}"
+                "{term} in text"
             );
+            assert_eq!(body_quality(&n, &sorted, true), want, "{term} in list");
         }
-        assert_eq!(first_word_not_below("", "x"), "");
-        assert_eq!(first_word_not_below("a b c", "b"), "b");
-        assert_eq!(first_word_not_below("a b c", "bb"), "c");
-        assert_eq!(first_word_not_below("a b c", "d"), "");
-        assert_eq!(first_word_not_below("a b c", "0"), "a");
+        assert_eq!(first_word_not_below(b"", b"x"), b"");
+        assert_eq!(first_word_not_below(b"a b c", b"b"), b"b");
+        assert_eq!(first_word_not_below(b"a b c", b"bb"), b"c");
+        assert_eq!(first_word_not_below(b"a b c", b"d"), b"");
+        assert_eq!(first_word_not_below(b"a b c", b"0"), b"a");
     }
 
     #[test]

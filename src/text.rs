@@ -121,6 +121,22 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Bytes that can start a character [`sanitize`] changes: controls but the newline, DEL, and
+/// the lead bytes of U+0080–U+00AD, U+200B–U+2069 and U+FEFF.
+static MAY_START_UNSAFE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = i != b'\n' as usize;
+        i += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xe2] = true;
+    t[0xef] = true;
+    t
+};
+
 /// Whether [`sanitize`] would change anything: a byte scan, since most text is clean.
 pub fn needs_sanitizing(s: &str) -> bool {
     let b = s.as_bytes();
@@ -128,7 +144,7 @@ pub fn needs_sanitizing(s: &str) -> bool {
     // Skip quickly to the bytes that can start something unsafe.
     while let Some(p) = b[i..]
         .iter()
-        .position(|&x| (x < 0x20 && x != b'\n') || x == 0x7f || x == 0xc2 || x == 0xe2 || x == 0xef)
+        .position(|&x| MAY_START_UNSAFE[usize::from(x)])
     {
         i += p;
         let next = |k: usize| b.get(i + k).copied();

@@ -190,3 +190,41 @@ fn answers_from_the_index_are_those_of_a_fresh_read() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_entry_is_stamped_by_its_target_and_odd_names_count() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("real.md");
+    std::fs::write(&target, ENTRY).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("linked.md")).unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "premiere"]),
+        ["linked"]
+    );
+    // Same size, new words: only the target's stamp tells.
+    let edited = ENTRY.replace("Première", "Dernière");
+    assert_eq!(edited.len(), ENTRY.len());
+    std::fs::write(&target, &edited).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&target)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "derniere"]),
+        ["linked"]
+    );
+    // A file whose name is not UTF-8 is an entry too: adding one is seen.
+    use std::os::unix::ffi::OsStrExt;
+    let odd = std::ffi::OsStr::from_bytes(b"odd-\xff.md");
+    std::fs::write(dir.path().join(odd), ENTRY.replace("Première", "Bizarre")).unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "bizarre"]).len(),
+        1
+    );
+}
