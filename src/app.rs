@@ -215,7 +215,7 @@ fn list(cat: &Catalogue, args: &ListArgs, style: &Style) -> Result<u8> {
         emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
     } else {
         emit(&view::table::entries(
-            rows.iter().map(|e| (*e, &[][..])),
+            rows.iter().map(|e| (e.listing(), &[][..])),
             style,
         ))?;
     }
@@ -251,7 +251,14 @@ fn find(
     if hits.is_empty() {
         return Err(no_match(cat, args));
     }
-    show_hits(hits.iter().map(|h| (&cat.entries[h.index], h)), args, style)
+    if args.filter.json {
+        return json_hits(hits.iter().map(|h| (&cat.entries[h.index], h)));
+    }
+    let rows = hits
+        .iter()
+        .map(|h| (cat.entries[h.index].listing(), &h.marks[..]));
+    emit(&view::table::entries(rows, style))?;
+    Ok(0)
 }
 
 /// `search` on a directory's index: entries are made only for the hits, unless a filter
@@ -269,28 +276,26 @@ fn find_indexed(index: &crate::cache::Index, args: &SearchArgs, style: &Style) -
     if hits.is_empty() {
         return Err(no_match(&Catalogue::default(), args));
     }
-    let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, f.json)).collect();
-    show_hits(entries.iter().zip(&hits), args, style)
+    if f.json {
+        let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, true)).collect();
+        return json_hits(entries.iter().zip(&hits));
+    }
+    let rows = hits.iter().map(|h| (index.listing(h.index), &h.marks[..]));
+    emit(&view::table::entries(rows, style))?;
+    Ok(0)
 }
 
-fn show_hits<'a>(
+fn json_hits<'a>(
     hits: impl Iterator<Item = (&'a crate::catalogue::Entry, &'a crate::search::Hit)>,
-    args: &SearchArgs,
-    style: &Style,
 ) -> Result<u8> {
-    if args.filter.json {
-        let v: Vec<_> = hits
-            .map(|(e, h)| {
-                let mut o = view::json::summary(e);
-                o["score"] = h.score.into();
-                o
-            })
-            .collect();
-        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
-    } else {
-        let rows = hits.map(|(e, h)| (e, h.marks.as_slice()));
-        emit(&view::table::entries(rows, style))?;
-    }
+    let v: Vec<_> = hits
+        .map(|(e, h)| {
+            let mut o = view::json::summary(e);
+            o["score"] = h.score.into();
+            o
+        })
+        .collect();
+    emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
     Ok(0)
 }
 

@@ -10,7 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::catalogue::{Access, Catalogue, Entry, Origin, Problem};
+use std::borrow::Cow;
+
+use crate::catalogue::{Access, Catalogue, Entry, Listing, Origin, Problem};
 use crate::search::{Candidate, Fields};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
@@ -131,12 +133,12 @@ const SEP: char = '\u{1f}';
 /// what is shown, so a damaged index still never puts raw control characters on screen.
 fn text(b: &[u8]) -> String {
     let s = match std::str::from_utf8(b) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Ok(s) => Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(b),
     };
     match crate::text::sanitize(&s) {
-        std::borrow::Cow::Borrowed(_) => s.into_owned(),
-        std::borrow::Cow::Owned(clean) => clean,
+        Cow::Borrowed(_) => s.into_owned(),
+        Cow::Owned(clean) => clean,
     }
 }
 
@@ -180,6 +182,25 @@ impl Index<'_> {
             },
             // Partners are searched through the fields; no listing shows them.
             ..Entry::default()
+        }
+    }
+
+    /// What `list` and `search` show of record `i`, made without the rest of its entry.
+    pub fn listing(&self, i: usize) -> Listing<'static> {
+        let r = &self.records[i];
+        let producer = crate::catalogue::producer_short(
+            r.producer,
+            r.producer_acronym,
+            r.producer_name,
+            r.owner_acronym,
+            r.owner,
+        );
+        Listing {
+            slug: Cow::Owned(text(r.slug)),
+            title: Cow::Owned(text(r.title)),
+            producer: Cow::Owned(producer.map(text).unwrap_or_default()),
+            access: Access::from_code(r.is_open),
+            themes: Cow::Owned(split(r.themes).join(", ")),
         }
     }
 
@@ -503,7 +524,7 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
             themes: r.bytes()?,
             keywords: r.bytes()?,
         });
-        let mut raw = || r.bytes().map(std::borrow::Cow::Borrowed);
+        let mut raw = || r.bytes().map(Cow::Borrowed);
         fields.push(Fields {
             title: raw()?,
             tagline: raw()?,

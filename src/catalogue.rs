@@ -167,14 +167,24 @@ impl Entry {
     }
 
     /// The producer in a few words: acronym, else name, else slug, else owner.
-    pub fn producer_short(&self) -> Option<String> {
-        if self.producer.is_some() {
-            self.producer_acronym
-                .clone()
-                .or_else(|| self.producer_name.clone())
-                .or_else(|| self.producer.clone())
-        } else {
-            self.owner_acronym.clone().or_else(|| self.owner.clone())
+    pub fn producer_short(&self) -> Option<&str> {
+        producer_short(
+            self.producer.as_deref(),
+            self.producer_acronym.as_deref(),
+            self.producer_name.as_deref(),
+            self.owner_acronym.as_deref(),
+            self.owner.as_deref(),
+        )
+    }
+
+    /// What `list` and `search` show of it.
+    pub fn listing(&self) -> Listing<'_> {
+        Listing {
+            slug: Cow::Borrowed(&self.slug),
+            title: Cow::Borrowed(&self.title),
+            producer: Cow::Borrowed(self.producer_short().unwrap_or_default()),
+            access: self.access,
+            themes: Cow::Owned(self.themes.join(", ")),
         }
     }
 
@@ -184,6 +194,31 @@ impl Entry {
             .as_deref()
             .or(self.account_link.as_deref())
     }
+}
+
+/// See [`Entry::producer_short`]; for any source of an entry's fields.
+pub fn producer_short<'a, T: ?Sized>(
+    producer: Option<&'a T>,
+    acronym: Option<&'a T>,
+    name: Option<&'a T>,
+    owner_acronym: Option<&'a T>,
+    owner: Option<&'a T>,
+) -> Option<&'a T> {
+    if producer.is_some() {
+        acronym.or(name).or(producer)
+    } else {
+        owner_acronym.or(owner)
+    }
+}
+
+/// What a listing shows of an entry: one row of `list` and `search`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<'a> {
+    pub slug: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub producer: Cow<'a, str>,
+    pub access: Access,
+    pub themes: Cow<'a, str>,
 }
 
 /// A file that could not be served, or a remark about one.
