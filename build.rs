@@ -4,10 +4,26 @@
 //! parsed (and reported) at run time like any other.
 use std::{env, fs, path::Path};
 
-// The run's own rule for what must not reach a terminal, so the answer is the same.
+// The run's own code: its rule for what must not reach a terminal, so the answer is the
+// same, and its loader and index writer, so the bundled index is what a run would make.
+#[allow(dead_code)]
+#[path = "src/cache.rs"]
+mod cache;
+#[allow(dead_code)]
+#[path = "src/catalogue.rs"]
+mod catalogue;
+#[allow(dead_code)]
+#[path = "src/search.rs"]
+mod search;
 #[allow(dead_code)]
 #[path = "src/text.rs"]
 mod text;
+/// What the loader would embed; empty while it is being made.
+#[allow(dead_code)]
+mod bundled {
+    pub static FILES: &[(&str, &str, Option<&str>, bool)] = &[];
+    pub static INDEX: &[u8] = &[];
+}
 
 /// Whether no text of a JSON value would be changed by sanitising.
 fn clean_json(v: &serde_json::Value) -> bool {
@@ -65,8 +81,36 @@ fn index_key() -> u64 {
     h
 }
 
+/// The index `list` and `search` read for the bundled entries, made as a run would make it
+/// for a directory holding them.
+fn bundled_index(files: &[std::path::PathBuf], key: &str) -> Vec<u8> {
+    let sources = files
+        .iter()
+        .map(|p| {
+            let slug = p.file_stem().unwrap().to_string_lossy().into_owned();
+            catalogue::SourceFile {
+                path: format!("catalogue/{slug}.md"),
+                slug,
+                text: Ok(fs::read_to_string(p).unwrap_or_default()),
+                origin: catalogue::Origin::Bundled,
+                prepared: None,
+                known_clean: false,
+            }
+        })
+        .collect();
+    let mut cat = catalogue::Catalogue::from_files(sources);
+    cat.set_producers(catalogue::Catalogue::bundled_producers(), false);
+    let fields: Vec<_> = cat
+        .entries
+        .iter()
+        .map(|e| search::Fields::of(e).compact())
+        .collect();
+    cache::encode(&cat, &fields, &[], 0, key)
+}
+
 fn main() {
-    println!("cargo:rustc-env=APICAT_INDEX_KEY={}", index_key());
+    let key = index_key().to_string();
+    println!("cargo:rustc-env=APICAT_INDEX_KEY={key}");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
     let out_dir = env::var("OUT_DIR").unwrap();
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -102,5 +146,11 @@ fn main() {
         ));
     }
     out.push_str("];\n");
+    let index = Path::new(&out_dir).join("bundled.index");
+    fs::write(&index, bundled_index(&files, &key)).unwrap();
+    out.push_str(&format!(
+        "pub static INDEX: &[u8] = include_bytes!({:?});\n",
+        index.display().to_string()
+    ));
     fs::write(Path::new(&out_dir).join("bundled.rs"), out).unwrap();
 }

@@ -127,24 +127,33 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         _ => {}
     }
-    // `list` and `search` on a directory go through the index cache.
-    if let (Some(dir), false, Command::List(_) | Command::Search(_)) =
-        (&cli.catalogue, cli.no_cache, &cli.command)
-    {
-        if !dir.is_dir() {
-            build(Some(dir)).map_err(Failure::usage)?;
-        }
+    // `list` and `search` read an index: a directory's from the cache, the bundled one made
+    // at build time (unless personal entries join it).
+    if let (false, Command::List(_) | Command::Search(_)) = (cli.no_cache, &cli.command) {
         let mut buf = crate::cache::Bytes::default();
-        let index =
-            crate::cache::load(dir, &mut buf, || build(Some(dir))).map_err(Failure::usage)?;
-        for p in &index.problems {
-            eprintln!("{p}");
-        }
-        return match &cli.command {
-            Command::List(args) => list(&index.catalogue(args.filter.json), args, &style),
-            Command::Search(args) => find_indexed(&index, args, &style),
-            _ => Ok(0),
+        let index = match &cli.catalogue {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    build(Some(dir)).map_err(Failure::usage)?;
+                }
+                Some(
+                    crate::cache::load(dir, &mut buf, || build(Some(dir)))
+                        .map_err(Failure::usage)?,
+                )
+            }
+            None if !personal_dir().is_some_and(|d| d.is_dir()) => crate::cache::bundled(),
+            None => None,
         };
+        if let Some(index) = index {
+            for p in &index.problems {
+                eprintln!("{p}");
+            }
+            return match &cli.command {
+                Command::List(args) => list(&index.catalogue(args.filter.json), args, &style),
+                Command::Search(args) => find_indexed(&index, args, &style),
+                _ => Ok(0),
+            };
+        }
     }
     let cat = load(&cli)?;
     match &cli.command {

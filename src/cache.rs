@@ -17,7 +17,11 @@ use crate::search::{Candidate, Fields};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// Changes with the code that writes and reads the index (see build.rs).
-const VERSION: &str = env!("APICAT_INDEX_KEY");
+/// (build.rs itself compiles this module without it, and gives its own key to [`encode`].)
+const VERSION: &str = match option_env!("APICAT_INDEX_KEY") {
+    Some(key) => key,
+    None => "",
+};
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -40,7 +44,7 @@ pub fn file_for(catalogue: &Path) -> Option<PathBuf> {
 
 /// Name, size and modification time of a file: what says it is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     name: Vec<u8>,
     size: u64,
     mtime_ns: u128,
@@ -121,7 +125,7 @@ pub struct Index<'b> {
     pub fields: Vec<Fields<'b>>,
     pub problems: Vec<Problem>,
     producers_known: bool,
-    dir: PathBuf,
+    origin: Origin,
     /// The directory as shown in messages, with a trailing separator.
     prefix: String,
 }
@@ -163,7 +167,7 @@ impl Index<'_> {
                 self.prefix,
                 crate::text::sanitize_line(&String::from_utf8_lossy(r.file))
             ),
-            origin: Origin::Directory(self.dir.clone()),
+            origin: self.origin.clone(),
             title: text(r.title),
             tagline: own(r.tagline),
             producer: own(r.producer),
@@ -287,7 +291,7 @@ pub fn load<'b>(
             .map(|e| Fields::of(e).compact())
             .collect();
         let stamps = current.clone().unwrap_or_default();
-        let bytes = encode(&catalogue, &fields, &stamps, signature);
+        let bytes = encode(&catalogue, &fields, &stamps, signature, VERSION);
         if let (Some(_), Some(file)) = (&current, &file) {
             // A cache that cannot be written is only a slower next run.
             let _ = write_atomically(file, &bytes);
@@ -429,10 +433,17 @@ fn file_name(path: &str) -> &str {
         .unwrap_or(path)
 }
 
-fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) -> Vec<u8> {
+/// The index of a catalogue: what [`decode`] reads. `version` is [`VERSION`] but in build.rs.
+pub fn encode(
+    cat: &Catalogue,
+    fields: &[Fields],
+    stamps: &[Stamp],
+    signature: u64,
+    version: &str,
+) -> Vec<u8> {
     let mut w = Writer::default();
     w.0.extend_from_slice(MAGIC);
-    w.str(VERSION);
+    w.str(version);
     w.u64(signature);
     w.u8(u8::from(cat.producers_known));
     w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
@@ -478,7 +489,38 @@ fn encode(cat: &Catalogue, fields: &[Fields], stamps: &[Stamp], signature: u64) 
     w.0
 }
 
+/// Reads an index made for a directory (see [`decode_as`]).
 fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index<'b>> {
+    let prefix = crate::text::sanitize_line(&dir.join("").display().to_string());
+    decode_as(
+        bytes,
+        current,
+        signature,
+        Origin::Directory(dir.to_path_buf()),
+        prefix,
+    )
+}
+
+/// The bundled entries' index, made at build time; `None` only if this build is broken.
+pub fn bundled() -> Option<Index<'static>> {
+    decode_as(
+        crate::bundled::INDEX,
+        &[],
+        0,
+        Origin::Bundled,
+        "catalogue/".into(),
+    )
+}
+
+/// Reads an index whose files are `current` and producers `signature`; entries get
+/// `origin`, and paths `prefix` before their file name.
+fn decode_as<'b>(
+    bytes: &'b [u8],
+    current: &[Stamp],
+    signature: u64,
+    origin: Origin,
+    prefix: String,
+) -> Option<Index<'b>> {
     let mut r = Reader { bytes, pos: 0 };
     if r.take(8)? != MAGIC || r.text()? != VERSION || r.u64()? != signature {
         return None;
@@ -493,7 +535,6 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
             return None;
         }
     }
-    let prefix = crate::text::sanitize_line(&dir.join("").display().to_string());
     let mut problems = Vec::new();
     for _ in 0..r.u32()? {
         problems.push(Problem {
@@ -541,7 +582,7 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
         fields,
         problems,
         producers_known,
-        dir: dir.to_path_buf(),
+        origin,
         prefix,
     })
 }
@@ -557,6 +598,28 @@ pub fn is_current(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_index_is_what_a_run_would_make() {
+        let built = bundled().expect("build.rs made the bundled index");
+        let cat = Catalogue::bundled();
+        let fields: Vec<Fields> = cat
+            .entries
+            .iter()
+            .map(|e| Fields::of(e).compact())
+            .collect();
+        assert_eq!(built.fields, fields);
+        assert_eq!(built.problems, cat.problems);
+        let listed = built.catalogue(true);
+        assert_eq!(listed.entries.len(), cat.entries.len());
+        for (i, (a, b)) in listed.entries.iter().zip(&cat.entries).enumerate() {
+            assert_eq!(built.listing(i), b.listing());
+            assert_eq!(a.listing(), b.listing());
+            assert_eq!((&a.path, &a.origin), (&b.path, &b.origin));
+            assert_eq!((&a.tagline, &a.keywords), (&b.tagline, &b.keywords));
+            assert_eq!((a.visits_2019, &a.producer), (b.visits_2019, &b.producer));
+        }
+    }
 
     #[test]
     fn encode_then_decode_gives_the_same_listing() {
@@ -577,7 +640,7 @@ mod tests {
             .iter()
             .map(|e| Fields::of(e).compact())
             .collect();
-        let bytes = encode(&cat, &fields, &st, 7);
+        let bytes = encode(&cat, &fields, &st, 7, VERSION);
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields);
         let listed = back.catalogue(true);

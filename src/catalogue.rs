@@ -268,10 +268,6 @@ pub struct SourceFile {
     pub known_clean: bool,
 }
 
-mod bundled {
-    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
-}
-
 /// Producers named by the bundled entries (the bundled catalogue has no `producteurs/`).
 const BUNDLED_PRODUCERS: &[(&str, &str, Option<&str>)] = &[
     ("urssaf", "Urssaf", None),
@@ -285,7 +281,7 @@ const BUNDLED_PRODUCERS: &[(&str, &str, Option<&str>)] = &[
 /// The bundled entries as (slug, text, front matter prepared as JSON, known clean).
 pub fn bundled_files()
 -> impl Iterator<Item = (&'static str, &'static str, Option<&'static str>, bool)> {
-    bundled::FILES.iter().copied()
+    crate::bundled::FILES.iter().copied()
 }
 
 /// Front matter split from the body; `Err` names the line.

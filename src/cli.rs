@@ -21,7 +21,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "APICAT_CATALOGUE", value_name = "DIR")]
     pub catalogue: Option<PathBuf>,
 
-    /// Read the catalogue directory afresh, without the index cache
+    /// Read every entry afresh: no index cache for a directory, no built-in index for the
+    /// bundled entries
     #[arg(long, global = true)]
     pub no_cache: bool,
 

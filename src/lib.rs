@@ -4,6 +4,7 @@
 //! and `term` turn its answers into output; `app` runs a parsed command line.
 
 pub mod app;
+mod bundled;
 pub mod cache;
 pub mod catalogue;
 pub mod check;

@@ -228,3 +228,31 @@ fn a_linked_entry_is_stamped_by_its_target_and_odd_names_count() {
         1
     );
 }
+
+#[test]
+fn bundled_answers_from_the_built_index_are_those_of_a_fresh_read() {
+    let cache = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["search", "urssaf"],
+        vec!["search", "urssaf", "--json"],
+        vec!["search", "entrprise", "--json"],
+        vec!["search", "les", "procédures", "--access", "open"],
+        vec!["search", "zzzzqqq"],
+        vec!["list", "--theme", "emploi", "--json"],
+    ] {
+        let run = |extra: &[&str]| {
+            let out = apicat(cache.path())
+                .env("XDG_DATA_HOME", cache.path())
+                .args(extra)
+                .args(&args)
+                .output()
+                .unwrap();
+            (out.status.code(), out.stdout, out.stderr)
+        };
+        let (fresh, built) = (run(&["--no-cache"]), run(&[]));
+        assert_eq!(fresh, built, "{args:?}");
+        assert!(!fresh.1.is_empty() || fresh.0 == Some(1), "{args:?}");
+    }
+}
