@@ -50,7 +50,9 @@ pub struct Stamp {
     mtime_ns: u128,
 }
 
-/// The stamps of a directory's `*.md` files (those the loader reads), sorted by name.
+/// The stamps of a directory's `*.md` files (those the loader reads), in the directory's own
+/// order: it stays the same while the directory does, and any other order only means a
+/// rebuild, so no time is spent sorting.
 fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
     let mut out = Vec::new();
     for e in fs::read_dir(dir).ok()?.flatten() {
@@ -79,7 +81,6 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
             mtime_ns,
         });
     }
-    out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     Some(out)
 }
 
@@ -239,22 +240,9 @@ impl Index<'_> {
 /// The bytes an index is read from: the cache file mapped into memory, or an index just
 /// built.
 #[derive(Default)]
-pub enum Bytes {
-    #[default]
-    Empty,
-    Mapped(memmap2::Mmap),
-    Built(Vec<u8>),
-}
-
-impl std::ops::Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Empty => &[],
-            Bytes::Mapped(m) => m,
-            Bytes::Built(v) => v,
-        }
-    }
+pub struct Bytes {
+    mapped: Option<memmap2::Mmap>,
+    built: Vec<u8>,
 }
 
 /// Maps a cache file into memory: no copy, and its pages come in with one call rather than
@@ -278,28 +266,30 @@ pub fn load<'b>(
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
-    if let (Some(current), Some(file)) = (&current, &file)
-        && let Some(bytes) = map(file)
-        && decode(&bytes, dir, current, signature).is_some()
-    {
-        *buf = Bytes::Mapped(bytes);
-    } else {
-        let catalogue = full()?;
-        let fields: Vec<Fields> = catalogue
-            .entries
-            .iter()
-            .map(|e| Fields::of(e).compact())
-            .collect();
-        let stamps = current.clone().unwrap_or_default();
-        let bytes = encode(&catalogue, &fields, &stamps, signature, VERSION);
-        if let (Some(_), Some(file)) = (&current, &file) {
-            // A cache that cannot be written is only a slower next run.
-            let _ = write_atomically(file, &bytes);
+    let Bytes { mapped, built } = buf;
+    if let (Some(current), Some(file)) = (&current, &file) {
+        *mapped = map(file);
+        if let Some(index) = mapped
+            .as_deref()
+            .and_then(|b| decode(b, dir, current, signature))
+        {
+            return Ok(index);
         }
-        *buf = Bytes::Built(bytes);
     }
-    // Read back what was just checked or built: one way to the records.
-    decode(buf, dir, &current.unwrap_or_default(), signature).ok_or_else(|| {
+    let catalogue = full()?;
+    let fields: Vec<Fields> = catalogue
+        .entries
+        .iter()
+        .map(|e| Fields::of(e).compact())
+        .collect();
+    let listed = current.is_some();
+    let stamps = current.unwrap_or_default();
+    *built = encode(&catalogue, &fields, &stamps, signature, VERSION);
+    if let (true, Some(file)) = (listed, &file) {
+        // A cache that cannot be written is only a slower next run.
+        let _ = write_atomically(file, built);
+    }
+    decode(built, dir, &stamps, signature).ok_or_else(|| {
         format!(
             "{}: the catalogue index could not be read back",
             dir.display()

@@ -104,3 +104,56 @@ fn a_variation_selector_does_not_overflow_the_line() {
         assert!(line.width() <= 100, "{} columns: {line:?}", line.width());
     }
 }
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z-]{0,70}",
+        "[a-zA-Zéè ,'()-]{0,60}",
+        "[日本語\u{fe0f}\u{301}é a-]{0,30}",
+        any::<String>().prop_map(|s| apicat::text::sanitize_line(&s)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn table_lines_fit_the_width(rows in prop::collection::vec(prop::array::uniform4(cell()), 1..8), width in 20usize..140, color: bool) {
+        use apicat::catalogue::{Access, Listing};
+        use std::borrow::Cow;
+        let style = Style { color, width, tty: false };
+        let marks = vec!["a".to_string(), "e".to_string()];
+        let listings = rows.iter().map(|[slug, title, producer, themes]| (Listing {
+            slug: Cow::Borrowed(slug.as_str()),
+            title: Cow::Borrowed(title.as_str()),
+            producer: Cow::Borrowed(producer.as_str()),
+            access: Access::Restricted,
+            themes: Cow::Borrowed(themes.as_str()),
+        }, &marks[..]));
+        let table = apicat::view::table::entries(listings, &style);
+        let plain = if color { strip_ansi(&table) } else { table.clone() };
+        prop_assert!(plain.lines().count() >= rows.len() + 2);
+        for line in plain.lines() {
+            prop_assert!(line.width() <= width, "{} > {width}: {line:?}", line.width());
+            prop_assert!(no_controls(line), "{line:?}");
+        }
+    }
+}
+
+/// Removes SGR colour sequences, the only ones the table writes.
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -86,7 +86,7 @@ fn fit(natural: &[usize], keep: &[bool], total: usize) -> Vec<usize> {
     let mut open: Vec<usize> = (0..n).collect();
     let kept: usize = (0..n).filter(|&i| keep[i]).map(|i| natural[i]).sum();
     let others = (0..n).filter(|&i| !keep[i]).count();
-    if kept + others <= budget {
+    if kept + MIN * others <= budget {
         for i in (0..n).filter(|&i| keep[i]) {
             widths[i] = natural[i];
         }
@@ -113,10 +113,13 @@ fn fit(natural: &[usize], keep: &[bool], total: usize) -> Vec<usize> {
     let share = budget / open.len();
     let extra = budget % open.len();
     for (k, &i) in open.iter().enumerate() {
-        widths[i] = (share + usize::from(k < extra)).max(1);
+        widths[i] = (share + usize::from(k < extra)).max(MIN);
     }
     widths
 }
+
+/// The narrowest a wrapped column gets: room for one wide (CJK, emoji) character.
+const MIN: usize = 2;
 
 /// Appends one table row: each cell wrapped to its column, padded, lines trimmed at the end.
 fn push_row<S: AsRef<str>>(out: &mut String, row: &[S], widths: &[usize]) {
@@ -191,6 +194,16 @@ fn wrap(text: &str, w: usize) -> Vec<&str> {
         } else {
             fits.max(rest.chars().next().map_or(1, char::len_utf8))
         };
+        // Per-character widths can undercount a sequence (a variation selector widens the
+        // character before it): the line's own width has the last word.
+        let mut cut = cut;
+        while cut > 0 && width(rest[..cut].trim_end()) > w {
+            let last = rest[..cut].chars().next_back().map_or(1, char::len_utf8);
+            if cut == last {
+                break;
+            }
+            cut -= last;
+        }
         lines.push(rest[..cut].trim_end());
         rest = rest[cut..].trim_start();
     }
@@ -234,7 +247,7 @@ mod tests {
         assert_eq!(fit(&[10, 40, 6], &[false; 3], 40), [10, 18, 6]);
         // Kept columns are served first.
         assert_eq!(fit(&[20, 40, 40], &[true, false, false], 50), [20, 12, 12]);
-        // Too narrow for anything: one column each.
-        assert_eq!(fit(&[20, 40, 40], &[false; 3], 6), [1, 1, 1]);
+        // Too narrow for anything: the narrowest columns.
+        assert_eq!(fit(&[20, 40, 40], &[false; 3], 6), [MIN; 3]);
     }
 }
