@@ -122,7 +122,7 @@ proptest! {
         use apicat::catalogue::{Access, Listing};
         use std::borrow::Cow;
         let style = Style { color, width, tty: false };
-        let marks = vec!["a".to_string(), "e".to_string()];
+        let marks = ["a".to_string(), "e".to_string()];
         let listings = rows.iter().map(|[slug, title, producer, themes]| (Listing {
             slug: Cow::Borrowed(slug.as_str()),
             title: Cow::Borrowed(title.as_str()),
