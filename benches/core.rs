@@ -30,6 +30,10 @@ fn main() {
         "load bundled catalogue",
         median(|| drop(black_box(Catalogue::bundled())), 200),
     );
+    report(
+        "read bundled index (built in)",
+        median(|| drop(black_box(apicat::cache::bundled())), 200),
+    );
     let cat = Catalogue::bundled();
     let q = Query::parse(&["urssaf"]);
     report(
@@ -70,6 +74,44 @@ fn main() {
             50,
         ),
     );
+    // The path a run takes: the cached index read in place, ranked, the hits laid out.
+    let cache = std::env::temp_dir().join(format!("apicat-bench-{}", std::process::id()));
+    // SAFETY: single-threaded here; only this process reads it.
+    unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
+    let full = || Ok(load());
+    let mut buf = apicat::cache::Bytes::default();
+    drop(apicat::cache::load(&dir, &mut buf, full).unwrap());
+    report(
+        "read corpus/api index (cached)",
+        median(
+            || {
+                let mut buf = apicat::cache::Bytes::default();
+                drop(black_box(apicat::cache::load(&dir, &mut buf, full)));
+            },
+            100,
+        ),
+    );
+    let mut buf = apicat::cache::Bytes::default();
+    let index = apicat::cache::load(&dir, &mut buf, full).unwrap();
+    report(
+        "search corpus/api index: adresse",
+        median(
+            || drop(black_box(apicat::search::rank(&index.candidates(), &q))),
+            100,
+        ),
+    );
+    let hits = apicat::search::rank(&index.candidates(), &q);
+    report(
+        &format!("table of its {} hits", hits.len()),
+        median(
+            || {
+                let rows = hits.iter().map(|h| (index.listing(h.index), &h.marks[..]));
+                drop(black_box(apicat::view::table::entries(rows, &style)));
+            },
+            100,
+        ),
+    );
+    let _ = std::fs::remove_dir_all(&cache);
     let big = cat.get("api-la-bonne-alternance").unwrap();
     report(
         "render largest entry (api-la-bonne-alternance)",

@@ -21,6 +21,7 @@ compare() { # label, command A, command B: prints both medians and A/B
   local ma mb
   ma=$(median "$json" 0); mb=$(median "$json" 1)
   printf '%-46s %9s ms  vs %9s ms  ratio %s\n' "$label" "$ma" "$mb" "$(python3 -c "print('%.2f' % ($ma/$mb))")"
+  last=$ma
 }
 
 echo "median of $runs runs each; ratio = apicat / reference"
@@ -33,6 +34,7 @@ if [ -d "$corpus" ]; then
   compare "corpus (170): search adresse / grep -ril" "$bin --catalogue $corpus search adresse" "grep -ril adresse $corpus"
   compare "corpus (170): --no-cache / grep -ril" "$bin --catalogue $corpus --no-cache search adresse" "grep -ril adresse $corpus"
   # Bigger catalogues: the real corpus copied under new names.
+  per_k=""
   for n in 2500 5000 10000; do
     dir="$work/catalogue-$n"
     if [ "$(find "$dir" -name '*.md' 2>/dev/null | wc -l)" != "$n" ]; then
@@ -48,5 +50,8 @@ if [ -d "$corpus" ]; then
     fi
     "$bin" --catalogue "$dir" search adresse >/dev/null
     compare "$n entries: search adresse / grep -ril" "$bin --catalogue $dir search adresse" "grep -ril adresse $dir"
+    per_k="$per_k $n:$(python3 -c "print('%.2f' % ($last*1000/$n))")"
   done
+  # Linear growth shows as a steady (or falling, as fixed costs spread) time per entry.
+  printf '%-46s %s\n' "ms per 1,000 entries (entries:ms)" "$per_k"
 fi
