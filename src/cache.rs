@@ -612,6 +612,44 @@ mod tests {
     }
 
     #[test]
+    fn a_tampered_index_shows_no_raw_control_and_does_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let title = "Titre piégé ABCDEFGH";
+        std::fs::write(
+            dir.path().join("a.md"),
+            format!("---\ntitle: {title}\nthemes: [X, Y]\nkeywords: [k]\n---\nbody"),
+        )
+        .unwrap();
+        let st = stamps(dir.path()).unwrap();
+        let cat = Catalogue::from_files(
+            crate::catalogue::directory_files(dir.path(), Origin::Directory(dir.path().into()))
+                .unwrap(),
+        );
+        let fields: Vec<Fields> = cat
+            .entries
+            .iter()
+            .map(|e| Fields::of(e).compact())
+            .collect();
+        let mut bytes = encode(&cat, &fields, &st, 1, VERSION);
+        // Same length, so the index still reads: ESC, BEL, a broken UTF-8 sequence.
+        let at = bytes
+            .windows(8)
+            .position(|w| w == b"ABCDEFGH")
+            .expect("title in the index");
+        bytes[at..at + 8].copy_from_slice(b"\x1b]0;\x07\xc3(\xff");
+        let index = decode(&bytes, dir.path(), &st, 1).expect("same shape");
+        let l = index.listing(0);
+        for text in [&l.slug, &l.title, &l.producer, &l.themes] {
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+        }
+        assert!(l.title.contains("\\x1b"), "{}", l.title);
+        let e = index.entry(0, true);
+        assert!(!e.title.chars().any(char::is_control));
+        let q = crate::search::Query::parse(&["titre"]);
+        assert_eq!(crate::search::rank(&index.candidates(), &q).len(), 1);
+    }
+
+    #[test]
     fn encode_then_decode_gives_the_same_listing() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
