@@ -18,7 +18,7 @@ use crate::search::{Candidate, Fields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// Changes with the code that writes and reads the index (see build.rs).
 /// (build.rs itself compiles this module without it, and gives its own key to [`encode`].)
-const VERSION: &str = match option_env!("APICAT_INDEX_KEY") {
+pub const VERSION: &str = match option_env!("APICAT_INDEX_KEY") {
     Some(key) => key,
     None => "",
 };
@@ -504,7 +504,7 @@ pub fn bundled() -> Option<Index<'static>> {
 
 /// Reads an index whose files are `current` and producers `signature`; entries get
 /// `origin`, and paths `prefix` before their file name.
-fn decode_as<'b>(
+pub fn decode_as<'b>(
     bytes: &'b [u8],
     current: &[Stamp],
     signature: u64,
