@@ -18,12 +18,19 @@ pub fn to_markdown(src: &str) -> String {
     for event in parser {
         w.event(event);
     }
-    w.finish()
+    // Character references (`&#27;`, and `&#4` without its `;` in HTML) are decoded into
+    // whatever they name: the text was safe going in, the output is made so again.
+    match crate::text::sanitize(&w.finish()) {
+        std::borrow::Cow::Owned(clean) => clean,
+        std::borrow::Cow::Borrowed(same) => same.to_string(),
+    }
 }
 
 /// An absolute URL for an href: site-relative paths are resolved against api.gouv.fr;
 /// anchors and empty hrefs give `None`.
 pub fn resolve_url(href: &str) -> Option<String> {
+    // An href from HTML has its character references decoded: `&#27;` is an ESC again.
+    let href = crate::text::sanitize_line(href);
     let h = href.trim();
     if h.is_empty() || h.starts_with('#') || h.starts_with("javascript:") {
         return None;
@@ -845,6 +852,26 @@ mod tests {
     #[test]
     fn indented_html_is_not_code() {
         assert_eq!(md("        <p style=\"m\">Texte</p>"), "Texte");
+    }
+
+    /// Found by the markup fuzz target: `&#4` decodes to a control character in HTML text.
+    #[test]
+    fn character_references_never_give_control_characters() {
+        for src in [
+            "\n<p zz\\x00<<44\\x000*>*F$*&&#4+4\\x00~\\x08mai~",
+            "<p>a&#27;[2Jb</p>",
+            "a &#27;[31m b &#x7; c",
+            "<a href=\"https://x.fr/&#27;]0;t&#7;\">l</a>",
+            "<Button href=\"/a&#27;b\">Go</Button>",
+        ] {
+            let out = md(src);
+            assert!(
+                !out.chars().any(|c| c.is_control() && c != '\n'),
+                "{src:?} gave {out:?}"
+            );
+        }
+        let href = first_button_href("<Button href=\"/a&#27;b&#x9b;c\">Go</Button>").unwrap();
+        assert!(!href.chars().any(char::is_control), "{href:?}");
     }
 
     #[test]

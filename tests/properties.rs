@@ -31,6 +31,9 @@ fn piece() -> impl Strategy<Value = String> {
         Just("# ".to_string()),
         Just("`".to_string()),
         Just("&nbsp;".to_string()),
+        Just("&#27;".to_string()),
+        Just("&#4".to_string()),
+        Just("&#x9b;".to_string()),
         Just("\\\"".to_string()),
         Just(
             "https://example.org/a/rather/long/path/that/goes/on/and/on?with=query&and=more"
