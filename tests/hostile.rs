@@ -30,6 +30,11 @@ fn esc_everywhere() -> String {
         "access_page:\n  - who: [\"w{evil}\"]\n    is_eligible: 1\n    description: \"d{evil}\"\n"
     ));
     s.push_str("---\nbody \x1b]8;;https://evil\x07link\x1b]8;;\x07 \x1b[5mblink\x07\u{9b}31m\n");
+    // The same written as character references, which Markdown and HTML decode.
+    s.push_str("ref &#27;]0;t&#7; <p>&#x1b;[2J &#4 &#155;31m</p>\n");
+    s.push_str(
+        "<Button href=\"/x&#27;]0;t&#7;\">go</Button> <a href=\"https://e.fr/&#27;[2J\">a</a>\n",
+    );
     s
 }
 
