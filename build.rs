@@ -100,12 +100,7 @@ fn bundled_index(files: &[std::path::PathBuf], key: &str) -> Vec<u8> {
         .collect();
     let mut cat = catalogue::Catalogue::from_files(sources);
     cat.set_producers(catalogue::Catalogue::bundled_producers(), false);
-    let fields: Vec<_> = cat
-        .entries
-        .iter()
-        .map(|e| search::Fields::of(e).compact())
-        .collect();
-    cache::encode(&cat, &fields, &[], 0, key)
+    cache::encode(&cat, &[], 0, key)
 }
 
 fn main() {

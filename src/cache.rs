@@ -137,14 +137,10 @@ const SEP: char = '\u{1f}';
 /// Text of the index as it was written: UTF-8 and sanitised. It is checked only here, for
 /// what is shown, so a damaged index still never puts raw control characters on screen.
 fn text(b: &[u8]) -> String {
-    let s = match std::str::from_utf8(b) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(b),
-    };
-    match crate::text::sanitize(&s) {
-        Cow::Borrowed(_) => s.into_owned(),
-        Cow::Owned(clean) => clean,
-    }
+    // The check first: `from_utf8_lossy` is slower on valid text.
+    let s =
+        std::str::from_utf8(b).map_or_else(|_| String::from_utf8_lossy(b).into(), str::to_string);
+    crate::text::sanitize_owned(s)
 }
 
 fn split(joined: &[u8]) -> Vec<String> {
@@ -277,14 +273,9 @@ pub fn load<'b>(
         }
     }
     let catalogue = full()?;
-    let fields: Vec<Fields> = catalogue
-        .entries
-        .iter()
-        .map(|e| Fields::of(e).compact())
-        .collect();
     let listed = current.is_some();
     let stamps = current.unwrap_or_default();
-    *built = encode(&catalogue, &fields, &stamps, signature, VERSION);
+    *built = encode(&catalogue, &stamps, signature, VERSION);
     if let (true, Some(file)) = (listed, &file) {
         // A cache that cannot be written is only a slower next run.
         let _ = write_atomically(file, built);
@@ -423,14 +414,17 @@ fn file_name(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// What the index holds to search each entry: its fields reduced to their distinct words.
+pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
+    cat.entries
+        .iter()
+        .map(|e| Fields::of(e).compact())
+        .collect()
+}
+
 /// The index of a catalogue: what [`decode`] reads. `version` is [`VERSION`] but in build.rs.
-pub fn encode(
-    cat: &Catalogue,
-    fields: &[Fields],
-    stamps: &[Stamp],
-    signature: u64,
-    version: &str,
-) -> Vec<u8> {
+pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, version: &str) -> Vec<u8> {
+    let fields = fields_of(cat);
     let mut w = Writer::default();
     w.0.extend_from_slice(MAGIC);
     w.str(version);
@@ -450,7 +444,7 @@ pub fn encode(
         w.str(&p.message);
     }
     w.u32(u32::try_from(cat.entries.len()).unwrap_or(u32::MAX));
-    for (e, f) in cat.entries.iter().zip(fields) {
+    for (e, f) in cat.entries.iter().zip(&fields) {
         w.str(&e.slug);
         w.str(file_name(&e.path));
         w.str(&e.title);
@@ -589,16 +583,17 @@ pub fn is_current(dir: &Path) -> bool {
 mod tests {
     use super::*;
 
+    /// A directory's stamps and entries, as `load` reads them.
+    fn read(dir: &Path) -> (Vec<Stamp>, Catalogue) {
+        let files = crate::catalogue::directory_files(dir, Origin::Directory(dir.into()));
+        (stamps(dir).unwrap(), Catalogue::from_files(files.unwrap()))
+    }
+
     #[test]
     fn the_bundled_index_is_what_a_run_would_make() {
         let built = bundled().expect("build.rs made the bundled index");
         let cat = Catalogue::bundled();
-        let fields: Vec<Fields> = cat
-            .entries
-            .iter()
-            .map(|e| Fields::of(e).compact())
-            .collect();
-        assert_eq!(built.fields, fields);
+        assert_eq!(built.fields, fields_of(&cat));
         assert_eq!(built.problems, cat.problems);
         let listed = built.catalogue(true);
         assert_eq!(listed.entries.len(), cat.entries.len());
@@ -620,17 +615,8 @@ mod tests {
             format!("---\ntitle: {title}\nthemes: [X, Y]\nkeywords: [k]\n---\nbody"),
         )
         .unwrap();
-        let st = stamps(dir.path()).unwrap();
-        let cat = Catalogue::from_files(
-            crate::catalogue::directory_files(dir.path(), Origin::Directory(dir.path().into()))
-                .unwrap(),
-        );
-        let fields: Vec<Fields> = cat
-            .entries
-            .iter()
-            .map(|e| Fields::of(e).compact())
-            .collect();
-        let mut bytes = encode(&cat, &fields, &st, 1, VERSION);
+        let (st, cat) = read(dir.path());
+        let mut bytes = encode(&cat, &st, 1, VERSION);
         // Same length, so the index still reads: ESC, BEL, a broken UTF-8 sequence.
         let at = bytes
             .windows(8)
@@ -658,19 +644,10 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
-        let st = stamps(dir.path()).unwrap();
-        let cat = Catalogue::from_files(
-            crate::catalogue::directory_files(dir.path(), Origin::Directory(dir.path().into()))
-                .unwrap(),
-        );
-        let fields: Vec<Fields> = cat
-            .entries
-            .iter()
-            .map(|e| Fields::of(e).compact())
-            .collect();
-        let bytes = encode(&cat, &fields, &st, 7, VERSION);
+        let (st, cat) = read(dir.path());
+        let bytes = encode(&cat, &st, 7, VERSION);
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
-        assert_eq!(back.fields, fields);
+        assert_eq!(back.fields, fields_of(&cat));
         let listed = back.catalogue(true);
         assert_eq!(listed.problems, cat.problems);
         assert_eq!(listed.entries.len(), 1);

@@ -20,10 +20,7 @@ pub fn to_markdown(src: &str) -> String {
     }
     // Character references (`&#27;`, and `&#4` without its `;` in HTML) are decoded into
     // whatever they name: the text was safe going in, the output is made so again.
-    match crate::text::sanitize(&w.finish()) {
-        std::borrow::Cow::Owned(clean) => clean,
-        std::borrow::Cow::Borrowed(same) => same.to_string(),
-    }
+    crate::text::sanitize_owned(w.finish())
 }
 
 /// An absolute URL for an href: site-relative paths are resolved against api.gouv.fr;

@@ -169,6 +169,14 @@ pub fn needs_sanitizing(s: &str) -> bool {
     false
 }
 
+/// [`sanitize`] for text already owned: no copy when it is clean.
+pub fn sanitize_owned(s: String) -> String {
+    match sanitize(&s) {
+        Cow::Owned(clean) => clean,
+        Cow::Borrowed(_) => s,
+    }
+}
+
 /// Same as [`sanitize`], for text that must stay on one line.
 pub fn sanitize_line(s: &str) -> String {
     sanitize(s).replace('\n', " ")

@@ -4,7 +4,7 @@
 //! table row fits the width.
 
 use apicat::catalogue::{Catalogue, Origin, SourceFile};
-use apicat::search::{Fields, Query, rank};
+use apicat::search::{Query, rank};
 use libfuzzer_sys::fuzz_target;
 use unicode_width::UnicodeWidthStr;
 
@@ -28,8 +28,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = apicat::check::catalogue(&cat);
 
-    let fields: Vec<Fields> = cat.entries.iter().map(|e| Fields::of(e).compact()).collect();
-    let bytes = apicat::cache::encode(&cat, &fields, &[], 0, apicat::cache::VERSION);
+    let bytes = apicat::cache::encode(&cat, &[], 0, apicat::cache::VERSION);
     let index = apicat::cache::decode_as(&bytes, &[], 0, Origin::Bundled, String::new())
         .expect("an index reads back");
     assert_eq!(index.records.len(), cat.entries.len());
