@@ -5,7 +5,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use apicat::catalogue::{Catalogue, Origin, directory_files};
+use apicat::bundled::BUNDLED;
+use apicat::catalogue::folder::directory_files;
+use apicat::catalogue::{Catalogue, Origin};
 use apicat::search::{Filter, Query, search};
 use apicat::term::Style;
 
@@ -28,13 +30,13 @@ fn report(name: &str, d: Duration) {
 fn main() {
     report(
         "load bundled catalogue",
-        median(|| drop(black_box(Catalogue::bundled())), 200),
+        median(|| drop(black_box(BUNDLED.catalogue())), 200),
     );
     report(
         "read bundled index (built in)",
-        median(|| drop(black_box(apicat::cache::bundled())), 200),
+        median(|| drop(black_box(BUNDLED.index())), 200),
     );
-    let cat = Catalogue::bundled();
+    let cat = BUNDLED.catalogue();
     let q = Query::parse(&["urssaf"]);
     report(
         "search bundled: urssaf",
@@ -79,20 +81,20 @@ fn main() {
     // SAFETY: single-threaded here; only this process reads it.
     unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
     let full = || Ok(load());
-    let mut buf = apicat::cache::Bytes::default();
-    drop(apicat::cache::load(&dir, &mut buf, full).unwrap());
+    let mut buf = Vec::new();
+    drop(apicat::index::load(&dir, &mut buf, full).unwrap());
     report(
         "read corpus/api index (cached)",
         median(
             || {
-                let mut buf = apicat::cache::Bytes::default();
-                drop(black_box(apicat::cache::load(&dir, &mut buf, full)));
+                let mut buf = Vec::new();
+                drop(black_box(apicat::index::load(&dir, &mut buf, full)));
             },
             100,
         ),
     );
-    let mut buf = apicat::cache::Bytes::default();
-    let index = apicat::cache::load(&dir, &mut buf, full).unwrap();
+    let mut buf = Vec::new();
+    let index = apicat::index::load(&dir, &mut buf, full).unwrap();
     report(
         "search corpus/api index: adresse",
         median(

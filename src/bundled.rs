@@ -1,4 +1,52 @@
 //! The bundled catalogue, embedded by build.rs: each entry's file with its front matter
-//! already converted to JSON, and the index `list` and `search` read (the same format as the
-//! index cache of directories, made by the same code).
+//! already converted to JSON, and the index `list` and `search` read (made by the core's own
+//! index writer, as for a folder).
+
+use apicat_core::catalogue::sources::{Bundled, BundledFile};
+
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+pub static BUNDLED: Bundled = Bundled {
+    files: FILES,
+    index: INDEX,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use apicat_core::catalogue::markdown::parse_entry;
+    use apicat_core::index::fields_of;
+
+    #[test]
+    fn the_bundled_index_is_what_a_run_would_make() {
+        let built = BUNDLED.index().expect("build.rs made the bundled index");
+        let cat = BUNDLED.catalogue();
+        assert_eq!(built.fields, fields_of(&cat));
+        assert_eq!(built.problems, cat.problems);
+        let listed = built.catalogue(true);
+        assert_eq!(listed.entries.len(), cat.entries.len());
+        for (i, (a, b)) in listed.entries.iter().zip(&cat.entries).enumerate() {
+            assert_eq!(built.listing(i), b.listing());
+            assert_eq!(a.listing(), b.listing());
+            assert_eq!((&a.path, &a.origin), (&b.path, &b.origin));
+            assert_eq!((&a.tagline, &a.keywords), (&b.tagline, &b.keywords));
+            assert_eq!((a.visits_2019, &a.producer), (b.visits_2019, &b.producer));
+        }
+    }
+
+    #[test]
+    fn prepared_front_matter_reads_like_the_yaml() {
+        for mut f in BUNDLED.sources() {
+            let text = f.text.clone().unwrap();
+            let from_json = parse_entry(&f, &text).unwrap();
+            assert!(f.prepared.is_some());
+            f.prepared = None;
+            f.known_clean = false;
+            let from_yaml = parse_entry(&f, &text).unwrap();
+            let (a, b) = (from_json.markdown().unwrap(), from_yaml.markdown().unwrap());
+            assert_eq!(a.front, b.front, "{}", f.slug);
+            assert_eq!(from_json.body, from_yaml.body, "{}", f.slug);
+            assert_eq!(a.unsafe_char, b.unsafe_char);
+        }
+    }
+}

@@ -7,6 +7,7 @@ use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use crate::catalogue::Catalogue;
+use crate::catalogue::sources::Sources;
 
 /// The variable through which the shell asks apicat for completions.
 pub const VAR: &str = "APICAT_COMPLETE";
@@ -41,7 +42,7 @@ fn catalogue_in_use() -> Catalogue {
         }
     }
     let dir = dir.or_else(|| std::env::var_os("APICAT_CATALOGUE").map(PathBuf::from));
-    crate::app::load_quietly(dir.as_deref())
+    Sources::new(dir, &crate::bundled::BUNDLED).load_quietly()
 }
 
 fn candidates<'a>(

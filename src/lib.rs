@@ -1,18 +1,15 @@
-//! apicat: explore the catalogue of French public APIs (api.gouv.fr format) offline.
+//! apicat: explore the catalogue of French public APIs offline.
 //!
-//! The core (`catalogue`, `search`, `text`) is pure and knows nothing of terminals; `view`
-//! and `term` turn its answers into output; `app` runs a parsed command line.
+//! The core (`apicat-core`, re-exported here) is pure and knows nothing of terminals; `view`
+//! and `term` turn its answers into output; `app` turns a parsed command line into a
+//! configuration and runs one of the `commands`. docs/architecture.md maps every module.
+
+pub use apicat_core::{Error, Result, catalogue, check, eligibility, index, markup, search, text};
 
 pub mod app;
-mod bundled;
-pub mod cache;
-pub mod catalogue;
-pub mod check;
+pub mod bundled;
 pub mod cli;
+pub mod commands;
 pub mod complete;
-pub mod eligibility;
-pub mod markup;
-pub mod search;
 pub mod term;
-pub mod text;
 pub mod view;

@@ -1,7 +1,8 @@
 //! Property tests: the loader and the markup converter never panic, never let a control
 //! character through, and a rendered line never exceeds the width.
 
-use apicat::catalogue::{Origin, SourceFile, parse_entry};
+use apicat::catalogue::Origin;
+use apicat::catalogue::markdown::{SourceFile, parse_entry};
 use apicat::markup::to_markdown;
 use apicat::term::Style;
 use apicat::view::page::Renderer;
@@ -65,7 +66,7 @@ proptest! {
         if let Ok(e) = parse_entry(&file, &text) {
             prop_assert!(no_controls(&e.title));
             prop_assert!(no_controls(&e.body));
-            for v in e.front.values() {
+            for v in e.markdown().unwrap().front.values() {
                 let s = serde_yaml::to_string(v).unwrap_or_default();
                 prop_assert!(no_controls(&s.replace('\n', "")), "control in {:?}", s);
             }

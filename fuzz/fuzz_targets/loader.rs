@@ -3,7 +3,8 @@
 //! characters, goes through the index (written, read back) like a directory's, and its
 //! table row fits the width.
 
-use apicat::catalogue::{Catalogue, Origin, SourceFile};
+use apicat::catalogue::markdown::SourceFile;
+use apicat::catalogue::{Catalogue, Origin};
 use apicat::search::{Query, rank};
 use libfuzzer_sys::fuzz_target;
 use unicode_width::UnicodeWidthStr;
@@ -28,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = apicat::check::catalogue(&cat);
 
-    let bytes = apicat::cache::encode(&cat, &[], 0, apicat::cache::VERSION);
-    let index = apicat::cache::decode_as(&bytes, &[], 0, Origin::Bundled, String::new())
+    let bytes = apicat::index::encode(&cat, &[], 0);
+    let index = apicat::index::decode_as(&bytes, &[], 0, Origin::Bundled, String::new())
         .expect("an index reads back");
     assert_eq!(index.records.len(), cat.entries.len());
     let words: Vec<&str> = cat.entries.iter().flat_map(|e| e.title.split(' ')).take(3).collect();

@@ -41,7 +41,8 @@ pub fn from_yaml(v: &serde_yaml::Value) -> Value {
         Y::Mapping(m) => Value::Object(
             m.iter()
                 .map(|(k, v)| {
-                    let key = crate::catalogue::scalar_text(k).unwrap_or_else(|| "null".into());
+                    let key =
+                        crate::catalogue::markdown::scalar_text(k).unwrap_or_else(|| "null".into());
                     (key, from_yaml(v))
                 })
                 .collect(),
@@ -59,7 +60,9 @@ pub fn entry(e: &Entry) -> Value {
         "producer": e.producer_display(),
         "access": e.access.name(),
         "last_update": e.last_update_iso,
-        "front_matter": from_yaml(&serde_yaml::Value::Mapping(e.front.clone())),
+        "front_matter": e.markdown().map_or(Value::Object(Default::default()), |m| {
+            from_yaml(&serde_yaml::Value::Mapping(m.front.clone()))
+        }),
         "body": e.body,
         "body_markdown": crate::markup::to_markdown(&e.body),
         "content_intro_markdown": e.content_intro.as_deref().map(crate::markup::to_markdown),

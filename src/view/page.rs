@@ -4,8 +4,9 @@ use comfy_table::{ColumnConstraint, ContentArrangement, Table, TableStyle, prese
 use termimad::MadSkin;
 use unicode_width::UnicodeWidthStr;
 
-use crate::catalogue::{Access, Entry};
-use crate::eligibility::Verdict;
+use crate::catalogue::{Access, Entry, FranceConnect};
+use crate::eligibility::{Overview, overview};
+pub use crate::markup::escape;
 use crate::markup::{resolve_url, to_markdown};
 use crate::term::{BOLD, RESET, Style};
 
@@ -229,18 +230,6 @@ fn find_url(s: &str) -> Option<usize> {
         .min()
 }
 
-/// Escapes text so termimad shows it as written.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '*' | '`' | '~' | '|' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Plain text of catalogue markup, for table cells.
 pub fn plain(src: &str) -> String {
     let md = to_markdown(src);
@@ -271,21 +260,20 @@ fn access_words(e: &Entry) -> String {
         Access::Open => "open data: no account, no request".into(),
         Access::Account => "account needed".into(),
         Access::Restricted => "restricted: on request".into(),
-        Access::Unknown => match &e.front.get("is_open") {
+        Access::Unknown => match e.markdown().and_then(|m| m.front.get("is_open")) {
             Some(v) => format!(
                 "not stated (is_open: {})",
-                crate::catalogue::scalar_text(v).unwrap_or_default()
+                crate::catalogue::markdown::scalar_text(v).unwrap_or_default()
             ),
             None => "not stated".into(),
         },
     }
 }
 
-fn france_connect(code: Option<i64>) -> Option<&'static str> {
-    match code {
-        Some(2) => Some("FranceConnect required"),
-        Some(1) => Some("FranceConnect compatible"),
-        _ => None,
+fn france_connect(fc: Option<FranceConnect>) -> Option<&'static str> {
+    match fc? {
+        FranceConnect::Required => Some("FranceConnect required"),
+        FranceConnect::Compatible => Some("FranceConnect compatible"),
     }
 }
 
@@ -305,7 +293,7 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     }
     add("Partners", Some(e.partner_names.join(", ")), false);
     let mut access = access_words(e);
-    if let Some(fc) = france_connect(e.is_france_connected) {
+    if let Some(fc) = france_connect(e.france_connect) {
         access = format!("{access}; {fc}");
     }
     add("Access", Some(access), false);
@@ -381,22 +369,22 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
 /// "Who may use it": each profile's verdict and what to do.
 fn who(e: &Entry, r: &Renderer, out: &mut String) {
     r.heading("Who may use it", out);
-    match e.access {
-        Access::Open => {
+    match overview(e) {
+        Overview::OpenToAll => {
             r.markdown(
                 "Open data: anyone may use it. **No request is needed.**",
                 out,
             );
         }
-        Access::Account if e.access_page.is_empty() => {
-            let how = match e.account_link.as_deref().and_then(resolve_url) {
+        Overview::AccountOnly(link) => {
+            let how = match link {
                 Some(u) => format!("Anyone may use it once an account is made: {u}"),
                 None => "Anyone may use it once an account is made.".into(),
             };
             r.markdown(&escape(&how), out);
         }
-        _ if e.access_page.is_empty() => {
-            let how = match e.request_link().and_then(resolve_url) {
+        Overview::Unstated(link) => {
+            let how = match link {
                 Some(u) => format!(
                     "Access is on request; this entry does not say who may ask. Request form: {u}"
                 ),
@@ -404,18 +392,20 @@ fn who(e: &Entry, r: &Renderer, out: &mut String) {
             };
             r.markdown(&escape(&how), out);
         }
-        _ => {
-            for rule in &e.access_page {
-                let verdict = Verdict::from_code(rule.is_eligible);
-                let who = if rule.who.is_empty() {
+        Overview::Rules(rules) => {
+            for rv in rules {
+                let who = if rv.rule.who.is_empty() {
                     "(no profile named)".to_string()
                 } else {
-                    rule.who.join(" · ")
+                    rv.rule.who.join(" · ")
                 };
-                r.markdown(&format!("**{}** — {}", escape(&who), verdict.words()), out);
-                let desc = to_markdown(&rule.description);
+                r.markdown(
+                    &format!("**{}** — {}", escape(&who), rv.verdict.words()),
+                    out,
+                );
+                let desc = to_markdown(&rv.rule.description);
                 if desc.is_empty() {
-                    if let Some(u) = crate::eligibility::next_step(e, Some(rule), verdict) {
+                    if let Some(u) = rv.request {
                         r.markdown(&format!("→ Request access: {u}"), out);
                     }
                 } else {

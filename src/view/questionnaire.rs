@@ -5,8 +5,9 @@ use std::io::{self, IsTerminal, Write};
 use dialoguer::FuzzySelect;
 use dialoguer::theme::ColorfulTheme;
 
+use crate::catalogue::Access;
 use crate::catalogue::{Catalogue, Entry};
-use crate::eligibility::{Ambiguity, Answer, answer, catalogue_profiles, entry_labels};
+use crate::eligibility::{catalogue_profiles, closest, entry_labels};
 use crate::term::{Style, emit};
 use crate::view::verdict;
 
@@ -45,17 +46,12 @@ fn choose(prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
 
 /// `apicat eligible SLUG` on a terminal: asks who you are, prints the verdict, exits.
 pub fn one(e: &Entry, style: &Style) -> io::Result<()> {
-    if e.is_open == Some(1) {
-        let a = answer(e, "", Ambiguity::Closest).expect("closest never refuses");
-        return emit(&verdict::page(e, "anyone", &a, style));
-    }
     let labels: Vec<String> = entry_labels(e).into_iter().map(str::to_string).collect();
-    if labels.is_empty() {
-        let a = answer(e, "", Ambiguity::Closest).expect("closest never refuses");
-        return emit(&verdict::page(e, "anyone", &a, style));
+    if e.access == Access::Open || labels.is_empty() {
+        return emit(&verdict::page(e, "anyone", &closest(e, ""), style));
     }
     if let Some(i) = choose("Who are you?", &labels)? {
-        let a = answer(e, &labels[i], Ambiguity::Closest).expect("closest never refuses");
+        let a = closest(e, &labels[i]);
         emit(&verdict::page(e, &labels[i], &a, style))?;
     }
     Ok(())
@@ -74,7 +70,8 @@ pub fn catalogue(cat: &Catalogue, style: &Style) -> io::Result<()> {
         return Ok(());
     };
     let profile = &profiles[p];
-    let rows = rows(cat, profile);
+    // The profile is one of the catalogue's own labels: every entry has an answer.
+    let rows = crate::eligibility::across(&cat.entries, profile).unwrap_or_default();
     emit(&verdict::table(&rows, style))?;
     let items: Vec<String> = rows
         .iter()
@@ -85,24 +82,4 @@ pub fn catalogue(cat: &Catalogue, style: &Style) -> io::Result<()> {
         emit(&format!("\n{}\n", verdict::page(e, profile, a, style)))?;
     }
     Ok(())
-}
-
-/// Every entry's answer for a profile, best verdict first.
-pub fn rows<'a>(cat: &'a Catalogue, profile: &str) -> Vec<(&'a Entry, Answer<'a>)> {
-    let mut rows: Vec<(&Entry, Answer)> = cat
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                e,
-                answer(e, profile, Ambiguity::Closest).expect("closest never refuses"),
-            )
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        a.1.verdict
-            .cmp(&b.1.verdict)
-            .then_with(|| crate::text::fold(&a.0.title).cmp(&crate::text::fold(&b.0.title)))
-    });
-    rows
 }

@@ -7,24 +7,28 @@ use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
 use crate::catalogue::Entry;
-use crate::eligibility::{Answer, Verdict};
+use crate::eligibility::{Answer, Basis, NextStep, Verdict};
 use crate::term::{BOLD, RESET, Style};
 use crate::view::page::{Renderer, escape};
 
 const RULED: TableStyle =
     presets::NOTHING.header_separator(LineStyle::none().fill('─').junction('─'));
 
+/// Each verdict's colour: green, yellow, red, dim; as a table cell's and as a sequence.
+fn hue(v: Verdict) -> (Color, &'static str) {
+    match v {
+        Verdict::Eligible => (Color::Green, "\x1b[1;32m"),
+        Verdict::UnderConditions => (Color::Yellow, "\x1b[1;33m"),
+        Verdict::NotEligible => (Color::Red, "\x1b[1;31m"),
+        Verdict::NotStated => (Color::DarkGrey, "\x1b[2m"),
+    }
+}
+
 fn coloured(v: Verdict, style: &Style) -> String {
     if !style.color {
         return v.words().to_string();
     }
-    let code = match v {
-        Verdict::Eligible => "\x1b[1;32m",
-        Verdict::UnderConditions => "\x1b[1;33m",
-        Verdict::NotEligible => "\x1b[1;31m",
-        Verdict::NotStated => "\x1b[2m",
-    };
-    format!("{code}{}{RESET}", v.words())
+    format!("{}{}{RESET}", hue(v).1, v.words())
 }
 
 /// One API's verdict for a profile: the verdict, the rendered description, the next step.
@@ -37,28 +41,28 @@ pub fn page(e: &Entry, profile: &str, a: &Answer, style: &Style) -> String {
         e.title.clone()
     };
     out.push_str(&format!("{title} ({})\n", e.slug));
-    let who = a.label.unwrap_or(profile);
+    let who = a.label().unwrap_or(profile);
     out.push_str(&format!("As \"{who}\": {}\n\n", coloured(a.verdict, style)));
-    if a.no_request {
-        r.markdown("Open data: anyone may use it.", &mut out);
-    } else if e.is_open == Some(0) && a.rule.is_none() {
-        r.markdown("Anyone may use it once an account is made.", &mut out);
-    } else if let Some(rule) = a.rule {
-        r.markup(&rule.description, &mut out);
-    } else {
-        let known = crate::eligibility::entry_labels(e);
-        let text = if known.is_empty() {
-            "This entry's access page names no profile.".to_string()
-        } else {
-            format!(
-                "This entry's access page does not name this profile. It names: {}.",
-                known.join(", ")
-            )
-        };
-        r.markdown(&escape(&text), &mut out);
+    match &a.basis {
+        Basis::OpenToAll(_) => r.markdown("Open data: anyone may use it.", &mut out),
+        Basis::AccountOnly(None) => {
+            r.markdown("Anyone may use it once an account is made.", &mut out)
+        }
+        Basis::AccountOnly(Some(m)) | Basis::Rule(m) => r.markup(&m.rule.description, &mut out),
+        Basis::NotNamed(known) => {
+            let text = if known.is_empty() {
+                "This entry's access page names no profile.".to_string()
+            } else {
+                format!(
+                    "This entry's access page does not name this profile. It names: {}.",
+                    known.join(", ")
+                )
+            };
+            r.markdown(&escape(&text), &mut out);
+        }
     }
-    let next = a.next_step_words();
-    r.markdown(&format!("**Next step:** {}", escape(&next)), &mut out);
+    let next = a.next.words();
+    r.markdown(&format!("**Next step:** {}", escape(next)), &mut out);
     out.trim_end().to_string() + "\n"
 }
 
@@ -95,17 +99,12 @@ pub fn table(rows: &[(&Entry, Answer)], style: &Style) -> String {
         .max(20);
     let mut notes = Vec::new();
     for (e, a) in rows {
-        let mut next = a.next_step_words();
-        if a.next_url.is_some() && next.width() > limit {
+        let mut next = a.next.words().to_string();
+        if a.next.url().is_some() && next.width() > limit {
             notes.push(next);
             next = format!("[{}]", notes.len());
         }
-        let colour = match a.verdict {
-            Verdict::Eligible => Color::Green,
-            Verdict::UnderConditions => Color::Yellow,
-            Verdict::NotEligible => Color::Red,
-            Verdict::NotStated => Color::DarkGrey,
-        };
+        let colour = hue(a.verdict).0;
         let mut row = vec![Cell::new(&e.slug)];
         if with_title {
             row.push(Cell::new(&e.title));
@@ -135,9 +134,9 @@ pub fn json(e: &Entry, profile: &str, a: &Answer) -> Value {
         "slug": e.slug,
         "title": e.title,
         "profile": profile,
-        "matched_label": a.label,
+        "matched_label": a.label(),
         "verdict": a.verdict.words(),
-        "next_step_url": a.next_url,
-        "no_request_needed": a.no_request,
+        "next_step_url": a.next.url(),
+        "no_request_needed": a.next == NextStep::NoRequest,
     })
 }

@@ -1,5 +1,8 @@
-//! An index cache for catalogue directories, so `list` and `search` need not parse YAML on
-//! every run. It lives in the user cache directory, one file per catalogue directory, and
+//! The index of a catalogue, so `list` and `search` need not parse YAML on every run. For a
+//! directory it is a cache file, rebuilt whenever the directory changes; the bundled entries'
+//! index is made at build time by the same code.
+//!
+//! An index cache for catalogue directories It lives in the user cache directory, one file per catalogue directory, and
 //! holds for each `*.md` file its name, size and modification time with what `list` and
 //! `search` need (display fields and folded search fields) or the reason it failed to load.
 //! Any difference in the directory, or in its `producteurs/`, and it is rebuilt; a stale,
@@ -12,16 +15,15 @@ use std::time::UNIX_EPOCH;
 
 use std::borrow::Cow;
 
+use crate::catalogue::folder::{is_entry_name, producers_dir};
 use crate::catalogue::{Access, Catalogue, Entry, Listing, Origin, Problem};
+use crate::error::{Error, Result};
 use crate::search::{Candidate, Fields};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
-/// Changes with the code that writes and reads the index (see build.rs).
-/// (build.rs itself compiles this module without it, and gives its own key to [`encode`].)
-pub const VERSION: &str = match option_env!("APICAT_INDEX_KEY") {
-    Some(key) => key,
-    None => "",
-};
+/// The index format (raised whenever what the index holds, or how, changes), then the
+/// release: an index written by another format or release is never read as this one's.
+pub const VERSION: &str = concat!("2-", env!("CARGO_PKG_VERSION"));
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -57,8 +59,7 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
     let mut out = Vec::new();
     for e in fs::read_dir(dir).ok()?.flatten() {
         let name = e.file_name().into_encoded_bytes();
-        // As `Path::extension`: `x.md`, not `.md`.
-        if name.len() <= 3 || !name.ends_with(b".md") {
+        if !is_entry_name(&name) {
             continue;
         }
         // A link is stamped by what it points to: that is what gets read.
@@ -87,15 +88,13 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
 /// One signature for the producers folder beside a catalogue: any change rebuilds.
 fn producers_signature(dir: &Path) -> u64 {
     let mut bytes = Vec::new();
-    for p in [dir.join("producteurs"), dir.join("../producteurs")] {
-        if let Some(st) = stamps(&p) {
-            for s in st {
-                bytes.extend_from_slice(&s.name);
-                bytes.extend_from_slice(&s.size.to_le_bytes());
-                bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
-            }
-            break;
-        }
+    for s in producers_dir(dir)
+        .and_then(|p| stamps(&p))
+        .unwrap_or_default()
+    {
+        bytes.extend_from_slice(&s.name);
+        bytes.extend_from_slice(&s.size.to_le_bytes());
+        bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
     }
     hash(&bytes)
 }
@@ -112,7 +111,7 @@ pub struct Record<'b> {
     producer_acronym: Option<&'b [u8]>,
     owner: Option<&'b [u8]>,
     owner_acronym: Option<&'b [u8]>,
-    is_open: Option<i64>,
+    access: Access,
     visits_2019: Option<i64>,
     /// Joined by [`SEP`].
     themes: &'b [u8],
@@ -172,8 +171,7 @@ impl Index<'_> {
             producer_acronym: own(r.producer_acronym),
             owner: own(r.owner),
             owner_acronym: own(r.owner_acronym),
-            is_open: r.is_open,
-            access: Access::from_code(r.is_open),
+            access: r.access,
             visits_2019: r.visits_2019,
             themes: split(r.themes),
             keywords: if keywords {
@@ -200,7 +198,7 @@ impl Index<'_> {
             slug: Cow::Owned(text(r.slug)),
             title: Cow::Owned(text(r.title)),
             producer: Cow::Owned(producer.map(text).unwrap_or_default()),
-            access: Access::from_code(r.is_open),
+            access: r.access,
             themes: Cow::Owned(split(r.themes).join(", ")),
         }
     }
@@ -233,58 +231,44 @@ impl Index<'_> {
     }
 }
 
-/// The bytes an index is read from: the cache file mapped into memory, or an index just
-/// built.
-#[derive(Default)]
-pub struct Bytes {
-    mapped: Option<memmap2::Mmap>,
-    built: Vec<u8>,
-}
-
-/// Maps a cache file into memory: no copy, and its pages come in with one call rather than
-/// a page fault each.
-fn map(file: &Path) -> Option<memmap2::Mmap> {
-    let f = fs::File::open(file).ok()?;
-    // SAFETY: apicat never writes a cache file in place (it writes a temporary file and
-    // renames it over), so the mapped bytes do not change while they are read. They are
-    // read as untrusted bytes: every length and offset is checked.
-    unsafe { memmap2::MmapOptions::new().populate().map(&f) }.ok()
-}
-
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
 /// it is missing, stale or unreadable. `full` is how to load the directory without it.
 /// `buf` keeps the index's bytes, which the index borrows.
 pub fn load<'b>(
     dir: &Path,
-    buf: &'b mut Bytes,
-    full: impl FnOnce() -> Result<Catalogue, String>,
-) -> Result<Index<'b>, String> {
+    buf: &'b mut Vec<u8>,
+    full: impl FnOnce() -> Result<Catalogue>,
+) -> Result<Index<'b>> {
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
-    let Bytes { mapped, built } = buf;
-    if let (Some(current), Some(file)) = (&current, &file) {
-        *mapped = map(file);
-        if let Some(index) = mapped
-            .as_deref()
-            .and_then(|b| decode(b, dir, current, signature))
-        {
-            return Ok(index);
+    let cached = match (&current, &file) {
+        (Some(current), Some(file)) => fs::read(file)
+            .ok()
+            .filter(|b| decode(b, dir, current, signature).is_some()),
+        _ => None,
+    };
+    *buf = match cached {
+        Some(bytes) => bytes,
+        None => {
+            let catalogue = full()?;
+            let built = encode(
+                &catalogue,
+                current.as_deref().unwrap_or_default(),
+                signature,
+            );
+            if let (Some(_), Some(file)) = (&current, &file) {
+                // A cache that cannot be written is only a slower next run.
+                let _ = write_atomically(file, &built);
+            }
+            built
         }
-    }
-    let catalogue = full()?;
-    let listed = current.is_some();
-    let stamps = current.unwrap_or_default();
-    *built = encode(&catalogue, &stamps, signature, VERSION);
-    if let (true, Some(file)) = (listed, &file) {
-        // A cache that cannot be written is only a slower next run.
-        let _ = write_atomically(file, built);
-    }
-    decode(built, dir, &stamps, signature).ok_or_else(|| {
-        format!(
+    };
+    decode(buf, dir, current.as_deref().unwrap_or_default(), signature).ok_or_else(|| {
+        Error::usage(format!(
             "{}: the catalogue index could not be read back",
             dir.display()
-        )
+        ))
     })
 }
 
@@ -422,12 +406,12 @@ pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
         .collect()
 }
 
-/// The index of a catalogue: what [`decode`] reads. `version` is [`VERSION`] but in build.rs.
-pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, version: &str) -> Vec<u8> {
+/// The index of a catalogue: what [`decode`] reads.
+pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
     let fields = fields_of(cat);
     let mut w = Writer::default();
     w.0.extend_from_slice(MAGIC);
-    w.str(version);
+    w.str(VERSION);
     w.u64(signature);
     w.u8(u8::from(cat.producers_known));
     w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
@@ -454,7 +438,7 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, version: &str) 
         w.opt_str(&e.producer_acronym);
         w.opt_str(&e.owner);
         w.opt_str(&e.owner_acronym);
-        w.opt_i64(e.is_open);
+        w.u8(e.access as u8);
         w.opt_i64(e.visits_2019);
         w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
@@ -482,17 +466,6 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
         signature,
         Origin::Directory(dir.to_path_buf()),
         prefix,
-    )
-}
-
-/// The bundled entries' index, made at build time; `None` only if this build is broken.
-pub fn bundled() -> Option<Index<'static>> {
-    decode_as(
-        crate::bundled::INDEX,
-        &[],
-        0,
-        Origin::Bundled,
-        "catalogue/".into(),
     )
 }
 
@@ -544,7 +517,7 @@ pub fn decode_as<'b>(
             producer_acronym: r.opt_bytes()?,
             owner: r.opt_bytes()?,
             owner_acronym: r.opt_bytes()?,
-            is_open: r.opt_i64()?,
+            access: Access::from_index(r.u8()?)?,
             visits_2019: r.opt_i64()?,
             themes: r.bytes()?,
             keywords: r.bytes()?,
@@ -576,7 +549,7 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    map(&file).is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
+    fs::read(file).is_ok_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
 }
 
 #[cfg(test)]
@@ -585,25 +558,8 @@ mod tests {
 
     /// A directory's stamps and entries, as `load` reads them.
     fn read(dir: &Path) -> (Vec<Stamp>, Catalogue) {
-        let files = crate::catalogue::directory_files(dir, Origin::Directory(dir.into()));
+        let files = crate::catalogue::folder::directory_files(dir, Origin::Directory(dir.into()));
         (stamps(dir).unwrap(), Catalogue::from_files(files.unwrap()))
-    }
-
-    #[test]
-    fn the_bundled_index_is_what_a_run_would_make() {
-        let built = bundled().expect("build.rs made the bundled index");
-        let cat = Catalogue::bundled();
-        assert_eq!(built.fields, fields_of(&cat));
-        assert_eq!(built.problems, cat.problems);
-        let listed = built.catalogue(true);
-        assert_eq!(listed.entries.len(), cat.entries.len());
-        for (i, (a, b)) in listed.entries.iter().zip(&cat.entries).enumerate() {
-            assert_eq!(built.listing(i), b.listing());
-            assert_eq!(a.listing(), b.listing());
-            assert_eq!((&a.path, &a.origin), (&b.path, &b.origin));
-            assert_eq!((&a.tagline, &a.keywords), (&b.tagline, &b.keywords));
-            assert_eq!((a.visits_2019, &a.producer), (b.visits_2019, &b.producer));
-        }
     }
 
     #[test]
@@ -616,7 +572,7 @@ mod tests {
         )
         .unwrap();
         let (st, cat) = read(dir.path());
-        let mut bytes = encode(&cat, &st, 1, VERSION);
+        let mut bytes = encode(&cat, &st, 1);
         // Same length, so the index still reads: ESC, BEL, a broken UTF-8 sequence.
         let at = bytes
             .windows(8)
@@ -645,7 +601,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
         let (st, cat) = read(dir.path());
-        let bytes = encode(&cat, &st, 7, VERSION);
+        let bytes = encode(&cat, &st, 7);
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
         let listed = back.catalogue(true);

@@ -23,6 +23,23 @@ pub fn to_markdown(src: &str) -> String {
     crate::text::sanitize_owned(w.finish())
 }
 
+/// Characters termimad reads as markup, escaped with a backslash to show as written.
+pub fn is_markdown_special(c: char) -> bool {
+    matches!(c, '*' | '`' | '~' | '|' | '\\')
+}
+
+/// Text escaped so termimad shows it as written.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_markdown_special(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// An absolute URL for an href: site-relative paths are resolved against api.gouv.fr;
 /// anchors and empty hrefs give `None`.
 pub fn resolve_url(href: &str) -> Option<String> {
@@ -164,7 +181,7 @@ impl Writer {
                 self.cur.push(' ');
                 continue;
             }
-            if matches!(c, '*' | '`' | '~' | '|' | '\\') {
+            if is_markdown_special(c) {
                 self.cur.push('\\');
             }
             self.cur.push(c);

@@ -7,16 +7,13 @@ use memchr::memmem::Finder;
 use std::borrow::Cow;
 
 use crate::catalogue::{Access, Entry};
-use crate::text::{edit_distance, fold, words};
+use crate::text::{FUNCTION_WORDS, edit_distance, fold, singular, words};
 
-/// Words a query ignores unless it has nothing else (as api.gouv.fr did).
-const STOPWORDS: &[&str] = &[
-    "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle",
-    "en", "et", "il", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais",
-    "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour",
-    "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "t", "ta", "te", "tes", "ton", "tu",
-    "un", "une", "vos", "votre", "vous", "y", "api", "apis", "donnees", "donnee", "base",
-];
+/// Words a query ignores unless it has nothing else (as api.gouv.fr did): French function
+/// words, and words every entry of this catalogue could claim.
+fn is_stopword(w: &str) -> bool {
+    FUNCTION_WORDS.contains(&w) || ["api", "apis", "donnees", "donnee", "base"].contains(&w)
+}
 
 /// Field weights, after api.gouv.fr's search: the title counts most, the body least.
 const TITLE: f64 = 10.0;
@@ -80,11 +77,7 @@ impl Query {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let mut terms: Vec<String> = all
-            .iter()
-            .filter(|w| !STOPWORDS.contains(&w.as_str()))
-            .cloned()
-            .collect();
+        let mut terms: Vec<String> = all.iter().filter(|w| !is_stopword(w)).cloned().collect();
         if terms.is_empty() {
             terms = all;
         }
@@ -200,14 +193,6 @@ fn field_quality(
         return typo;
     }
     best
-}
-
-/// A French plural's singular, for matching (`impots` → `impot`, `reseaux` → `reseau`).
-fn singular(term: &str) -> Option<&str> {
-    (term.len() > 3)
-        .then(|| term.strip_suffix('s').or_else(|| term.strip_suffix('x')))
-        .flatten()
-        .filter(|t| !t.ends_with('s'))
 }
 
 fn is_word(c: Option<char>) -> bool {
@@ -517,10 +502,9 @@ pub fn rank(candidates: &[Candidate], query: &Query) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::Catalogue;
 
     fn slugs(q: &[&str]) -> Vec<String> {
-        let cat = Catalogue::bundled();
+        let cat = crate::catalogue::sources::bundled_for_tests();
         search(&cat.entries, &Query::parse(q), &Filter::default())
             .into_iter()
             .map(|h| cat.entries[h.index].slug.clone())
@@ -628,7 +612,7 @@ mod tests {
 
     #[test]
     fn compact_fields_match_like_full_ones() {
-        let cat = Catalogue::bundled();
+        let cat = crate::catalogue::sources::bundled_for_tests();
         for q in [
             ["urssaf"],
             ["entrprise"],
@@ -655,7 +639,7 @@ mod tests {
 
     #[test]
     fn title_outranks_body() {
-        let cat = Catalogue::bundled();
+        let cat = crate::catalogue::sources::bundled_for_tests();
         let hits = search(
             &cat.entries,
             &Query::parse(&["entreprise"]),
@@ -667,7 +651,7 @@ mod tests {
 
     #[test]
     fn filters_fold_case_and_accents() {
-        let cat = Catalogue::bundled();
+        let cat = crate::catalogue::sources::bundled_for_tests();
         let f = Filter {
             theme: Some("EMPLOI".into()),
             ..Default::default()

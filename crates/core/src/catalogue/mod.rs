@@ -1,0 +1,404 @@
+//! The catalogue model: entries, whatever format they were read from, and finding one by name.
+//! Reading them is the business of the submodules: `markdown` (api.gouv.fr files), `folder`
+//! (directories of them) and `sources` (which of them make the catalogue in use).
+
+pub mod folder;
+pub mod keys;
+pub mod markdown;
+pub mod sources;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::text::fold;
+
+/// Where an entry was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Origin {
+    #[default]
+    Bundled,
+    /// The user's personal catalogue directory.
+    Personal(PathBuf),
+    /// A directory given with `--catalogue` or `APICAT_CATALOGUE`.
+    Directory(PathBuf),
+}
+
+impl Origin {
+    /// Stable name used in JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Origin::Bundled => "bundled",
+            Origin::Personal(_) => "personal",
+            Origin::Directory(_) => "directory",
+        }
+    }
+}
+
+/// How an API may be reached, from `is_open`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Access {
+    Open,
+    Account,
+    Restricted,
+    #[default]
+    Unknown,
+}
+
+impl Access {
+    /// From api.gouv.fr's `is_open` code: 1 open, 0 account, -1 restricted.
+    pub fn from_code(code: Option<i64>) -> Access {
+        match code {
+            Some(1) => Access::Open,
+            Some(0) => Access::Account,
+            Some(-1) => Access::Restricted,
+            _ => Access::Unknown,
+        }
+    }
+    /// Its code in the index.
+    pub fn from_index(code: u8) -> Option<Access> {
+        [
+            Access::Open,
+            Access::Account,
+            Access::Restricted,
+            Access::Unknown,
+        ]
+        .into_iter()
+        .find(|a| *a as u8 == code)
+    }
+    /// Stable name used in JSON and filters.
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Open => "open",
+            Access::Account => "account",
+            Access::Restricted => "restricted",
+            Access::Unknown => "unknown",
+        }
+    }
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Access::Open => "open data",
+            Access::Account => "account needed",
+            Access::Restricted => "restricted",
+            Access::Unknown => "not stated",
+        }
+    }
+}
+
+/// One `access_page` rule: the profiles it names and their verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessRule {
+    pub who: Vec<String>,
+    /// 1 eligible, 0 under conditions, -1 not eligible; other values are kept as read.
+    pub is_eligible: Option<i64>,
+    pub description: String,
+}
+
+/// A producer from `producteurs/` (or the bundled table).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Producer {
+    pub name: String,
+    pub acronym: Option<String>,
+}
+
+/// One catalogue entry. Text fields are already safe to print (see [`sanitize`]).
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    pub slug: String,
+    pub origin: Origin,
+    /// The file it was read from, as shown in messages.
+    pub path: String,
+    pub title: String,
+    pub tagline: Option<String>,
+    pub producer: Option<String>,
+    pub producer_name: Option<String>,
+    pub producer_acronym: Option<String>,
+    pub owner: Option<String>,
+    pub owner_acronym: Option<String>,
+    pub access: Access,
+    pub france_connect: Option<FranceConnect>,
+    pub external_site: Option<String>,
+    pub doc_tech_link: Option<String>,
+    pub doc_tech_external: Option<String>,
+    pub datapass_link: Option<String>,
+    pub account_link: Option<String>,
+    pub contact_link: Option<String>,
+    pub monitoring_link: Option<String>,
+    pub monitoring_description: Option<String>,
+    pub rate_limiting_resume: Option<String>,
+    pub rate_limiting_description: Option<String>,
+    pub access_page: Vec<AccessRule>,
+    pub partners: Vec<String>,
+    /// Partners with producer slugs replaced by names.
+    pub partner_names: Vec<String>,
+    pub keywords: Vec<String>,
+    pub themes: Vec<String>,
+    pub kind: Vec<String>,
+    pub category: Option<String>,
+    pub last_update: Option<String>,
+    /// `last_update` as `yyyy-mm-dd` when it reads as a date.
+    pub last_update_iso: Option<String>,
+    pub content_intro: Option<String>,
+    pub uptime: Option<f64>,
+    pub visits_2019: Option<i64>,
+    /// The text, in the catalogue's Markdown with HTML and MDX-like tags.
+    pub body: String,
+    /// What only the format it was read from knows (raw front matter, line numbers).
+    pub format: Format,
+}
+
+/// How an API works with FranceConnect, from `is_france_connected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FranceConnect {
+    Compatible,
+    Required,
+}
+
+impl FranceConnect {
+    pub fn from_code(code: Option<i64>) -> Option<FranceConnect> {
+        match code {
+            Some(1) => Some(FranceConnect::Compatible),
+            Some(2) => Some(FranceConnect::Required),
+            _ => None,
+        }
+    }
+}
+
+/// The details of an entry that belong to the format it was read from.
+#[derive(Debug, Clone, Default)]
+pub enum Format {
+    /// Made from an index record: only what `list` and `search` show.
+    #[default]
+    Summary,
+    /// An api.gouv.fr Markdown file.
+    Markdown(Box<markdown::Source>),
+}
+
+impl Entry {
+    /// The Markdown file's details, when it was read from one.
+    pub fn markdown(&self) -> Option<&markdown::Source> {
+        match &self.format {
+            Format::Markdown(m) => Some(m),
+            Format::Summary => None,
+        }
+    }
+}
+
+impl Entry {
+    /// The producer as people name it: name, else acronym, else slug, else owner.
+    pub fn producer_display(&self) -> Option<String> {
+        let name = self
+            .producer_name
+            .clone()
+            .or_else(|| self.producer.clone())
+            .or_else(|| self.owner.clone())?;
+        let acronym = self.producer_acronym.as_ref().or(self
+            .owner_acronym
+            .as_ref()
+            .filter(|_| self.producer.is_none()));
+        Some(match acronym {
+            Some(a) if !fold(&name).contains(&fold(a)) => format!("{name} ({a})"),
+            _ => name,
+        })
+    }
+
+    /// The producer in a few words: acronym, else name, else slug, else owner.
+    pub fn producer_short(&self) -> Option<&str> {
+        producer_short(
+            self.producer.as_deref(),
+            self.producer_acronym.as_deref(),
+            self.producer_name.as_deref(),
+            self.owner_acronym.as_deref(),
+            self.owner.as_deref(),
+        )
+    }
+
+    /// What `list` and `search` show of it.
+    pub fn listing(&self) -> Listing<'_> {
+        Listing {
+            slug: Cow::Borrowed(&self.slug),
+            title: Cow::Borrowed(&self.title),
+            producer: Cow::Borrowed(self.producer_short().unwrap_or_default()),
+            access: self.access,
+            themes: Cow::Owned(self.themes.join(", ")),
+        }
+    }
+
+    /// The request form for a non-open entry.
+    pub fn request_link(&self) -> Option<&str> {
+        self.datapass_link
+            .as_deref()
+            .or(self.account_link.as_deref())
+    }
+}
+
+/// See [`Entry::producer_short`]; for any source of an entry's fields.
+pub fn producer_short<'a, T: ?Sized>(
+    producer: Option<&'a T>,
+    acronym: Option<&'a T>,
+    name: Option<&'a T>,
+    owner_acronym: Option<&'a T>,
+    owner: Option<&'a T>,
+) -> Option<&'a T> {
+    if producer.is_some() {
+        acronym.or(name).or(producer)
+    } else {
+        owner_acronym.or(owner)
+    }
+}
+
+/// What a listing shows of an entry: one row of `list` and `search`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<'a> {
+    pub slug: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub producer: Cow<'a, str>,
+    pub access: Access,
+    pub themes: Cow<'a, str>,
+}
+
+/// A file that could not be served, or a remark about one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.col {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A name no entry answers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoSuchEntry<'a> {
+    /// Up to three close slugs, for "did you mean".
+    pub near: Vec<&'a str>,
+}
+
+/// The entries in use, with the files that could not be read.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub entries: Vec<Entry>,
+    pub problems: Vec<Problem>,
+    pub producers: HashMap<String, Producer>,
+    /// Whether `producers` came from a real `producteurs/` folder (so unknown slugs mean something).
+    pub producers_known: bool,
+    /// Slugs found in two sources: (slug, replaced path, replacing path).
+    pub replaced: Vec<(String, String, String)>,
+}
+
+impl Catalogue {
+    /// Entries read from any source, in order; a later entry replaces an earlier one of the
+    /// same slug.
+    pub fn from_entries(items: impl IntoIterator<Item = Result<Entry, Problem>>) -> Catalogue {
+        let mut cat = Catalogue::default();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
+        for parsed in items {
+            match parsed {
+                Ok(entry) => match by_slug.get(&entry.slug) {
+                    Some(&i) => {
+                        cat.replaced.push((
+                            entry.slug.clone(),
+                            cat.entries[i].path.clone(),
+                            entry.path.clone(),
+                        ));
+                        cat.entries[i] = entry;
+                    }
+                    None => {
+                        by_slug.insert(entry.slug.clone(), cat.entries.len());
+                        cat.entries.push(entry);
+                    }
+                },
+                Err(p) => cat.problems.push(p),
+            }
+        }
+        cat
+    }
+
+    /// Resolves producer and partner slugs to names.
+    pub fn set_producers(&mut self, producers: HashMap<String, Producer>, known: bool) {
+        for e in &mut self.entries {
+            if let Some(p) = e.producer.as_ref().and_then(|s| producers.get(s)) {
+                e.producer_name = Some(p.name.clone());
+                e.producer_acronym = p.acronym.clone();
+            }
+            e.partner_names = e
+                .partners
+                .iter()
+                .map(|p| {
+                    producers
+                        .get(p)
+                        .map_or_else(|| p.clone(), |pr| pr.name.clone())
+                })
+                .collect();
+        }
+        self.producers = producers;
+        self.producers_known = known;
+    }
+
+    /// Finds an entry by slug, exact title (case and accents ignored), or a slug prefix only
+    /// one entry has.
+    pub fn lookup(&self, name: &str) -> Result<&Entry, NoSuchEntry<'_>> {
+        let name = name.trim();
+        if let Some(e) = self.get(name) {
+            return Ok(e);
+        }
+        let folded = fold(name);
+        let by = |f: &dyn Fn(&Entry) -> bool| {
+            let found: Vec<&Entry> = self.entries.iter().filter(|e| f(e)).collect();
+            (found.len() == 1).then(|| found[0])
+        };
+        if let Some(e) = by(&|e| fold(&e.slug) == folded)
+            .or_else(|| by(&|e| fold(&e.title) == folded))
+            .or_else(|| by(&|e| !folded.is_empty() && fold(&e.slug).starts_with(&folded)))
+        {
+            return Ok(e);
+        }
+        Err(NoSuchEntry {
+            near: crate::text::suggestions(name, self.entries.iter().map(|e| e.slug.as_str()), 3),
+        })
+    }
+
+    /// An entry by exact slug.
+    pub fn get(&self, slug: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.slug == slug)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lookup_by_slug_title_or_prefix() {
+        let cat = crate::catalogue::sources::bundled_for_tests();
+        assert_eq!(cat.lookup("api-entreprise").unwrap().slug, "api-entreprise");
+        assert_eq!(cat.lookup("API ENTREPRISE").unwrap().slug, "api-entreprise");
+        assert_eq!(
+            cat.lookup("procédures collectives, france entière")
+                .unwrap()
+                .slug,
+            "procedures-collectives-france-entiere"
+        );
+        assert_eq!(
+            cat.lookup("api-t").unwrap().slug,
+            "api-tierce-declaration-auto-entrepreneur"
+        );
+        assert!(cat.lookup("a").is_err(), "a prefix of several slugs");
+        assert_eq!(
+            cat.lookup("api-entreprse").unwrap_err().near[0],
+            "api-entreprise"
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Which entries make the catalogue in use: a folder given with `--catalogue` (or
+//! `APICAT_CATALOGUE`) alone, or the bundled entries with the personal ones added (a personal
+//! entry replaces the bundled one of the same slug). `list` and `search` read the same
+//! sources through an index (see [`crate::index`]).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::folder::{directory_files, producers_beside};
+use super::markdown::SourceFile;
+use super::{Catalogue, Origin, Producer};
+use crate::error::{Error, Result};
+use crate::index::{self, Index};
+
+/// One bundled entry file, embedded by the binary's build script.
+pub struct BundledFile {
+    pub slug: &'static str,
+    pub text: &'static str,
+    /// Its front matter as JSON, when it converts (see `markdown::front_matter_json`).
+    pub front_json: Option<&'static str>,
+    /// Checked at build time: nothing in the file needs sanitising.
+    pub clean: bool,
+}
+
+/// The entries built into the binary, and their index made at build time.
+pub struct Bundled {
+    pub files: &'static [BundledFile],
+    pub index: &'static [u8],
+}
+
+/// Producers named by the bundled entries (the bundled catalogue has no `producteurs/`).
+const BUNDLED_PRODUCERS: &[(&str, &str, Option<&str>)] = &[
+    ("urssaf", "Urssaf", None),
+    (
+        "dinum",
+        "Direction interministérielle du numérique",
+        Some("DINUM"),
+    ),
+];
+
+impl Bundled {
+    pub fn sources(&self) -> Vec<SourceFile> {
+        self.files
+            .iter()
+            .map(|f| SourceFile {
+                slug: f.slug.to_string(),
+                path: format!("catalogue/{}.md", f.slug),
+                text: Ok(f.text.to_string()),
+                origin: Origin::Bundled,
+                prepared: f.front_json,
+                known_clean: f.clean,
+            })
+            .collect()
+    }
+
+    pub fn producers() -> HashMap<String, Producer> {
+        BUNDLED_PRODUCERS
+            .iter()
+            .map(|(slug, name, acronym)| {
+                (
+                    slug.to_string(),
+                    Producer {
+                        name: name.to_string(),
+                        acronym: acronym.map(str::to_string),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// The bundled entries alone.
+    pub fn catalogue(&self) -> Catalogue {
+        let mut cat = Catalogue::from_files(self.sources());
+        cat.set_producers(Self::producers(), false);
+        cat
+    }
+
+    /// Their index; `None` only if the build is broken.
+    pub fn index(&self) -> Option<Index<'static>> {
+        index::decode_as(self.index, &[], 0, Origin::Bundled, "catalogue/".into())
+    }
+}
+
+/// The personal catalogue: `$XDG_DATA_HOME/apicat/catalogue` on Linux.
+pub fn personal_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "apicat").map(|p| p.data_dir().join("catalogue"))
+}
+
+/// The sources of the catalogue in use.
+pub struct Sources {
+    /// `--catalogue`: served alone.
+    pub folder: Option<PathBuf>,
+    /// The personal folder, when it exists.
+    pub personal: Option<PathBuf>,
+    pub bundled: &'static Bundled,
+}
+
+impl Sources {
+    /// The sources a command line designates: `folder`, else the bundled and personal entries.
+    pub fn new(folder: Option<PathBuf>, bundled: &'static Bundled) -> Sources {
+        let personal = match folder {
+            Some(_) => None,
+            None => personal_dir().filter(|d| d.is_dir()),
+        };
+        Sources {
+            folder,
+            personal,
+            bundled,
+        }
+    }
+
+    fn check_folder(dir: &Path) -> Result<()> {
+        if dir.is_dir() {
+            return Ok(());
+        }
+        Err(Error::usage(format!(
+            "{}: no such directory (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
+            dir.display()
+        )))
+    }
+
+    /// Reads every entry.
+    pub fn load(&self) -> Result<Catalogue> {
+        if let Some(dir) = &self.folder {
+            Self::check_folder(dir)?;
+            let mut cat =
+                Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
+            match producers_beside(dir) {
+                Some(p) => cat.set_producers(p, true),
+                None => cat.set_producers(Default::default(), false),
+            }
+            return Ok(cat);
+        }
+        let mut files = self.bundled.sources();
+        let mut producers = Bundled::producers();
+        if let Some(personal) = &self.personal {
+            files.extend(directory_files(
+                personal,
+                Origin::Personal(personal.clone()),
+            )?);
+            if let Some(p) = producers_beside(personal) {
+                producers.extend(p);
+            }
+        }
+        let mut cat = Catalogue::from_files(files);
+        cat.set_producers(producers, false);
+        Ok(cat)
+    }
+
+    /// Every entry, for completion: no messages, never an error.
+    pub fn load_quietly(&self) -> Catalogue {
+        self.load().unwrap_or_default()
+    }
+
+    /// The index `list` and `search` read: a folder's from the cache (rebuilt when stale), the
+    /// bundled one made at build time. `None` when personal entries join the bundled ones:
+    /// they are read in full.
+    pub fn index<'b>(&self, buf: &'b mut Vec<u8>) -> Result<Option<Index<'b>>> {
+        match &self.folder {
+            Some(dir) => {
+                Self::check_folder(dir)?;
+                index::load(dir, buf, || self.load()).map(Some)
+            }
+            None if self.personal.is_none() => Ok(self.bundled.index()),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The repository's `catalogue/` files as the binary bundles them, for the core's own tests.
+#[cfg(test)]
+pub fn bundled_for_tests() -> Catalogue {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalogue");
+    let mut files = directory_files(&dir, Origin::Bundled).expect("the repository's catalogue/");
+    for f in &mut files {
+        f.path = format!("catalogue/{}.md", f.slug);
+    }
+    let mut cat = Catalogue::from_files(files);
+    cat.set_producers(Bundled::producers(), false);
+    cat
+}

@@ -1,0 +1,90 @@
+//! One file per command. Each takes the configuration and its own arguments, asks the core,
+//! and hands the answer to a view.
+
+pub mod check;
+pub mod completions;
+pub mod eligible;
+pub mod list;
+pub mod man;
+pub mod paths;
+pub mod search;
+pub mod show;
+
+use apicat_core::catalogue::{Catalogue, Entry};
+use apicat_core::search::Filter;
+use apicat_core::text::{fold, sanitize_line, suggestions};
+
+use crate::app::Config;
+use crate::cli::FilterArgs;
+use crate::{Error, Result};
+
+/// Loads every entry of the catalogue in use and reports unreadable files on stderr.
+pub fn load(config: &Config) -> Result<Catalogue> {
+    let cat = config.sources.load()?;
+    for p in &cat.problems {
+        eprintln!("{p}");
+    }
+    Ok(cat)
+}
+
+pub fn filter_of(args: &FilterArgs) -> Filter {
+    Filter {
+        theme: args.theme.clone(),
+        producer: args.producer.clone(),
+        access: args.access.map(Into::into),
+    }
+}
+
+/// `"a", "b"`, for messages.
+pub fn quoted<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{}\"", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Explains an empty result: a filter value that names nothing gets "did you mean".
+pub fn nothing_matches(cat: &Catalogue, args: &FilterArgs, what: String) -> Error {
+    if let Some(t) = &args.theme {
+        let mut themes: Vec<&str> = cat
+            .entries
+            .iter()
+            .flat_map(|e| e.themes.iter().map(String::as_str))
+            .collect();
+        themes.sort();
+        themes.dedup();
+        let f = fold(t);
+        if !themes.iter().any(|th| fold(th) == f) {
+            let near = suggestions(t, themes.iter().copied(), 3);
+            let hint = if near.is_empty() {
+                format!("themes: {}", themes.join(", "))
+            } else {
+                format!("did you mean {}?", quoted(&near))
+            };
+            return Error::not_found(format!(
+                "no theme \"{}\" in the catalogue; {hint}",
+                sanitize_line(t)
+            ));
+        }
+    }
+    Error::not_found(what)
+}
+
+/// The entry a NAME argument designates, or a "did you mean" failure.
+pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a Entry> {
+    if name.trim().is_empty() {
+        return Err(Error::usage(
+            "an API name is needed, e.g. `apicat show api-entreprise` (`apicat list` shows them all)",
+        ));
+    }
+    cat.lookup(name).map_err(|unknown| {
+        let name = sanitize_line(name);
+        let mut msg = format!("no API named \"{name}\"");
+        if !unknown.near.is_empty() {
+            msg.push_str(&format!("\n\ndid you mean {}?", quoted(&unknown.near)));
+        }
+        msg.push_str("\n(`apicat search WORDS` finds APIs by words)");
+        Error::not_found(msg)
+    })
+}

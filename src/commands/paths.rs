@@ -1,0 +1,60 @@
+//! `apicat paths`: the folders apicat reads, and the state of the index.
+
+use apicat_core::index;
+
+use crate::Result;
+use crate::app::Config;
+use crate::term::emit;
+
+pub fn run(config: &Config) -> Result<u8> {
+    emit(&text(config))?;
+    Ok(0)
+}
+
+fn text(config: &Config) -> String {
+    let mut out = String::new();
+    match index::dir() {
+        Some(d) => out.push_str(&format!(
+            "cache      {}  (index of catalogue directories; --no-cache bypasses it)\n",
+            d.display()
+        )),
+        None => out.push_str("cache      (no cache directory)\n"),
+    }
+    let folder = config.sources.folder.as_deref();
+    if let Some(dir) = folder
+        && let Some(file) = index::file_for(dir)
+    {
+        let state = if index::is_current(dir) {
+            "current"
+        } else {
+            "absent or stale: rebuilt on the next list or search"
+        };
+        out.push_str(&format!("index      {}  ({state})\n", file.display()));
+    }
+    match folder {
+        Some(dir) => {
+            out.push_str(&format!(
+                "catalogue  {}  (--catalogue or APICAT_CATALOGUE: served alone)\n",
+                dir.display()
+            ));
+        }
+        None => {
+            out.push_str(&format!(
+                "bundled    {} entries built into the binary\n",
+                config.sources.bundled.files.len()
+            ));
+            match apicat_core::catalogue::sources::personal_dir() {
+                Some(d) => {
+                    let state = if d.is_dir() {
+                        "added to the bundled entries"
+                    } else {
+                        "absent; create it to add your own entries"
+                    };
+                    out.push_str(&format!("personal   {}  ({state})\n", d.display()));
+                }
+                None => out.push_str("personal   (no home directory)\n"),
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,23 @@
+//! `apicat show`: one API's whole page, or its entry as JSON.
+
+use super::{entry_named, load};
+use crate::Result;
+use crate::app::Config;
+use crate::cli::ShowArgs;
+use crate::term::{emit, page_or_print};
+use crate::view;
+
+pub fn run(config: &Config, args: &ShowArgs) -> Result<u8> {
+    let cat = load(config)?;
+    let e = entry_named(&cat, &args.name)?;
+    if args.json {
+        emit(&view::json::to_string(&view::json::entry(e)))?;
+    } else {
+        page_or_print(
+            &view::page::page(e, &config.style),
+            &config.style,
+            !args.no_pager,
+        )?;
+    }
+    Ok(0)
+}
