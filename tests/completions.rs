@@ -1,4 +1,4 @@
-//! Completions, man page, the personal catalogue, `paths` and `check`.
+//! Shell completion (the scripts, and values completed in real bash and fish) and the man page.
 
 use predicates::prelude::*;
 use std::path::Path;
@@ -6,6 +6,7 @@ use std::path::Path;
 mod common;
 use common::apicat;
 
+#[allow(dead_code)]
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -97,130 +98,6 @@ fn bash_completes_slugs_profiles_themes_and_commands() {
 }
 
 #[test]
-fn man_page_covers_every_command() {
-    let out = apicat().arg("man").output().unwrap();
-    let man = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        man.starts_with(".ie") || man.contains(".TH apicat"),
-        "{}",
-        &man[..200]
-    );
-    for cmd in [
-        "list",
-        "search",
-        "show",
-        "eligible",
-        "check",
-        "completions",
-        "man",
-        "paths",
-    ] {
-        assert!(
-            man.contains(&format!("APICAT {}", cmd.to_uppercase())),
-            "no section for {cmd}"
-        );
-    }
-    assert!(man.contains("\\-\\-catalogue") && man.contains("\\-\\-as"));
-}
-
-#[test]
-fn the_personal_catalogue_adds_and_replaces_entries() {
-    let data = tempfile::tempdir().unwrap();
-    let dir = data.path().join("apicat/catalogue");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("mon-api.md"),
-        "---\ntitle: Mon API\ntagline: Perso\nis_open: 1\nthemes: [Test]\n---\nCorps\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("api-entreprise.md"),
-        "---\ntitle: API Entreprise (ma copie)\ntagline: x\nis_open: 1\n---\n",
-    )
-    .unwrap();
-    let run = |args: &[&str]| {
-        let out = apicat()
-            .env("XDG_DATA_HOME", data.path())
-            .env("HOME", data.path())
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let list = run(&["list", "--json"]);
-    let v: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
-    assert_eq!(v.len(), 6);
-    let e = v.iter().find(|o| o["slug"] == "api-entreprise").unwrap();
-    assert_eq!(e["title"], "API Entreprise (ma copie)");
-    assert_eq!(e["source"], "personal");
-    let show: serde_json::Value =
-        serde_json::from_str(&run(&["show", "mon-api", "--json"])).unwrap();
-    assert_eq!(show["source"]["kind"], "personal");
-    assert!(run(&["paths"]).contains(&dir.display().to_string()));
-    let check = apicat()
-        .env("XDG_DATA_HOME", data.path())
-        .arg("check")
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&check.stdout)
-            .contains("slug `api-entreprise` is also in catalogue/api-entreprise.md")
-    );
-}
-
-#[test]
-fn check_reports_compiler_style_and_exits_1_on_errors() {
-    apicat()
-        .arg("check")
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("5 files checked: 0 errors"));
-    let dir = root().join("tests/fixtures/broken");
-    let out = apicat()
-        .args(["--catalogue", dir.to_str().unwrap(), "check"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("bad-yaml.md:4:"), "{text}");
-    assert!(
-        text.contains("no-front.md:1:1: error: no front matter"),
-        "{text}"
-    );
-    assert!(
-        text.contains("good-one.md:1:1: warning: no technical documentation"),
-        "{text}"
-    );
-    let out = apicat()
-        .args(["--catalogue", dir.to_str().unwrap(), "check", "--json"])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["files"], 4);
-    assert!(v["errors"].as_u64().unwrap() >= 2);
-    assert!(v["findings"][0]["path"].as_str().unwrap().ends_with(".md"));
-}
-
-#[test]
-fn completions_into_a_closed_pipe_end_quietly() {
-    let bin = assert_cmd::cargo::cargo_bin("apicat");
-    let out = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "'{}' completions zsh | head -c 10 >/dev/null; '{}' man | head -1 >/dev/null",
-            bin.display(),
-            bin.display()
-        ))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !err.contains("panicked") && !err.contains("Broken pipe"),
-        "{err}"
-    );
-}
-
-#[test]
 fn fish_completes_slugs_profiles_and_themes() {
     if std::process::Command::new("fish")
         .arg("--version")
@@ -263,4 +140,30 @@ fn fish_completes_slugs_profiles_and_themes() {
         ["api-entreprise", "collectivite-administration", "Emploi"],
         "{text}"
     );
+}
+#[test]
+fn man_page_covers_every_command() {
+    let out = apicat().arg("man").output().unwrap();
+    let man = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH apicat"),
+        "{}",
+        &man[..200]
+    );
+    for cmd in [
+        "list",
+        "search",
+        "show",
+        "eligible",
+        "check",
+        "completions",
+        "man",
+        "paths",
+    ] {
+        assert!(
+            man.contains(&format!("APICAT {}", cmd.to_uppercase())),
+            "no section for {cmd}"
+        );
+    }
+    assert!(man.contains("\\-\\-catalogue") && man.contains("\\-\\-as"));
 }
