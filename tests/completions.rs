@@ -1,6 +1,5 @@
 //! Shell completion (the scripts, and values completed in real bash and fish) and the man page.
 
-use predicates::prelude::*;
 use std::path::Path;
 
 mod common;

@@ -1,6 +1,5 @@
 //! The personal catalogue: entries added to the bundled ones, and replacing them.
 
-use predicates::prelude::*;
 use std::path::Path;
 
 mod common;
