@@ -3,7 +3,7 @@
 //! put these answers into words.
 
 use crate::catalogue::{Access, AccessRule, Entry};
-use crate::text::{FUNCTION_WORDS, fold, singular, suggestions, words};
+use crate::text::{ARTICLES, fold, singular, suggestions, words};
 
 /// The answer for one profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -167,7 +167,7 @@ fn next_step(e: &Entry, rule: Option<&AccessRule>, verdict: Verdict) -> NextStep
 /// The words of a profile label or query that matter: folded, without articles, singular.
 pub fn profile_words(s: &str) -> Vec<String> {
     words(&fold(s))
-        .filter(|w| !FUNCTION_WORDS.contains(w))
+        .filter(|w| !ARTICLES.contains(w))
         .map(|w| singular(w).unwrap_or(w).to_string())
         .collect()
 }

@@ -7,12 +7,12 @@ use memchr::memmem::Finder;
 use std::borrow::Cow;
 
 use crate::catalogue::{Access, Entry};
-use crate::text::{FUNCTION_WORDS, edit_distance, fold, singular, words};
+use crate::text::{edit_distance, fold, is_function_word, singular, words};
 
 /// Words a query ignores unless it has nothing else (as api.gouv.fr did): French function
 /// words, and words every entry of this catalogue could claim.
 fn is_stopword(w: &str) -> bool {
-    FUNCTION_WORDS.contains(&w) || ["api", "apis", "donnees", "donnee", "base"].contains(&w)
+    is_function_word(w) || ["api", "apis", "donnees", "donnee", "base"].contains(&w)
 }
 
 /// Field weights, after api.gouv.fr's search: the title counts most, the body least.

@@ -187,14 +187,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
 }
 
-/// Folded French words that say nothing of what is meant: articles, prepositions, pronouns.
-pub const FUNCTION_WORDS: &[&str] = &[
-    "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle",
-    "en", "et", "il", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais",
-    "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour",
-    "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "t", "ta", "te", "tes", "ton", "tu",
-    "un", "une", "vos", "votre", "vous", "y",
+/// Folded French articles and the little words around them: they do not tell one kind of
+/// person from another ("Une collectivité ou une administration").
+pub const ARTICLES: &[&str] = &[
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "pour",
+    "qui", "s", "se", "un", "une",
 ];
+
+/// Other folded French function words (prepositions, pronouns…): with [`ARTICLES`], what a
+/// search ignores.
+pub const OTHER_FUNCTION_WORDS: &[&str] = &[
+    "avec", "ce", "ces", "cet", "cette", "dans", "elle", "il", "j", "je", "leur", "leurs", "lui",
+    "ma", "mais", "me", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "par", "pas",
+    "qu", "que", "sa", "sur", "t", "ta", "te", "tes", "ton", "tu", "ses", "son", "vos", "votre",
+    "vous", "y",
+];
+
+/// Whether a folded word is a French function word.
+pub fn is_function_word(w: &str) -> bool {
+    ARTICLES.contains(&w) || OTHER_FUNCTION_WORDS.contains(&w)
+}
 
 /// A folded French plural's singular, for matching (`impots` → `impot`, `reseaux` →
 /// `reseau`); `None` for words that do not read as plurals (`bus`, `adresse`, `acces`).

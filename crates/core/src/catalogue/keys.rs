@@ -48,7 +48,8 @@ pub const KEYS: &[(&str, Kind)] = &[
     ("stat", Kind::Ignored),
     ("uptime", Kind::Number),
     ("visits_2019", Kind::Number),
-    ("datagouv_uuid", Kind::Text),
+    // The real files write it as a list of dataset ids.
+    ("datagouv_uuid", Kind::List),
     ("stats_detail_resume", Kind::Text),
     ("stats_detail_description", Kind::Text),
     ("stats_detail_link", Kind::Link),
