@@ -271,3 +271,86 @@ fn a_missing_catalogue_directory_is_a_clear_error() {
         .code(2)
         .stderr(predicate::str::contains("/no/such/dir: no such directory"));
 }
+
+#[test]
+fn first_hour_mistakes_get_a_sentence() {
+    // A file, not a folder.
+    let file = fixtures("broken/good-one.md");
+    apicat()
+        .args(["--catalogue", &file, "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file, not a folder"));
+    // An empty folder.
+    let empty = tempfile::tempdir().unwrap();
+    apicat()
+        .args(["--catalogue", empty.path().to_str().unwrap(), "search", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no entries (*.md) in"));
+    // A folder of non-entries beside a subfolder of entries: the subfolder is named.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("README.md"), "# not an entry\n").unwrap();
+    std::fs::create_dir(root.path().join("api")).unwrap();
+    std::fs::copy(
+        fixtures("broken/good-one.md"),
+        root.path().join("api/good-one.md"),
+    )
+    .unwrap();
+    apicat()
+        .args(["--catalogue", root.path().to_str().unwrap(), "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("its subfolder api holds entries"));
+    // JSON with no hit is an empty array, and still exit 1.
+    apicat()
+        .args(["search", "zzzzqqq", "--json"])
+        .assert()
+        .code(1)
+        .stdout("[]\n");
+    apicat()
+        .args(["list", "--theme", "nothing-of-the-sort", "--json"])
+        .assert()
+        .code(1)
+        .stdout("[]\n");
+    // A prefix of several slugs.
+    apicat().args(["show", "api-"]).assert().code(2).stderr(
+        predicate::str::contains("ambiguous").and(predicate::str::contains(
+            "api-tierce-declaration-auto-entrepreneur",
+        )),
+    );
+    // --producer gets "did you mean", like --theme.
+    apicat()
+        .args(["list", "--producer", "urssf"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean \"Urssaf\""));
+    // --france-connect filters.
+    let out = apicat()
+        .args(["list", "--france-connect"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no bundled entry uses FranceConnect");
+}
+
+#[test]
+fn the_man_page_has_environment_files_and_exit_status_and_no_missing_pages() {
+    let out = apicat().arg("man").output().unwrap();
+    let man = String::from_utf8(out.stdout).unwrap();
+    for section in [".SH ENVIRONMENT", ".SH FILES", ".SH \"EXIT STATUS\""] {
+        assert!(man.contains(section), "{section} missing");
+    }
+    for var in [
+        "APICAT_CATALOGUE",
+        "PAGER",
+        "NO_COLOR",
+        "COLUMNS",
+        "XDG_DATA_HOME",
+    ] {
+        assert!(man.contains(var), "{var} missing");
+    }
+    assert!(
+        !man.contains("apicat-list(1)"),
+        "a page that does not exist"
+    );
+}

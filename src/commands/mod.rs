@@ -140,7 +140,7 @@ pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a Entry> {
             let more = unknown.ambiguous.len() - listed.len();
             let more = if more > 0 { format!(" and {more} more") } else { String::new() };
             return Error::usage(format!(
-                "\"{name}\" is ambiguous: it starts {} slugs: {}{more}\nsay which, e.g. `apicat show {}`",
+                "\"{name}\" is ambiguous: {} slugs start with it: {}{more}\nsay which, e.g. `apicat show {}`",
                 unknown.ambiguous.len(),
                 listed.join(", "),
                 listed[0]

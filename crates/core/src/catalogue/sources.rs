@@ -127,21 +127,30 @@ impl Sources {
 
     /// A folder that holds no entry at all is a mistake worth a sentence, with the subfolder
     /// that does hold entries if there is one (the corpus root and its `api/`).
-    fn empty_folder(dir: &Path) -> Error {
+    fn empty_folder(dir: &Path, problems: &[super::Problem]) -> Error {
         let shown = sanitize_line(&dir.display().to_string());
-        let sub = std::fs::read_dir(dir).ok().and_then(|items| {
-            items
-                .flatten()
-                .map(|i| i.path())
-                .filter(|p| p.is_dir())
-                .find(|p| {
-                    std::fs::read_dir(p).is_ok_and(|mut files| {
-                        files.any(|f| {
-                            f.is_ok_and(|f| is_entry_name(f.file_name().as_encoded_bytes()))
-                        })
-                    })
-                })
-        });
+        let entries_in = |p: &Path| {
+            std::fs::read_dir(p).map_or(0, |files| {
+                files
+                    .flatten()
+                    .filter(|f| is_entry_name(f.file_name().as_encoded_bytes()))
+                    .count()
+            })
+        };
+        // api.gouv.fr's layout first (`_data/api/`), else the subfolder with most entries.
+        let mut subs: Vec<(bool, usize, std::path::PathBuf)> = std::fs::read_dir(dir)
+            .map(|items| {
+                items
+                    .flatten()
+                    .map(|i| i.path())
+                    .filter(|p| p.is_dir())
+                    .map(|p| (p.file_name().is_some_and(|n| n == "api"), entries_in(&p), p))
+                    .filter(|(_, n, _)| *n > 0)
+                    .collect()
+            })
+            .unwrap_or_default();
+        subs.sort();
+        let sub = subs.pop().map(|(_, _, p)| p);
         let hint = match sub {
             Some(p) => format!(
                 "; its subfolder {} holds entries: try --catalogue {}",
@@ -150,7 +159,15 @@ impl Sources {
             ),
             None => String::new(),
         };
-        Error::usage(format!("no entries (*.md) in {shown}{hint}"))
+        let unread = match problems {
+            [] => String::new(),
+            [p, ..] => format!(
+                " ({} file{} could not be read as entries: {p})",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ),
+        };
+        Error::usage(format!("no entries (*.md) in {shown}{unread}{hint}"))
     }
 
     /// Reads every entry.
@@ -159,8 +176,8 @@ impl Sources {
             Self::check_folder(dir)?;
             let mut cat =
                 Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
-            if cat.entries.is_empty() && cat.problems.is_empty() {
-                return Err(Self::empty_folder(dir));
+            if cat.entries.is_empty() {
+                return Err(Self::empty_folder(dir, &cat.problems));
             }
             match producers_beside(dir) {
                 Some(p) => cat.set_producers(p, true),
@@ -197,8 +214,8 @@ impl Sources {
             Some(dir) => {
                 Self::check_folder(dir)?;
                 let index = index::load(dir, buf, || self.load())?;
-                if index.records.is_empty() && index.problems.is_empty() {
-                    return Err(Self::empty_folder(dir));
+                if index.records.is_empty() {
+                    return Err(Self::empty_folder(dir, &index.problems));
                 }
                 Ok(Some(index))
             }
