@@ -119,15 +119,38 @@ pub struct FilterArgs {
     #[arg(long, value_enum)]
     pub access: Option<AccessArg>,
 
-    /// Print JSON (an array of objects) instead of a table
+    /// Only APIs that work with FranceConnect (compatible or required)
+    #[arg(long)]
+    pub france_connect: bool,
+
+    /// Print JSON (an array of objects); the same as --format json
     #[arg(long)]
     pub json: bool,
+
+    /// Output format [default: table on a terminal, tsv otherwise]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+}
+
+/// How a list of results is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Columns fitted to the terminal, slugs never broken
+    Table,
+    /// One row per line, tab-separated, no header, no colour (for scripts and pipes)
+    Tsv,
+    /// An array of objects
+    Json,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    /// Show at most N APIs
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -140,8 +163,8 @@ pub struct SearchArgs {
     pub filter: FilterArgs,
 
     /// Show at most N results
-    #[arg(long, short = 'n', value_name = "N")]
-    pub limit: Option<usize>,
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +192,11 @@ pub struct EligibleArgs {
     #[arg(long = "as", value_name = "PROFILE", add = ArgValueCompleter::new(crate::complete::profiles))]
     pub profile: Option<String>,
 
-    /// Print JSON instead of text
+    /// Print JSON instead of text; the same as --format json
     #[arg(long)]
     pub json: bool,
+
+    /// Output format of the catalogue-wide answer [default: table on a terminal, tsv otherwise]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
 }

@@ -55,24 +55,34 @@ pub fn emit(text: &str) -> io::Result<()> {
 }
 
 /// Shows text through the pager (`$PAGER`, else `less -R`) when stdout is a terminal and the
-/// text is taller than it; otherwise prints it.
+/// text is taller than it; otherwise prints it. A pager that cannot start or fails never
+/// loses the page: it is printed, and the reason said on stderr.
 pub fn page_or_print(text: &str, style: &Style, allow_pager: bool) -> io::Result<()> {
+    // Only a terminal has a height worth asking (asking a pipe spawns `tput`).
+    if !(allow_pager && style.tty) {
+        return emit(text);
+    }
     let height = termimad::crossterm::terminal::size().map_or(24, |(_, h)| usize::from(h));
-    if !(allow_pager && style.tty && text.lines().count() + 1 > height) {
+    if text.lines().count() < height {
         return emit(text);
     }
     let pager = std::env::var("PAGER")
         .ok()
         .filter(|p| !p.trim().is_empty())
         .unwrap_or_else(|| "less -R".into());
+    let shown = crate::text::sanitize_line(&pager);
     let child = std::process::Command::new("sh")
         .arg("-c")
         .arg(&pager)
         .env("LESSCHARSET", "utf-8")
         .stdin(std::process::Stdio::piped())
         .spawn();
-    let Ok(mut child) = child else {
-        return emit(text);
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("apicat: the pager ({shown}) could not start: {e}; the page follows");
+            return emit(text);
+        }
     };
     // Ctrl-C belongs to the pager while it runs: apicat waits for it to restore the screen.
     let _ = ctrlc::set_handler(|| {});
@@ -80,7 +90,19 @@ pub fn page_or_print(text: &str, style: &Style, allow_pager: bool) -> io::Result
         // The reader may quit early: a closed pipe is fine.
         let _ = stdin.write_all(text.as_bytes());
     }
-    child.wait().map(|_| ())
+    let status = child.wait()?;
+    if !status.success() {
+        let why = match status.code() {
+            Some(127) => "was not found".to_string(),
+            Some(c) => format!("failed (exit status {c})"),
+            None => "was stopped by a signal".to_string(),
+        };
+        eprintln!(
+            "apicat: the pager ({shown}) {why}; the page follows (set PAGER, or use --no-pager)"
+        );
+        return emit(text);
+    }
+    Ok(())
 }
 
 pub const BOLD: &str = "\x1b[1m";

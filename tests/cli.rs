@@ -120,16 +120,60 @@ fn list_filters() {
 }
 
 #[test]
-fn tables_fit_the_width_and_have_no_colour_in_a_pipe() {
-    for width in ["40", "80", "120"] {
-        let out = apicat().env("COLUMNS", width).arg("list").output().unwrap();
+fn tables_fit_the_width_and_keep_slugs_whole() {
+    let slugs_all: Vec<String> = json(&["list", "--json"])
+        .iter()
+        .map(|o| o["slug"].as_str().unwrap().to_string())
+        .collect();
+    for width in ["30", "40", "60", "80", "120"] {
+        let out = apicat()
+            .env("COLUMNS", width)
+            .args(["list", "--format", "table"])
+            .output()
+            .unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(!text.contains('\x1b'));
         let w: usize = width.parse().unwrap();
+        for slug in &slugs_all {
+            assert!(
+                text.lines()
+                    .any(|l| l.split_whitespace().next() == Some(slug)),
+                "{slug} not whole at {w}:\n{text}"
+            );
+        }
         for line in text.lines() {
-            assert!(line.chars().count() <= w, "{line:?} wider than {w}");
+            // Only a slug wider than the terminal may pass it, alone on its line.
+            let alone = slugs_all.iter().any(|s| line.trim() == s);
+            assert!(
+                line.chars().count() <= w || alone,
+                "{line:?} wider than {w}"
+            );
         }
     }
+}
+
+#[test]
+fn a_pipe_gets_one_tab_separated_row_per_api() {
+    let out = apicat().arg("list").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 5, "{text}");
+    for r in &rows {
+        assert_eq!(r.split('\t').count(), 5, "{r:?}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("api-entreprise\tAPI Entreprise\t"))
+    );
+    // --limit, and the explicit formats.
+    let out = apicat().args(["list", "--limit", "2"]).output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+    apicat().args(["list", "--limit", "0"]).assert().code(2);
+    let out = apicat()
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(serde_json::from_slice::<Vec<Value>>(&out.stdout).is_ok());
 }
 
 #[test]
@@ -142,10 +186,19 @@ fn colour_flags() {
         let out = c.args(args).output().unwrap();
         String::from_utf8(out.stdout).unwrap().contains('\x1b')
     };
-    assert!(coloured(&["--color", "always", "search", "urssaf"], false));
-    assert!(!coloured(&["--color", "never", "search", "urssaf"], false));
-    assert!(!coloured(&["search", "urssaf"], false));
-    assert!(!coloured(&["search", "urssaf"], true));
+    let table = ["search", "urssaf", "--format", "table"];
+    assert!(coloured(
+        &[&["--color", "always"][..], &table].concat(),
+        false
+    ));
+    assert!(!coloured(
+        &[&["--color", "never"][..], &table].concat(),
+        false
+    ));
+    assert!(!coloured(&table, false));
+    assert!(!coloured(&table, true));
+    // Rows for a pipe are never coloured.
+    assert!(!coloured(&["--color", "always", "search", "urssaf"], false));
 }
 
 #[test]
@@ -174,8 +227,26 @@ fn broken_files_are_reported_and_the_rest_is_served() {
 fn control_characters_never_reach_the_terminal() {
     let dir = fixtures("broken");
     for args in [
-        vec!["--catalogue", &dir, "--color", "always", "list"],
-        vec!["--catalogue", &dir, "--color", "always", "search", "evil"],
+        vec![
+            "--catalogue",
+            &dir,
+            "--color",
+            "always",
+            "list",
+            "--format",
+            "table",
+        ],
+        vec![
+            "--catalogue",
+            &dir,
+            "--color",
+            "always",
+            "search",
+            "evil",
+            "--format",
+            "table",
+        ],
+        vec!["--catalogue", &dir, "list"],
         vec!["--catalogue", &dir, "list", "--json"],
     ] {
         let out = apicat().args(&args).output().unwrap();
@@ -183,7 +254,9 @@ fn control_characters_never_reach_the_terminal() {
         // Only our own SGR colour codes may appear.
         let stripped = text.replace("\x1b[1;33m", "").replace("\x1b[0m", "");
         assert!(
-            !stripped.chars().any(|c| c.is_control() && c != '\n'),
+            !stripped
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
             "{stripped:?}"
         );
         assert!(text.contains("Evil") || text.contains("evil"));
@@ -197,4 +270,87 @@ fn a_missing_catalogue_directory_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("/no/such/dir: no such directory"));
+}
+
+#[test]
+fn first_hour_mistakes_get_a_sentence() {
+    // A file, not a folder.
+    let file = fixtures("broken/good-one.md");
+    apicat()
+        .args(["--catalogue", &file, "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file, not a folder"));
+    // An empty folder.
+    let empty = tempfile::tempdir().unwrap();
+    apicat()
+        .args(["--catalogue", empty.path().to_str().unwrap(), "search", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no entries (*.md) in"));
+    // A folder of non-entries beside a subfolder of entries: the subfolder is named.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("README.md"), "# not an entry\n").unwrap();
+    std::fs::create_dir(root.path().join("api")).unwrap();
+    std::fs::copy(
+        fixtures("broken/good-one.md"),
+        root.path().join("api/good-one.md"),
+    )
+    .unwrap();
+    apicat()
+        .args(["--catalogue", root.path().to_str().unwrap(), "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("its subfolder api holds entries"));
+    // JSON with no hit is an empty array, and still exit 1.
+    apicat()
+        .args(["search", "zzzzqqq", "--json"])
+        .assert()
+        .code(1)
+        .stdout("[]\n");
+    apicat()
+        .args(["list", "--theme", "nothing-of-the-sort", "--json"])
+        .assert()
+        .code(1)
+        .stdout("[]\n");
+    // A prefix of several slugs.
+    apicat().args(["show", "api-"]).assert().code(2).stderr(
+        predicate::str::contains("ambiguous").and(predicate::str::contains(
+            "api-tierce-declaration-auto-entrepreneur",
+        )),
+    );
+    // --producer gets "did you mean", like --theme.
+    apicat()
+        .args(["list", "--producer", "urssf"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean \"Urssaf\""));
+    // --france-connect filters.
+    let out = apicat()
+        .args(["list", "--france-connect"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no bundled entry uses FranceConnect");
+}
+
+#[test]
+fn the_man_page_has_environment_files_and_exit_status_and_no_missing_pages() {
+    let out = apicat().arg("man").output().unwrap();
+    let man = String::from_utf8(out.stdout).unwrap();
+    for section in [".SH ENVIRONMENT", ".SH FILES", ".SH \"EXIT STATUS\""] {
+        assert!(man.contains(section), "{section} missing");
+    }
+    for var in [
+        "APICAT_CATALOGUE",
+        "PAGER",
+        "NO_COLOR",
+        "COLUMNS",
+        "XDG_DATA_HOME",
+    ] {
+        assert!(man.contains(var), "{var} missing");
+    }
+    assert!(
+        !man.contains("apicat-list(1)"),
+        "a page that does not exist"
+    );
 }

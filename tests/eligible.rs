@@ -78,10 +78,14 @@ fn catalogue_wide_eligible_first() {
     );
     assert_eq!(v[4]["slug"], "api-tierce-declaration-auto-entrepreneur");
     assert!(v[4]["next_step_url"].is_null());
-    let t = stdout(&["eligible", "--as", "collectivite"]);
-    assert!(t.starts_with(" SLUG"), "{t}");
+    let t = stdout(&["eligible", "--as", "collectivite", "--format", "table"]);
+    assert!(t.starts_with("SLUG"), "{t}");
     assert!(t.contains("not stated"));
     assert!(t.lines().all(|l| l.chars().count() <= 80), "{t}");
+    // For a pipe: one row per API, links whole.
+    let t = stdout(&["eligible", "--as", "collectivite"]);
+    assert_eq!(t.lines().count(), 5, "{t}");
+    assert!(t.contains("api-entreprise\tAPI Entreprise\teligible\thttps://datapass.api.gouv.fr/api-entreprise\n"), "{t}");
 }
 
 #[test]

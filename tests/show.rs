@@ -103,7 +103,12 @@ fn unknown_names_suggest() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::contains("an API name is needed"));
-    apicat().args(["show", "a"]).assert().code(1);
+    // A prefix of several slugs: say which.
+    apicat()
+        .args(["show", "a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("\"a\" is ambiguous"));
 }
 
 #[test]
@@ -170,4 +175,49 @@ fn a_tall_page_goes_through_the_pager_on_a_terminal() {
     let mut s = spawn(&["--no-pager"]);
     s.expect("Who may use it").unwrap();
     s.expect(expectrl::Eof).unwrap();
+}
+
+/// On a terminal, a pager that cannot run never loses the page: it is printed, the reason is
+/// on stderr, and the exit status is 0.
+mod pager {
+    use expectrl::Session;
+    use std::io::Read;
+    use std::process::Command;
+    use std::time::Duration;
+
+    fn page_with(pager: &str) -> (String, Option<i32>) {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("apicat"));
+        cmd.args(["show", "api-entreprise"])
+            .env("PAGER", pager)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR");
+        let mut s = Session::spawn(cmd).unwrap();
+        s.get_process_mut().set_window_size(80, 24).unwrap();
+        s.set_expect_timeout(Some(Duration::from_secs(10)));
+        let mut all = Vec::new();
+        let _ = s.read_to_end(&mut all);
+        let code = match s.get_process().wait().unwrap() {
+            expectrl::process::unix::WaitStatus::Exited(_, code) => Some(code),
+            _ => None,
+        };
+        (String::from_utf8_lossy(&all).into_owned(), code)
+    }
+
+    #[test]
+    fn a_failing_or_missing_pager_still_shows_the_page() {
+        for pager in ["false", "/no/such/pager", "exit 3"] {
+            let (out, code) = page_with(pager);
+            assert_eq!(code, Some(0), "{pager}: {out}");
+            assert!(out.contains("Who may use it"), "{pager}: page lost:\n{out}");
+            assert!(
+                out.contains("the page follows"),
+                "{pager}: no reason given:\n{out}"
+            );
+        }
+    }
 }

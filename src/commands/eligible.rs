@@ -6,7 +6,7 @@ use apicat_core::text::sanitize_line;
 
 use super::{entry_named, load, quoted};
 use crate::app::Config;
-use crate::cli::EligibleArgs;
+use crate::cli::{EligibleArgs, Format};
 use crate::term::emit;
 use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
@@ -70,14 +70,16 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
             sanitize_line(profile)
         ))
     })?;
-    if args.json {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|(e, a)| verdict::json(e, profile, a))
-            .collect();
-        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
-    } else {
-        emit(&verdict::table(&rows, style))?;
+    match super::format_of(config, args.format, args.json) {
+        Format::Json => {
+            let v: Vec<_> = rows
+                .iter()
+                .map(|(e, a)| verdict::json(e, profile, a))
+                .collect();
+            emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+        }
+        Format::Table => emit(&verdict::table(&rows, style))?,
+        Format::Tsv => emit(&verdict::tsv(&rows))?,
     }
     Ok(0)
 }

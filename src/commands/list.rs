@@ -2,10 +2,10 @@
 
 use apicat_core::catalogue::Catalogue;
 
-use super::{filter_of, nothing_matches};
+use super::{filter_of, format_of, no_result, nothing_matches};
 use crate::Result;
 use crate::app::Config;
-use crate::cli::ListArgs;
+use crate::cli::{Format, ListArgs};
 use crate::term::emit;
 use crate::view;
 
@@ -16,7 +16,11 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
             for p in &index.problems {
                 eprintln!("{p}");
             }
-            return print(&index.catalogue(args.filter.json), config, args);
+            return print(
+                &index.catalogue(args.filter.json || args.filter.format == Some(Format::Json)),
+                config,
+                args,
+            );
         }
     }
     print(&super::load(config)?, config, args)
@@ -24,22 +28,26 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
 
 fn print(cat: &Catalogue, config: &Config, args: &ListArgs) -> Result<u8> {
     let filter = filter_of(&args.filter);
-    let rows: Vec<_> = cat.entries.iter().filter(|e| filter.matches(e)).collect();
+    let format = format_of(config, args.filter.format, args.filter.json);
+    let limit = args.limit.map_or(usize::MAX, |n| n as usize);
+    let rows: Vec<_> = cat
+        .entries
+        .iter()
+        .filter(|e| filter.matches(e))
+        .take(limit)
+        .collect();
     if rows.is_empty() {
-        return Err(nothing_matches(
-            cat,
-            &args.filter,
-            "no API matches these filters".into(),
-        ));
+        let why = nothing_matches(cat, &args.filter, "no API matches these filters".into());
+        return no_result(format, why);
     }
-    if args.filter.json {
-        let v: Vec<_> = rows.iter().map(|e| view::json::summary(e)).collect();
-        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
-    } else {
-        emit(&view::table::entries(
-            rows.iter().map(|e| (e.listing(), &[][..])),
-            &config.style,
-        ))?;
+    let listings = || rows.iter().map(|e| (e.listing(), &[][..]));
+    match format {
+        Format::Json => {
+            let v: Vec<_> = rows.iter().map(|e| view::json::summary(e)).collect();
+            emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+        }
+        Format::Table => emit(&view::table::entries(listings(), &config.style))?,
+        Format::Tsv => emit(&view::table::entries_tsv(listings()))?,
     }
     Ok(0)
 }

@@ -15,7 +15,7 @@ use apicat_core::search::Filter;
 use apicat_core::text::{fold, sanitize_line, suggestions};
 
 use crate::app::Config;
-use crate::cli::FilterArgs;
+use crate::cli::{FilterArgs, Format};
 use crate::{Error, Result};
 
 /// Loads every entry of the catalogue in use and reports unreadable files on stderr.
@@ -32,7 +32,26 @@ pub fn filter_of(args: &FilterArgs) -> Filter {
         theme: args.theme.clone(),
         producer: args.producer.clone(),
         access: args.access.map(Into::into),
+        france_connect: args.france_connect,
     }
+}
+
+/// How results are printed: as asked, else a table on a terminal and TSV in a pipe.
+pub fn format_of(config: &Config, format: Option<Format>, json: bool) -> Format {
+    match (json, format) {
+        (true, _) => Format::Json,
+        (false, Some(f)) => f,
+        (false, None) if config.style.tty => Format::Table,
+        (false, None) => Format::Tsv,
+    }
+}
+
+/// No result: `[]` for JSON (scripts read an empty array), then the failure on stderr.
+pub fn no_result(format: Format, why: Error) -> Result<u8> {
+    if format == Format::Json {
+        crate::term::emit("[]\n")?;
+    }
+    Err(why)
 }
 
 /// `"a", "b"`, for messages.
@@ -68,6 +87,42 @@ pub fn nothing_matches(cat: &Catalogue, args: &FilterArgs, what: String) -> Erro
             ));
         }
     }
+    if let Some(p) = &args.producer {
+        let mut names: Vec<&str> = cat
+            .entries
+            .iter()
+            .flat_map(|e| {
+                [
+                    &e.producer,
+                    &e.producer_acronym,
+                    &e.owner_acronym,
+                    &e.producer_name,
+                    &e.owner,
+                ]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        let f = fold(p);
+        if !names
+            .iter()
+            .any(|n| fold(n) == f || fold(n).split(' ').any(|w| w == f))
+        {
+            let near = suggestions(p, names.iter().copied(), 3);
+            let hint = if near.is_empty() {
+                "`apicat list` shows each API's producer".to_string()
+            } else {
+                format!("did you mean {}?", quoted(&near))
+            };
+            return Error::not_found(format!(
+                "no producer \"{}\" in the catalogue; {hint}",
+                sanitize_line(p)
+            ));
+        }
+    }
     Error::not_found(what)
 }
 
@@ -80,6 +135,17 @@ pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a Entry> {
     }
     cat.lookup(name).map_err(|unknown| {
         let name = sanitize_line(name);
+        if unknown.ambiguous.len() > 1 {
+            let listed: Vec<&str> = unknown.ambiguous.iter().take(10).copied().collect();
+            let more = unknown.ambiguous.len() - listed.len();
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            return Error::usage(format!(
+                "\"{name}\" is ambiguous: {} slugs start with it: {}{more}\nsay which, e.g. `apicat show {}`",
+                unknown.ambiguous.len(),
+                listed.join(", "),
+                listed[0]
+            ));
+        }
         let mut msg = format!("no API named \"{name}\"");
         if !unknown.near.is_empty() {
             msg.push_str(&format!("\n\ndid you mean {}?", quoted(&unknown.near)));

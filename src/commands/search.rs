@@ -5,9 +5,9 @@ use apicat_core::index::Index;
 use apicat_core::search::{Fields, Hit, Query, rank, search_in};
 use apicat_core::text::sanitize_line;
 
-use super::{filter_of, nothing_matches};
+use super::{filter_of, format_of, no_result, nothing_matches};
 use crate::app::Config;
-use crate::cli::SearchArgs;
+use crate::cli::{Format, SearchArgs};
 use crate::term::emit;
 use crate::view;
 use crate::{Error, Result};
@@ -47,42 +47,60 @@ fn find(
     args: &SearchArgs,
 ) -> Result<u8> {
     let query = parse_query(args)?;
+    let format = format_of(config, args.filter.format, args.filter.json);
     let mut hits = search_in(&cat.entries, fields, &query, &filter_of(&args.filter));
     if let Some(n) = args.limit {
-        hits.truncate(n);
+        hits.truncate(n as usize);
     }
     if hits.is_empty() {
-        return Err(no_match(cat, args));
+        return no_result(format, no_match(cat, args));
     }
-    if args.filter.json {
-        return json(hits.iter().map(|h| (&cat.entries[h.index], h)));
+    let rows = || {
+        hits.iter()
+            .map(|h| (cat.entries[h.index].listing(), &h.marks[..]))
+    };
+    match format {
+        Format::Json => json(hits.iter().map(|h| (&cat.entries[h.index], h))),
+        Format::Table => table(rows(), config),
+        Format::Tsv => emit(&view::table::entries_tsv(rows()))
+            .map(|_| 0)
+            .map_err(Into::into),
     }
-    let rows = hits
-        .iter()
-        .map(|h| (cat.entries[h.index].listing(), &h.marks[..]));
-    emit(&view::table::entries(rows, &config.style))?;
-    Ok(0)
 }
 
 /// Search on an index: entries are made only for the hits, unless a filter needs them all.
 fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
     let f = &args.filter;
-    if f.theme.is_some() || f.producer.is_some() || f.access.is_some() {
-        return find(&index.catalogue(f.json), Some(&index.fields), config, args);
+    let format = format_of(config, f.format, f.json);
+    if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
+        let cat = index.catalogue(format == Format::Json);
+        return find(&cat, Some(&index.fields), config, args);
     }
     let query = parse_query(args)?;
     let mut hits = rank(&index.candidates(), &query);
     if let Some(n) = args.limit {
-        hits.truncate(n);
+        hits.truncate(n as usize);
     }
     if hits.is_empty() {
-        return Err(no_match(&Catalogue::default(), args));
+        return no_result(format, no_match(&Catalogue::default(), args));
     }
-    if f.json {
-        let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, true)).collect();
-        return json(entries.iter().zip(&hits));
+    let rows = || hits.iter().map(|h| (index.listing(h.index), &h.marks[..]));
+    match format {
+        Format::Json => {
+            let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, true)).collect();
+            json(entries.iter().zip(&hits))
+        }
+        Format::Table => table(rows(), config),
+        Format::Tsv => emit(&view::table::entries_tsv(rows()))
+            .map(|_| 0)
+            .map_err(Into::into),
     }
-    let rows = hits.iter().map(|h| (index.listing(h.index), &h.marks[..]));
+}
+
+fn table<'a>(
+    rows: impl Iterator<Item = (apicat_core::catalogue::Listing<'a>, &'a [String])>,
+    config: &Config,
+) -> Result<u8> {
     emit(&view::table::entries(rows, &config.style))?;
     Ok(0)
 }

@@ -1,30 +1,46 @@
-//! The table of APIs printed by `list` and `search`: columns fitted to the width, words
-//! wrapped inside them, a rule under the header. It is laid out here rather than with
-//! comfy-table, which the other tables use: a search lists up to the whole catalogue, and
-//! this plain layout costs a tenth of comfy-table's general one (see README, Performance).
+//! apicat's own result tables (`list`, `search`, catalogue-wide `eligible`): columns fitted to
+//! the terminal, or tab-separated rows for a pipe.
+//!
+//! On a terminal the slug, what a person types next, is never broken: it keeps its whole
+//! width. Other columns wrap only between words (never inside a word or a header), sized by
+//! their content; when the terminal is too narrow for every column, the least needed
+//! columns are left out, and a line under the table says which. Laying out is linear in the
+//! size of the text. It is done here rather than with comfy-table: a search lists up to the
+//! whole catalogue, and this plain layout costs a tenth of comfy-table's general one.
 
 use std::borrow::Cow;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::catalogue::Listing;
 use crate::term::{Style, highlight};
 
-const HEADER: [&str; 5] = ["SLUG", "TITLE", "PRODUCER", "ACCESS", "THEMES"];
-const SLUG: usize = 0;
-const ACCESS: usize = 3;
+/// The colour of a cell, by its column and text.
+pub type Paint = dyn Fn(usize, &str) -> Option<&'static str>;
 
-/// A table of entries (slug, title, producer, access, themes) fitted to the width. Slugs are
-/// kept whole when they fit, since people copy them into the next command.
-pub fn entries<'a>(
-    rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>,
-    style: &Style,
-) -> String {
-    let mut cells: Vec<[Cow<str>; 5]> = Vec::new();
-    let mut all_marks: Vec<&str> = Vec::new();
-    for (l, marks) in rows {
-        all_marks.extend(marks.iter().map(String::as_str));
-        cells.push([
+/// A table to lay out: a header, rows of cells, and how each column behaves.
+pub struct Grid<'a> {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cow<'a, str>>>,
+    /// Columns never wrapped (the slug; short fixed words).
+    pub whole: Vec<bool>,
+    /// Columns to leave out first when the width is short, least needed first.
+    pub drop_order: Vec<usize>,
+    /// A colour for a cell, put on once the layout is done.
+    pub paint: Option<&'a Paint>,
+    /// Words to highlight in the body.
+    pub marks: Vec<String>,
+}
+
+const HEADER: [&str; 5] = ["SLUG", "TITLE", "PRODUCER", "ACCESS", "THEMES"];
+
+/// The rows of `list` and `search`.
+pub fn entries_grid<'a>(rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>) -> Grid<'a> {
+    let mut cells = Vec::new();
+    let mut marks: Vec<&str> = Vec::new();
+    for (l, m) in rows {
+        marks.extend(m.iter().map(String::as_str));
+        cells.push(vec![
             l.slug,
             l.title,
             l.producer,
@@ -32,110 +48,202 @@ pub fn entries<'a>(
             l.themes,
         ]);
     }
-    all_marks.sort_unstable();
-    all_marks.dedup();
-    let marks: Vec<String> = all_marks.into_iter().map(str::to_string).collect();
+    marks.sort_unstable();
+    marks.dedup();
+    Grid {
+        header: HEADER.to_vec(),
+        rows: cells,
+        whole: vec![true, false, false, true, false],
+        drop_order: vec![4, 2, 3, 1],
+        paint: None,
+        marks: marks.into_iter().map(str::to_string).collect(),
+    }
+}
 
-    let mut natural = HEADER.map(width);
-    for row in &cells {
-        for (n, c) in natural.iter_mut().zip(row) {
-            *n = (*n).max(width(c));
+/// `list` and `search` as a table at the style's width.
+pub fn entries<'a>(
+    rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>,
+    style: &Style,
+) -> String {
+    layout(&entries_grid(rows), style)
+}
+
+/// `list` and `search` for a pipe: one row per line, tab-separated, no header, no colour.
+pub fn entries_tsv<'a>(rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>) -> String {
+    tsv(&entries_grid(rows))
+}
+
+/// One row per line, cells separated by tabs; tabs and line breaks inside a cell become
+/// spaces.
+pub fn tsv(grid: &Grid) -> String {
+    let mut out = String::new();
+    for row in &grid.rows {
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                out.push('\t');
+            }
+            out.extend(cell.chars().map(|c| {
+                if c == '\t' || c == '\n' || c == '\r' {
+                    ' '
+                } else {
+                    c
+                }
+            }));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The narrowest the first column gets before other columns are left out.
+const SPILL_FLOOR: usize = 16;
+
+/// Spaces between two columns.
+const GAP: usize = 2;
+
+/// Display width in terminal columns.
+pub fn width(s: &str) -> usize {
+    if s.is_ascii() { s.len() } else { s.width() }
+}
+
+/// The widest word of a text: the narrowest a column holding it can be.
+fn widest_word(s: &str) -> usize {
+    s.split(' ').map(width).max().unwrap_or(0)
+}
+
+/// The table laid out for the style's width.
+pub fn layout(grid: &Grid, style: &Style) -> String {
+    let n = grid.header.len();
+    let mut natural: Vec<usize> = grid.header.iter().map(|h| width(h)).collect();
+    let mut least = natural.clone();
+    for row in &grid.rows {
+        for (i, c) in row.iter().enumerate() {
+            let w = width(c);
+            natural[i] = natural[i].max(w);
+            least[i] = least[i].max(if grid.whole[i] { w } else { widest_word(c) });
         }
     }
-    // The access column is one short word: it is never wrapped when anything fits.
-    let mut keep = [false; 5];
-    keep[ACCESS] = true;
-    keep[SLUG] = natural[SLUG] + 2 <= style.width / 2;
-    let widths = fit(&natural, &keep, style.width);
+    let mut shown: Vec<bool> = vec![true; n];
+    // Columns are two spaces apart.
+    let room = |shown: &[bool]| {
+        let cols = shown.iter().filter(|s| **s).count();
+        style.width.saturating_sub(GAP * cols.saturating_sub(1))
+    };
+    // The first column (the slug) may be narrower than its longest cell: a slug too long
+    // for it then has a line of its own, whole, and its row goes on below.
+    let first_least = natural[0].min(SPILL_FLOOR.max(width(grid.header[0])));
+    let others = |shown: &[bool]| -> usize { (1..n).filter(|&j| shown[j]).map(|j| least[j]).sum() };
+    let mut left_out = Vec::new();
+    for &i in &grid.drop_order {
+        if first_least + others(&shown) <= room(&shown) {
+            break;
+        }
+        shown[i] = false;
+        left_out.push(grid.header[i]);
+    }
+    let cols: Vec<usize> = (0..n).filter(|&i| shown[i]).collect();
+    let room = room(&shown);
+    let first = natural[0]
+        .min(room.saturating_sub(others(&shown)))
+        .max(first_least);
+    let mut widths = vec![first];
+    widths.extend(share(
+        &cols[1..].iter().map(|&i| natural[i]).collect::<Vec<_>>(),
+        &cols[1..].iter().map(|&i| least[i]).collect::<Vec<_>>(),
+        room.saturating_sub(first),
+    ));
 
     let mut out = String::new();
-    push_row(&mut out, &HEADER, &widths);
-    let rule: usize = widths.iter().map(|w| w + 2).sum();
-    out.push_str(&"─".repeat(rule));
+    let header: Vec<&str> = cols.iter().map(|&i| grid.header[i]).collect();
+    push_row(&mut out, &header, &widths, None, &cols);
+    let rule: usize = widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1);
+    out.push_str(&"─".repeat(rule.min(style.width)));
     out.push('\n');
-    let body_start = out.len();
-    for row in &cells {
-        push_row(&mut out, row, &widths);
+    let paint = if style.color { grid.paint } else { None };
+    for row in &grid.rows {
+        let cells: Vec<&str> = cols.iter().map(|&i| row[i].as_ref()).collect();
+        let start = out.len();
+        push_row(&mut out, &cells, &widths, paint, &cols);
+        // Matched words are coloured once the row is laid out, so widths stay exact.
+        if style.color && !grid.marks.is_empty() {
+            let body = out.split_off(start);
+            for line in body.lines() {
+                out.push_str(&highlight(line, &grid.marks));
+                out.push('\n');
+            }
+        }
     }
-    // Matched words are coloured once the table is laid out, so widths stay exact.
-    if style.color && !marks.is_empty() {
-        let body = out.split_off(body_start);
-        for line in body.lines() {
-            out.push_str(&highlight(line, &marks));
+    if !left_out.is_empty() {
+        let note = format!(
+            "({} left out for lack of width; --format tsv prints every column)",
+            left_out.join(", ")
+        );
+        for line in wrap(&note, style.width) {
+            out.push_str(line);
             out.push('\n');
         }
     }
     out
 }
 
-/// Display width in terminal columns.
-fn width(s: &str) -> usize {
-    if s.is_ascii() { s.len() } else { s.width() }
-}
-
-/// Column widths for a table `total` columns wide, each column padded by one space on
-/// either side. Columns that fit keep their natural width; `keep` columns are served
-/// first; the others share what is left, the narrow ones taking only what they need.
-fn fit(natural: &[usize], keep: &[bool], total: usize) -> Vec<usize> {
-    let n = natural.len();
-    let mut budget = total.saturating_sub(2 * n);
-    if natural.iter().sum::<usize>() <= budget {
+/// Column widths in `room` columns: each at least its `least`, at most its `natural`; what
+/// is left goes first to the columns that need least of it.
+fn share(natural: &[usize], least: &[usize], room: usize) -> Vec<usize> {
+    if natural.iter().sum::<usize>() <= room {
         return natural.to_vec();
     }
-    let mut widths = vec![0; n];
-    let mut open: Vec<usize> = (0..n).collect();
-    let kept: usize = (0..n).filter(|&i| keep[i]).map(|i| natural[i]).sum();
-    let others = (0..n).filter(|&i| !keep[i]).count();
-    if kept + MIN * others <= budget {
-        for i in (0..n).filter(|&i| keep[i]) {
-            widths[i] = natural[i];
-        }
-        open.retain(|&i| !keep[i]);
-        budget -= kept;
-    }
-    // Columns narrower than an equal share take their natural width, until none is.
-    loop {
-        let share = budget / open.len().max(1);
-        let (small, rest): (Vec<usize>, Vec<usize>) =
-            open.iter().partition(|&&i| natural[i] <= share);
-        if small.is_empty() {
-            break;
-        }
-        for i in small {
-            widths[i] = natural[i];
-            budget -= natural[i];
-        }
-        open = rest;
-        if open.is_empty() {
-            return widths;
-        }
-    }
-    let share = budget / open.len();
-    let extra = budget % open.len();
-    for (k, &i) in open.iter().enumerate() {
-        widths[i] = (share + usize::from(k < extra)).max(MIN);
+    let mut widths = least.to_vec();
+    let mut spare = room.saturating_sub(least.iter().sum());
+    let mut open: Vec<usize> = (0..natural.len())
+        .filter(|&i| natural[i] > least[i])
+        .collect();
+    open.sort_by_key(|&i| natural[i] - least[i]);
+    let mut left = open.len();
+    for i in open {
+        let give = (spare / left).min(natural[i] - least[i]);
+        widths[i] += give;
+        spare -= give;
+        left -= 1;
     }
     widths
 }
 
-/// The narrowest a wrapped column gets: room for one wide (CJK, emoji) character.
-const MIN: usize = 2;
-
-/// Appends one table row: each cell wrapped to its column, padded, lines trimmed at the end.
-fn push_row<S: AsRef<str>>(out: &mut String, row: &[S], widths: &[usize]) {
-    let wrapped: Vec<Vec<&str>> = row
-        .iter()
-        .zip(widths)
-        .map(|(c, &w)| wrap(c.as_ref(), w))
-        .collect();
+/// Appends one row: each cell wrapped to its column, padded, lines trimmed at the end.
+fn push_row(
+    out: &mut String,
+    row: &[&str],
+    widths: &[usize],
+    paint: Option<&Paint>,
+    cols: &[usize],
+) {
+    let mut wrapped: Vec<Vec<&str>> = row.iter().zip(widths).map(|(c, &w)| wrap(c, w)).collect();
+    // A first cell wider than its column: alone on its line, whole.
+    if width(row[0]) > widths[0] {
+        wrapped[0] = vec![row[0].trim(), ""];
+        for cell in &mut wrapped[1..] {
+            cell.insert(0, "");
+        }
+    }
     let height = wrapped.iter().map(Vec::len).max().unwrap_or(0).max(1);
     for l in 0..height {
         let start = out.len();
-        for (lines, &w) in wrapped.iter().zip(widths) {
+        for (k, (lines, &w)) in wrapped.iter().zip(widths).enumerate() {
             let text = lines.get(l).copied().unwrap_or("");
-            out.push(' ');
-            out.push_str(text);
-            pad(out, w.saturating_sub(width(text)) + 1);
+            if k > 0 {
+                pad(out, GAP);
+            }
+            match paint
+                .and_then(|p| p(cols[k], row[k]))
+                .filter(|_| !text.is_empty())
+            {
+                Some(code) => {
+                    out.push_str(code);
+                    out.push_str(text);
+                    out.push_str(crate::term::RESET);
+                }
+                None => out.push_str(text),
+            }
+            pad(out, w.saturating_sub(width(text)));
         }
         let end = out[start..].trim_end().len();
         out.truncate(start + end);
@@ -152,61 +260,32 @@ fn pad(out: &mut String, mut n: usize) {
     }
 }
 
-/// Wraps text to lines at most `w` columns wide: between words, else after a hyphen, else
-/// anywhere (a character wider than `w` gets a line of its own).
-fn wrap(text: &str, w: usize) -> Vec<&str> {
+/// Wraps text to lines at most `w` columns wide, between words only: a word wider than `w`
+/// has a line of its own. One pass over the text.
+pub fn wrap(text: &str, w: usize) -> Vec<&str> {
+    let text = text.trim();
     let mut lines = Vec::new();
-    let mut rest = text.trim();
-    let ascii = rest.is_ascii();
-    while !rest.is_empty() {
-        if (if ascii { rest.len() } else { rest.width() }) <= w {
-            lines.push(rest);
-            break;
-        }
-        // The longest prefix that fits, and the last places to break in it.
-        let (fits, space, hyphen) = if ascii {
-            let b = &rest.as_bytes()[..w];
-            let space = b.iter().rposition(|&c| c == b' ');
-            (w, space, b.iter().rposition(|&c| c == b'-').map(|h| h + 1))
-        } else {
-            let (mut fits, mut space, mut hyphen, mut cols) = (0, None, None, 0);
-            for (i, c) in rest.char_indices() {
-                cols += c.width().unwrap_or(0);
-                if cols > w {
-                    break;
-                }
-                fits = i + c.len_utf8();
-                if c == ' ' {
-                    space = Some(i);
-                } else if c == '-' {
-                    hyphen = Some(fits);
-                }
-            }
-            (fits, space, hyphen)
-        };
-        let cut = if rest[fits..].starts_with(' ') {
-            // The word before the cut ends there.
-            fits
-        } else if let Some(s) = space.filter(|&s| s > 0) {
-            s
-        } else if let Some(h) = hyphen {
-            h
-        } else {
-            fits.max(rest.chars().next().map_or(1, char::len_utf8))
-        };
-        // Per-character widths can undercount a sequence (a variation selector widens the
-        // character before it): the line's own width has the last word.
-        let mut cut = cut;
-        while cut > 0 && width(rest[..cut].trim_end()) > w {
-            let last = rest[..cut].chars().next_back().map_or(1, char::len_utf8);
-            if cut == last {
-                break;
-            }
-            cut -= last;
-        }
-        lines.push(rest[..cut].trim_end());
-        rest = rest[cut..].trim_start();
+    if text.is_empty() {
+        return lines;
     }
+    let (mut start, mut end, mut line_width) = (0, 0, 0);
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let at = word.as_ptr() as usize - text.as_ptr() as usize;
+        let ww = width(word);
+        if line_width == 0 {
+            start = at;
+            line_width = ww;
+        } else if line_width + (at - end) + ww > w {
+            lines.push(&text[start..end]);
+            start = at;
+            line_width = ww;
+        } else {
+            // The spaces between, as many as the text has.
+            line_width += (at - end) + ww;
+        }
+        end = at + word.len();
+    }
+    lines.push(&text[start..end]);
     lines
 }
 
@@ -215,23 +294,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wrapping_prefers_spaces_then_hyphens() {
+    fn wrapping_is_between_words_only() {
         assert_eq!(
             wrap("API Tierce Déclaration", 12),
             ["API Tierce", "Déclaration"]
         );
+        // Never inside a word, even a hyphenated one.
         assert_eq!(
             wrap("api-tierce-declaration", 12),
-            ["api-tierce-", "declaration"]
+            ["api-tierce-declaration"]
         );
-        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("ab cd", 2), ["ab", "cd"]);
+        assert_eq!(wrap("a  b", 5), ["a  b"]);
         assert_eq!(wrap("", 5), Vec::<&str>::new());
-        // A wide character in a one-column cell still moves on.
-        assert_eq!(wrap("日本", 1), ["日", "本"]);
         for (text, w) in [
-            ("Procédures collectives, France entière", 7),
-            ("a-b-c d", 2),
+            ("Procédures collectives, France entière", 12),
+            ("a b c d", 3),
         ] {
             for line in wrap(text, w) {
                 assert!(width(line) <= w, "{line:?} wider than {w}");
@@ -240,14 +318,65 @@ mod tests {
     }
 
     #[test]
-    fn columns_share_the_width() {
+    fn columns_share_the_room() {
         // Everything fits: natural widths.
-        assert_eq!(fit(&[4, 5, 6], &[false; 3], 30), [4, 5, 6]);
-        // Narrow columns keep their width, wide ones share the rest.
-        assert_eq!(fit(&[10, 40, 6], &[false; 3], 40), [10, 18, 6]);
-        // Kept columns are served first.
-        assert_eq!(fit(&[20, 40, 40], &[true, false, false], 50), [20, 12, 12]);
-        // Too narrow for anything: the narrowest columns.
-        assert_eq!(fit(&[20, 40, 40], &[false; 3], 6), [MIN; 3]);
+        assert_eq!(share(&[4, 5, 6], &[4, 2, 2], 30), [4, 5, 6]);
+        // The least-hungry column is served first, the rest share.
+        assert_eq!(share(&[10, 40, 8], &[10, 8, 4], 40), [10, 22, 8]);
+        // Never below the least.
+        assert_eq!(share(&[20, 40], &[20, 15], 10), [20, 15]);
+    }
+
+    fn grid(rows: &[[&'static str; 3]]) -> Grid<'static> {
+        Grid {
+            header: vec!["SLUG", "TITLE", "THEMES"],
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| Cow::Borrowed(*c)).collect())
+                .collect(),
+            whole: vec![true, false, false],
+            drop_order: vec![2, 1],
+            paint: None,
+            marks: Vec::new(),
+        }
+    }
+
+    fn style(width: usize) -> Style {
+        Style {
+            color: false,
+            width,
+            tty: true,
+        }
+    }
+
+    #[test]
+    fn slugs_stay_whole_and_columns_go_before_they_are_cut() {
+        let g = grid(&[[
+            "base-adresse-nationale",
+            "API Adresse (Base Adresse Nationale)",
+            "Géographie, Territoires",
+        ]]);
+        let t = layout(&g, &style(40));
+        assert!(
+            t.lines().any(|l| l.starts_with("base-adresse-nationale  ")),
+            "{t}"
+        );
+        assert!(t.contains("THEMES left out"), "{t}");
+        for l in t.lines() {
+            assert!(width(l) <= 40 || l.starts_with('('), "{l:?}");
+        }
+        // So narrow only the slug is left: it is still whole.
+        let t = layout(&g, &style(20));
+        assert!(t.contains("base-adresse-nationale"), "{t}");
+        // Wide: every column.
+        let t = layout(&g, &style(120));
+        assert!(!t.contains("left out"), "{t}");
+        assert!(t.contains("Géographie, Territoires"), "{t}");
+    }
+
+    #[test]
+    fn tsv_is_one_row_per_line() {
+        let g = grid(&[["a", "T\tab", "x\ny"], ["b", "U", ""]]);
+        assert_eq!(tsv(&g), "a\tT ab\tx y\nb\tU\t\n");
     }
 }

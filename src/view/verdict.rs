@@ -1,26 +1,22 @@
 //! Eligibility answers: one API's verdict page, and the catalogue-wide table.
 
-use comfy_table::{
-    Cell, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, presets,
-};
+use std::borrow::Cow;
+
 use serde_json::{Value, json};
-use unicode_width::UnicodeWidthStr;
 
 use crate::catalogue::Entry;
 use crate::eligibility::{Answer, Basis, NextStep, Verdict};
 use crate::term::{BOLD, RESET, Style};
 use crate::view::page::{Renderer, escape};
+use crate::view::table::{self, Grid};
 
-const RULED: TableStyle =
-    presets::NOTHING.header_separator(LineStyle::none().fill('─').junction('─'));
-
-/// Each verdict's colour: green, yellow, red, dim; as a table cell's and as a sequence.
-fn hue(v: Verdict) -> (Color, &'static str) {
+/// Each verdict's colour: green, yellow, red, dim.
+fn hue(v: Verdict) -> &'static str {
     match v {
-        Verdict::Eligible => (Color::Green, "\x1b[1;32m"),
-        Verdict::UnderConditions => (Color::Yellow, "\x1b[1;33m"),
-        Verdict::NotEligible => (Color::Red, "\x1b[1;31m"),
-        Verdict::NotStated => (Color::DarkGrey, "\x1b[2m"),
+        Verdict::Eligible => "\x1b[1;32m",
+        Verdict::UnderConditions => "\x1b[1;33m",
+        Verdict::NotEligible => "\x1b[1;31m",
+        Verdict::NotStated => "\x1b[2m",
     }
 }
 
@@ -28,7 +24,7 @@ fn coloured(v: Verdict, style: &Style) -> String {
     if !style.color {
         return v.words().to_string();
     }
-    format!("{}{}{RESET}", hue(v).1, v.words())
+    format!("{}{}{RESET}", hue(v), v.words())
 }
 
 /// One API's verdict for a profile: the verdict, the rendered description, the next step.
@@ -66,66 +62,71 @@ pub fn page(e: &Entry, profile: &str, a: &Answer, style: &Style) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// The catalogue-wide table: one row per API, best verdict first. Request links too long for
-/// their column become notes below, printed whole.
-pub fn table(rows: &[(&Entry, Answer)], style: &Style) -> String {
-    // Titles only where there is room for them beside the links.
-    let with_title = style.width >= 120;
-    let mut table = Table::new();
-    table
-        .load_style(RULED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(u16::try_from(style.width).unwrap_or(u16::MAX));
-    if with_title {
-        table.set_header(["SLUG", "TITLE", "VERDICT", "NEXT STEP"]);
-    } else {
-        table.set_header(["SLUG", "VERDICT", "NEXT STEP"]);
-    }
-    if style.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    let longest_slug = rows
+/// The catalogue-wide answer as rows: slug, title, verdict, next step. Request links too long
+/// for the table's width become notes `[n]`, printed whole below it.
+fn grid<'a>(rows: &'a [(&Entry, Answer)], width: Option<usize>) -> (Grid<'a>, Vec<String>) {
+    let slug_w = rows
         .iter()
-        .map(|(e, _)| e.slug.width())
+        .map(|(e, _)| table::width(&e.slug))
         .max()
-        .unwrap_or(0)
-        .min(24);
-    let title_room = if with_title { 40 } else { 0 };
-    let limit = style
-        .width
-        .saturating_sub(longest_slug + title_room + "eligible under conditions".len() + 8)
-        .max(20);
+        .unwrap_or(0);
+    let verdict_w = "eligible under conditions".len();
+    let room = width.map(|w| w.saturating_sub(slug_w + verdict_w + 6).max(12));
     let mut notes = Vec::new();
+    let mut cells = Vec::new();
     for (e, a) in rows {
         let mut next = a.next.words().to_string();
-        if a.next.url().is_some() && next.width() > limit {
+        if let Some(room) = room
+            && a.next.url().is_some()
+            && table::width(&next) > room
+        {
             notes.push(next);
             next = format!("[{}]", notes.len());
         }
-        let colour = hue(a.verdict).0;
-        let mut row = vec![Cell::new(&e.slug)];
-        if with_title {
-            row.push(Cell::new(&e.title));
-        }
-        row.push(Cell::new(a.verdict.words()).fg(colour));
-        row.push(Cell::new(next));
-        table.add_row(row);
+        cells.push(vec![
+            Cow::Borrowed(e.slug.as_str()),
+            Cow::Borrowed(e.title.as_str()),
+            Cow::Borrowed(a.verdict.words()),
+            Cow::Owned(next),
+        ]);
     }
-    let last = if with_title { 3 } else { 2 };
-    if let Some(c) = table.column_mut(last) {
-        c.set_constraint(ColumnConstraint::ContentWidth);
-    }
-    let mut out = String::new();
-    for line in table.lines() {
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    let grid = Grid {
+        header: vec!["SLUG", "TITLE", "VERDICT", "NEXT STEP"],
+        rows: cells,
+        whole: vec![true, false, true, true],
+        drop_order: vec![1],
+        paint: Some(&paint),
+        marks: Vec::new(),
+    };
+    (grid, notes)
+}
+
+/// The verdict column's colour.
+fn paint(col: usize, text: &str) -> Option<&'static str> {
+    let v = [
+        Verdict::Eligible,
+        Verdict::UnderConditions,
+        Verdict::NotEligible,
+        Verdict::NotStated,
+    ]
+    .into_iter()
+    .find(|v| v.words() == text)?;
+    (col == 2).then(|| hue(v))
+}
+
+/// The catalogue-wide table: one row per API, best verdict first.
+pub fn table(rows: &[(&Entry, Answer)], style: &Style) -> String {
+    let (grid, notes) = grid(rows, Some(style.width));
+    let mut out = table::layout(&grid, style);
     for (i, n) in notes.iter().enumerate() {
         out.push_str(&format!("[{}] {n}\n", i + 1));
     }
     out
+}
+
+/// The catalogue-wide answer for a pipe: one row per API, tab-separated, links whole.
+pub fn tsv(rows: &[(&Entry, Answer)]) -> String {
+    table::tsv(&grid(rows, None).0)
 }
 
 /// A verdict as JSON, for both forms of the command.

@@ -16,14 +16,14 @@ use std::time::UNIX_EPOCH;
 use std::borrow::Cow;
 
 use crate::catalogue::folder::{is_entry_name, producers_dir};
-use crate::catalogue::{Access, Catalogue, Entry, Listing, Origin, Problem};
+use crate::catalogue::{Access, Catalogue, Entry, FranceConnect, Listing, Origin, Problem};
 use crate::error::{Error, Result};
 use crate::search::{Candidate, Fields};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("2-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("3-", env!("CARGO_PKG_VERSION"));
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -112,6 +112,7 @@ pub struct Record<'b> {
     owner: Option<&'b [u8]>,
     owner_acronym: Option<&'b [u8]>,
     access: Access,
+    france_connect: Option<FranceConnect>,
     visits_2019: Option<i64>,
     /// Joined by [`SEP`].
     themes: &'b [u8],
@@ -172,6 +173,7 @@ impl Index<'_> {
             owner: own(r.owner),
             owner_acronym: own(r.owner_acronym),
             access: r.access,
+            france_connect: r.france_connect,
             visits_2019: r.visits_2019,
             themes: split(r.themes),
             keywords: if keywords {
@@ -439,6 +441,7 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
         w.opt_str(&e.owner);
         w.opt_str(&e.owner_acronym);
         w.u8(e.access as u8);
+        w.u8(e.france_connect.map_or(0, |f| f as u8 + 1));
         w.opt_i64(e.visits_2019);
         w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
@@ -518,6 +521,10 @@ pub fn decode_as<'b>(
             owner: r.opt_bytes()?,
             owner_acronym: r.opt_bytes()?,
             access: Access::from_index(r.u8()?)?,
+            france_connect: match r.u8()? {
+                0 => None,
+                n => Some(FranceConnect::from_index(n - 1)?),
+            },
             visits_2019: r.opt_i64()?,
             themes: r.bytes()?,
             keywords: r.bytes()?,

@@ -30,6 +30,8 @@ pub struct Filter {
     pub theme: Option<String>,
     pub producer: Option<String>,
     pub access: Option<Access>,
+    /// Only APIs that work with FranceConnect.
+    pub france_connect: bool,
 }
 
 impl Filter {
@@ -53,6 +55,9 @@ impl Filter {
             if !(exact || named) {
                 return false;
             }
+        }
+        if self.france_connect && e.france_connect.is_none() {
+            return false;
         }
         match self.access {
             Some(a) => e.access == a,

@@ -157,6 +157,13 @@ pub enum FranceConnect {
 }
 
 impl FranceConnect {
+    /// Its code in the index.
+    pub fn from_index(code: u8) -> Option<FranceConnect> {
+        [FranceConnect::Compatible, FranceConnect::Required]
+            .into_iter()
+            .find(|f| *f as u8 == code)
+    }
+
     pub fn from_code(code: Option<i64>) -> Option<FranceConnect> {
         match code {
             Some(1) => Some(FranceConnect::Compatible),
@@ -286,6 +293,8 @@ impl fmt::Display for Problem {
 pub struct NoSuchEntry<'a> {
     /// Up to three close slugs, for "did you mean".
     pub near: Vec<&'a str>,
+    /// The slugs the name starts, when it starts several.
+    pub ambiguous: Vec<&'a str>,
 }
 
 /// The entries in use, with the files that could not be read.
@@ -367,8 +376,18 @@ impl Catalogue {
         {
             return Ok(e);
         }
+        let ambiguous = if folded.is_empty() {
+            Vec::new()
+        } else {
+            self.entries
+                .iter()
+                .filter(|e| fold(&e.slug).starts_with(&folded))
+                .map(|e| e.slug.as_str())
+                .collect()
+        };
         Err(NoSuchEntry {
             near: crate::text::suggestions(name, self.entries.iter().map(|e| e.slug.as_str()), 3),
+            ambiguous,
         })
     }
 
@@ -395,7 +414,8 @@ mod tests {
             cat.lookup("api-t").unwrap().slug,
             "api-tierce-declaration-auto-entrepreneur"
         );
-        assert!(cat.lookup("a").is_err(), "a prefix of several slugs");
+        let several = cat.lookup("a").unwrap_err();
+        assert_eq!(several.ambiguous.len(), 3, "{several:?}");
         assert_eq!(
             cat.lookup("api-entreprse").unwrap_err().near[0],
             "api-entreprise"

@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::folder::{directory_files, producers_beside};
+use super::folder::{directory_files, is_entry_name, producers_beside};
 use super::markdown::SourceFile;
 use super::{Catalogue, Origin, Producer};
 use crate::error::{Error, Result};
 use crate::index::{self, Index};
+use crate::text::sanitize_line;
 
 /// One bundled entry file, embedded by the binary's build script.
 pub struct BundledFile {
@@ -113,10 +114,60 @@ impl Sources {
         if dir.is_dir() {
             return Ok(());
         }
+        let what = if dir.exists() {
+            "is a file, not a folder"
+        } else {
+            "no such directory"
+        };
         Err(Error::usage(format!(
-            "{}: no such directory (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
-            dir.display()
+            "{}: {what} (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
+            sanitize_line(&dir.display().to_string())
         )))
+    }
+
+    /// A folder that holds no entry at all is a mistake worth a sentence, with the subfolder
+    /// that does hold entries if there is one (the corpus root and its `api/`).
+    fn empty_folder(dir: &Path, problems: &[super::Problem]) -> Error {
+        let shown = sanitize_line(&dir.display().to_string());
+        let entries_in = |p: &Path| {
+            std::fs::read_dir(p).map_or(0, |files| {
+                files
+                    .flatten()
+                    .filter(|f| is_entry_name(f.file_name().as_encoded_bytes()))
+                    .count()
+            })
+        };
+        // api.gouv.fr's layout first (`_data/api/`), else the subfolder with most entries.
+        let mut subs: Vec<(bool, usize, std::path::PathBuf)> = std::fs::read_dir(dir)
+            .map(|items| {
+                items
+                    .flatten()
+                    .map(|i| i.path())
+                    .filter(|p| p.is_dir())
+                    .map(|p| (p.file_name().is_some_and(|n| n == "api"), entries_in(&p), p))
+                    .filter(|(_, n, _)| *n > 0)
+                    .collect()
+            })
+            .unwrap_or_default();
+        subs.sort();
+        let sub = subs.pop().map(|(_, _, p)| p);
+        let hint = match sub {
+            Some(p) => format!(
+                "; its subfolder {} holds entries: try --catalogue {}",
+                sanitize_line(&p.file_name().unwrap_or_default().to_string_lossy()),
+                sanitize_line(&p.display().to_string())
+            ),
+            None => String::new(),
+        };
+        let unread = match problems {
+            [] => String::new(),
+            [p, ..] => format!(
+                " ({} file{} could not be read as entries: {p})",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ),
+        };
+        Error::usage(format!("no entries (*.md) in {shown}{unread}{hint}"))
     }
 
     /// Reads every entry.
@@ -125,6 +176,9 @@ impl Sources {
             Self::check_folder(dir)?;
             let mut cat =
                 Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
+            if cat.entries.is_empty() {
+                return Err(Self::empty_folder(dir, &cat.problems));
+            }
             match producers_beside(dir) {
                 Some(p) => cat.set_producers(p, true),
                 None => cat.set_producers(Default::default(), false),
@@ -159,7 +213,11 @@ impl Sources {
         match &self.folder {
             Some(dir) => {
                 Self::check_folder(dir)?;
-                index::load(dir, buf, || self.load()).map(Some)
+                let index = index::load(dir, buf, || self.load())?;
+                if index.records.is_empty() {
+                    return Err(Self::empty_folder(dir, &index.problems));
+                }
+                Ok(Some(index))
             }
             None if self.personal.is_none() => Ok(self.bundled.index()),
             None => Ok(None),
