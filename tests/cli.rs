@@ -4,7 +4,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::apicat;
+use common::{apicat, check_lines};
 
 fn fixtures(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -125,10 +125,8 @@ fn tables_fit_the_width_and_have_no_colour_in_a_pipe() {
         let out = apicat().env("COLUMNS", width).arg("list").output().unwrap();
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(!text.contains('\x1b'));
-        let w: usize = width.parse().unwrap();
-        for line in text.lines() {
-            assert!(line.chars().count() <= w, "{line:?} wider than {w}");
-        }
+        let long = check_lines(&text, width.parse().unwrap());
+        assert!(long.is_empty(), "{}", long.join("\n"));
     }
 }
 

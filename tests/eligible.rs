@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::apicat;
+use common::{apicat, check_lines};
 
 fn stdout(args: &[&str]) -> String {
     let out = apicat().args(args).output().unwrap();
@@ -81,7 +81,7 @@ fn catalogue_wide_eligible_first() {
     let t = stdout(&["eligible", "--as", "collectivite"]);
     assert!(t.starts_with(" SLUG"), "{t}");
     assert!(t.contains("not stated"));
-    assert!(t.lines().all(|l| l.chars().count() <= 80), "{t}");
+    assert!(check_lines(&t, 80).is_empty(), "{t}");
 }
 
 #[test]
