@@ -205,6 +205,82 @@ fn show_on_an_80_column_terminal() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// `show` through the default pager, `less -R`, read page by page as a person does (space,
+/// then q at the end): the problems seen on each screen. `less` is told to end its prompt with
+/// a mark the test waits for; it is skipped, loudly, where `less` is not installed.
+fn through_less(catalogue: Option<&Path>, slug: &str) -> Vec<String> {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("apicat"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("TERM", "xterm-256color")
+        .env("LANG", "C.UTF-8")
+        .env("LESS", "-Ps?e@@END@@:@@PAGE@@.$")
+        .current_dir(home.path());
+    if let Some(dir) = catalogue {
+        cmd.arg("--catalogue").arg(dir);
+    }
+    cmd.args(["show", slug]);
+    let mut s = Session::spawn(cmd).unwrap();
+    s.get_process_mut().set_window_size(COLS, ROWS).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut term = vt100::Parser::new(
+        std::num::NonZeroU16::new(ROWS).unwrap(),
+        std::num::NonZeroU16::new(COLS).unwrap(),
+        0,
+    );
+    let mut bad = Vec::new();
+    for page in 1..=500 {
+        let found = s.expect(expectrl::Regex("@@(PAGE|END)@@")).unwrap();
+        term.process(found.as_bytes());
+        let end = found.get(0) == Some(b"@@END@@".as_slice());
+        let shown = term.screen().contents();
+        let fragments = escape_fragments(&shown);
+        if !fragments.is_empty() {
+            let row = shown
+                .lines()
+                .find(|l| !escape_fragments(l).is_empty())
+                .unwrap_or("");
+            bad.push(format!(
+                "show {slug} in less, screen {page}: escape fragments {fragments:?} in {row:?}"
+            ));
+        }
+        if end {
+            break;
+        }
+        s.send(" ").unwrap();
+    }
+    s.send("q").unwrap();
+    s.expect(Eof).unwrap();
+    bad
+}
+
+#[test]
+fn show_through_less_page_by_page() {
+    let Some(dir) = corpus() else { return };
+    if std::process::Command::new("less")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("!!!!!!!! less is not installed: the pager test is SKIPPED");
+        return;
+    }
+    let mut bad = Vec::new();
+    for slug in SHOWN {
+        bad.extend(through_less(Some(&dir), slug));
+    }
+    bad.extend(through_less(None, "api-entreprise"));
+    eprintln!(
+        "show through less -R: {} screens with escape fragments on {} pages",
+        bad.len(),
+        SHOWN.len() + 1
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 /// Every slug of `expected` printed whole on one row of the screen.
 fn slugs_whole(catalogue: Option<&Path>, args: &[&str], expected: &[String]) -> Vec<String> {
     let lines = screen(&on_terminal(catalogue, args, Some("cat")));
