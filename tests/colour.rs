@@ -3,6 +3,9 @@
 //! 200, the output with `--color always`, its escape sequences removed, is byte for byte the
 //! output with `--color never`, and no escape sequence is split across lines.
 //!
+//! Each corpus entry is shown from a catalogue of its own (`common::one_entry_catalogue`: the
+//! same page, parsed in a sixth of the time); `list` and `search` run on the whole corpus.
+//!
 //! Each test prints "colour changes layout on N of M pages at width W" for every width before
 //! it asserts, so the figures show in the test output.
 
@@ -11,7 +14,8 @@ use std::time::Duration;
 
 mod common;
 use common::{
-    apicat, bundled_slugs, check_lines, corpus, corpus_slugs, escape_split, parallel, strip_ansi,
+    OneEntry, apicat, bundled_slugs, check_lines, corpus, corpus_slugs, escape_split,
+    one_entry_catalogue, parallel, strip_ansi,
 };
 
 const WIDTHS: [usize; 5] = [40, 60, 80, 120, 200];
@@ -145,10 +149,19 @@ fn colour_keeps_layout(what: &str, cases: &[Case]) {
     );
 }
 
-fn show_cases(catalogue: Option<&Path>, slugs: &[String]) -> Vec<Case> {
-    slugs
+/// The entries to show: each slug with the catalogue that holds it (None: the bundled one).
+type Entries = [(String, Option<PathBuf>)];
+
+fn show_cases(entries: &Entries) -> Vec<Case> {
+    entries
         .iter()
-        .map(|s| Case::new(format!("show {s}"), catalogue, &["show", s, "--no-pager"]))
+        .map(|(s, dir)| {
+            Case::new(
+                format!("show {s}"),
+                dir.as_deref(),
+                &["show", s, "--no-pager"],
+            )
+        })
         .collect()
 }
 
@@ -180,23 +193,41 @@ fn profiles(catalogue: Option<&Path>, slug: &str) -> Vec<String> {
     found
 }
 
-fn eligible_cases(catalogue: Option<&Path>, slugs: &[String]) -> Vec<Case> {
-    let per_entry = parallel(slugs, |s| profiles(catalogue, s));
-    slugs
+fn eligible_cases(entries: &Entries) -> Vec<Case> {
+    let per_entry = parallel(entries, |(s, dir)| profiles(dir.as_deref(), s));
+    entries
         .iter()
         .zip(per_entry)
-        .flat_map(|(s, ps)| {
+        .flat_map(|((s, dir), ps)| {
             ps.into_iter()
                 .map(|p| {
                     Case::new(
                         format!("eligible {s} --as {p:?}"),
-                        catalogue,
+                        dir.as_deref(),
                         &["eligible", s, "--as", &p],
                     )
                 })
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+fn bundled() -> Vec<(String, Option<PathBuf>)> {
+    bundled_slugs().into_iter().map(|s| (s, None)).collect()
+}
+
+/// Each corpus entry in a catalogue of its own (see [`one_entry_catalogue`]); the catalogues
+/// live as long as the first element.
+fn corpus_entries(dir: &Path) -> (Vec<OneEntry>, Vec<(String, Option<PathBuf>)>) {
+    let slugs = corpus_slugs(dir);
+    assert_eq!(slugs.len(), 170);
+    let ones: Vec<OneEntry> = slugs.iter().map(|s| one_entry_catalogue(dir, s)).collect();
+    let entries = slugs
+        .into_iter()
+        .zip(&ones)
+        .map(|(s, one)| (s, Some(one.api.clone())))
+        .collect();
+    (ones, entries)
 }
 
 const QUERIES: &[&str] = &[
@@ -227,12 +258,12 @@ fn table_cases(catalogue: Option<&Path>) -> Vec<Case> {
 
 #[test]
 fn bundled_show_pages() {
-    colour_keeps_layout("bundled show", &show_cases(None, &bundled_slugs()));
+    colour_keeps_layout("bundled show", &show_cases(&bundled()));
 }
 
 #[test]
 fn bundled_eligible_pages() {
-    let cases = eligible_cases(None, &bundled_slugs());
+    let cases = eligible_cases(&bundled());
     assert!(!cases.is_empty(), "no profiles in the bundled entries");
     colour_keeps_layout("bundled eligible --as", &cases);
 }
@@ -245,15 +276,15 @@ fn bundled_tables() {
 #[test]
 fn corpus_show_pages() {
     let Some(dir) = corpus() else { return };
-    let slugs = corpus_slugs(&dir);
-    assert_eq!(slugs.len(), 170);
-    colour_keeps_layout("corpus show", &show_cases(Some(&dir), &slugs));
+    let (_catalogues, entries) = corpus_entries(&dir);
+    colour_keeps_layout("corpus show", &show_cases(&entries));
 }
 
 #[test]
 fn corpus_eligible_pages() {
     let Some(dir) = corpus() else { return };
-    let cases = eligible_cases(Some(&dir), &corpus_slugs(&dir));
+    let (_catalogues, entries) = corpus_entries(&dir);
+    let cases = eligible_cases(&entries);
     eprintln!("corpus eligible --as: {} profiles", cases.len());
     colour_keeps_layout("corpus eligible --as", &cases);
 }

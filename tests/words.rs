@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod common;
-use common::{apicat, bundled_slugs, corpus, corpus_slugs, parallel};
+use common::{apicat, bundled_slugs, corpus, corpus_slugs, one_entry_catalogue, parallel};
 
 /// The words of a text: runs of alphanumeric characters, lowercased.
 fn words(text: &str) -> Vec<String> {
@@ -233,7 +233,11 @@ struct Measure {
     text_in_order: usize,
 }
 
-fn measure(catalogue: Option<&Path>, slug: &str) -> Measure {
+/// Measures one entry: bundled, or of the corpus at `corpus` (shown from a catalogue of its
+/// own, see `common::one_entry_catalogue`).
+fn measure(corpus: Option<&Path>, slug: &str) -> Measure {
+    let one = corpus.map(|c| one_entry_catalogue(c, slug));
+    let catalogue = one.as_ref().map(|o| o.api.as_path());
     let run = |args: &[&str]| {
         let mut c = apicat();
         if let Some(dir) = catalogue {
@@ -274,9 +278,9 @@ fn pct(part: usize, whole: usize) -> f64 {
     }
 }
 
-fn every_word_kept(what: &str, catalogue: Option<&Path>, slugs: &[String]) {
+fn every_word_kept(what: &str, corpus: Option<&Path>, slugs: &[String]) {
     let start = std::time::Instant::now();
-    let measures = parallel(slugs, |s| measure(catalogue, s));
+    let measures = parallel(slugs, |s| measure(corpus, s));
     let total: usize = measures.iter().map(|m| m.total).sum();
     let lost: usize = measures.iter().map(|m| m.lost.len()).sum();
     for m in measures.iter().filter(|m| !m.lost.is_empty()) {
