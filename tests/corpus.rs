@@ -2,9 +2,8 @@
 //! entry renders at width 80 with no markup left over and no line too long. Skipped, with a
 //! note, where the corpus is absent.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
-use unicode_width::UnicodeWidthStr;
+mod common;
+use common::{apicat, check_lines, corpus, corpus_slugs};
 
 const LEFTOVERS: &[&str] = &[
     "<Button",
@@ -16,24 +15,6 @@ const LEFTOVERS: &[&str] = &[
     "\\\"",
 ];
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("note: {} is absent; corpus checks skipped", dir.display());
-        None
-    }
-}
-
-/// A line may run past the width only because of a URL longer than the width.
-fn overlong(line: &str, width: usize) -> bool {
-    line.width() > width
-        && !line
-            .split_whitespace()
-            .any(|w| (w.contains("://") || w.starts_with("mailto:")) && w.width() > width)
-}
-
 pub fn check_page(slug: &str, page: &str, width: usize) -> Vec<String> {
     let mut bad = Vec::new();
     for l in LEFTOVERS {
@@ -41,13 +22,12 @@ pub fn check_page(slug: &str, page: &str, width: usize) -> Vec<String> {
             bad.push(format!("{slug}: leftover {l:?}"));
         }
     }
+    bad.extend(
+        check_lines(page, width)
+            .into_iter()
+            .map(|l| format!("{slug}: {l}")),
+    );
     for line in page.lines() {
-        if overlong(line, width) {
-            bad.push(format!(
-                "{slug}: line of {} columns: {line:?}",
-                line.width()
-            ));
-        }
         if line.chars().any(|c| c.is_control()) {
             bad.push(format!("{slug}: control character in {line:?}"));
         }
@@ -60,17 +40,8 @@ fn every_real_entry_renders_cleanly_at_width_80() {
     let Some(dir) = corpus() else { return };
     let mut bad = Vec::new();
     let mut n = 0;
-    for f in std::fs::read_dir(&dir).unwrap() {
-        let path = f.unwrap().path();
-        let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let out = Command::cargo_bin("apicat")
-            .unwrap()
-            .env(
-                "XDG_CACHE_HOME",
-                std::env::temp_dir().join("apicat-tests-cache"),
-            )
-            .env("COLUMNS", "80")
-            .env_remove("NO_COLOR")
+    for slug in corpus_slugs(&dir) {
+        let out = apicat()
             .args([
                 "--catalogue",
                 dir.to_str().unwrap(),
@@ -104,12 +75,7 @@ fn every_real_entry_renders_cleanly_at_width_80() {
 #[test]
 fn the_whole_real_catalogue_loads_without_error() {
     let Some(dir) = corpus() else { return };
-    let out = Command::cargo_bin("apicat")
-        .unwrap()
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("apicat-tests-cache"),
-        )
+    let out = apicat()
         .args(["--catalogue", dir.to_str().unwrap(), "list", "--json"])
         .output()
         .unwrap();
@@ -123,12 +89,7 @@ fn the_whole_real_catalogue_loads_without_error() {
 fn history_loads_every_valid_file_and_names_each_broken_one() {
     let Some(dir) = corpus() else { return };
     let hist = dir.join("../history");
-    let out = Command::cargo_bin("apicat")
-        .unwrap()
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("apicat-tests-cache"),
-        )
+    let out = apicat()
         .args(["--catalogue", hist.to_str().unwrap(), "list", "--json"])
         .output()
         .unwrap();

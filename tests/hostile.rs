@@ -2,8 +2,10 @@
 //! still served, no panic, no hang, no raw control character on stdout (even with
 //! `--color always`), and `check` flags it.
 
-use assert_cmd::Command;
 use std::path::Path;
+
+mod common;
+use common::apicat;
 use std::time::Duration;
 
 const GOOD: &str = "---\ntitle: Bonne API\ntagline: Toujours servie\nis_open: 1\nthemes: [Test]\ndoc_tech_external: https://x.fr\n---\nCorps sain.\n";
@@ -84,14 +86,7 @@ fn catalogue_with(name: &str, content: &[u8]) -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("apicat")
-        .unwrap()
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("apicat-tests-cache"),
-        )
-        .env("COLUMNS", "80")
-        .env_remove("NO_COLOR")
+    apicat()
         .arg("--catalogue")
         .arg(dir)
         .args(args)

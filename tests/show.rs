@@ -5,7 +5,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::apicat;
+use common::{apicat, check_lines};
 
 fn show(name: &str) -> String {
     let out = apicat().args(["show", name]).output().unwrap();
@@ -42,13 +42,8 @@ fn seed_pages_have_no_markup_left_and_fit_80_columns() {
                 "{slug}: {leftover:?} left in\n{page}"
             );
         }
-        for line in page.lines() {
-            let w = unicode_width::UnicodeWidthStr::width(line);
-            let url_line = line
-                .split_whitespace()
-                .any(|t| t.contains("://") && t.len() > 80);
-            assert!(w <= 80 || url_line, "{slug}: {w} columns: {line}");
-        }
+        let long = check_lines(&page, 80);
+        assert!(long.is_empty(), "{slug}:\n{}", long.join("\n"));
     }
 }
 
@@ -143,16 +138,8 @@ fn colour_only_when_asked_and_width_follows_columns() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\x1b'));
-    for line in text.lines() {
-        let w = unicode_width::UnicodeWidthStr::width(line);
-        assert!(
-            w <= 50
-                || line
-                    .split_whitespace()
-                    .any(|t| t.contains("://") && t.len() > 50),
-            "{line}"
-        );
-    }
+    let long = check_lines(&text, 50);
+    assert!(long.is_empty(), "{}", long.join("\n"));
 }
 
 /// On a terminal, a page taller than the screen goes through $PAGER; --no-pager prints it.
