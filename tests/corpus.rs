@@ -26,9 +26,11 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
-/// A line may run past the width only because of a URL longer than the width.
+/// A line may run past the width only because of a URL longer than the width, or in a code
+/// block (indented by four spaces), printed verbatim.
 fn overlong(line: &str, width: usize) -> bool {
     line.width() > width
+        && !line.starts_with("    ")
         && !line
             .split_whitespace()
             .any(|w| (w.contains("://") || w.starts_with("mailto:")) && w.width() > width)

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::catalogue::Entry;
 use crate::eligibility::{Answer, Basis, NextStep, Verdict};
 use crate::term::{BOLD, RESET, Style};
-use crate::view::page::{Renderer, escape};
+use crate::view::page::{Renderer, escape, hyperlinks};
 
 const RULED: TableStyle =
     presets::NOTHING.header_separator(LineStyle::none().fill('─').junction('─'));
@@ -63,7 +63,7 @@ pub fn page(e: &Entry, profile: &str, a: &Answer, style: &Style) -> String {
     }
     let next = a.next.words();
     r.markdown(&format!("**Next step:** {}", escape(next)), &mut out);
-    out.trim_end().to_string() + "\n"
+    hyperlinks(out.trim_end().to_string() + "\n", style)
 }
 
 /// The catalogue-wide table: one row per API, best verdict first. Request links too long for
