@@ -1021,6 +1021,121 @@ mod tests {
         assert_eq!(out, "abcd\nefgh\nij\n");
     }
 
+    fn style(color: bool, width: usize) -> Style {
+        Style {
+            color,
+            width,
+            tty: false,
+        }
+    }
+
+    #[test]
+    fn escape_sequences_take_no_width_and_are_never_split() {
+        let line = "\x1b[1maaa\x1b[0m \x1b[38;5;249mbbb\x1b[0m ccc";
+        let mut out = String::new();
+        fit(line, 11, &mut out);
+        assert_eq!(out, format!("{line}\n"));
+        let mut out = String::new();
+        fit(line, 7, &mut out);
+        assert_eq!(out, "\x1b[1maaa\x1b[0m \x1b[38;5;249mbbb\x1b[0m\nccc\n");
+        let mut out = String::new();
+        fit("\x1b[1mabcdefghij\x1b[0m", 4, &mut out);
+        assert_eq!(strip_escapes(&out), "abcd\nefgh\nij\n");
+        assert!(
+            out.lines()
+                .all(|l| !l.ends_with("\x1b[1") && !l.starts_with('m'))
+        );
+        assert_eq!(trim_end_visible("a \x1b[0m  "), "a\x1b[0m");
+        assert_eq!(trim_start_visible("\x1b[1m  a"), "\x1b[1ma");
+    }
+
+    #[test]
+    fn code_is_printed_verbatim() {
+        let r = Renderer::new(&style(false, 20));
+        let mut out = String::new();
+        let code = "<iframe src=\"https://a.fr/very/long/path\" width=\"100%\"></iframe>";
+        r.markdown(&format!("```html\n{code}\n```"), &mut out);
+        assert_eq!(out, format!("    {code}\n\n"));
+    }
+
+    #[test]
+    fn a_table_too_wide_becomes_header_value_lines() {
+        let md = "|Nom|Fournisseur|Données|Disponible|\n|-|-|-|-|\n|Quotient|CNAF|Quotient familial · Documentation|oui|\n|B|MESR||non|";
+        let r = Renderer::new(&style(false, 40));
+        let mut out = String::new();
+        r.markdown(md, &mut out);
+        assert_eq!(
+            out,
+            "Nom: Quotient\nFournisseur: CNAF\nDonnées: Quotient familial\nDocumentation\nDisponible: oui\n\n\
+             Nom: B\nFournisseur: MESR\nDisponible: non\n\n"
+        );
+        // Wide enough: a table, every column whole.
+        let r = Renderer::new(&style(false, 80));
+        let mut out = String::new();
+        r.markdown(md, &mut out);
+        assert!(out.starts_with("│Nom     │Fournisseur│Données"), "{out}");
+        assert!(
+            out.contains("│Quotient│CNAF       │Quotient familial│oui"),
+            "{out}"
+        );
+        assert!(
+            out.contains("│        │           │Documentation    │"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn headings_show_without_colour() {
+        let r = Renderer::new(&style(false, 40));
+        let mut out = String::new();
+        r.markdown("### Données", &mut out);
+        assert_eq!(out, "Données\n┄┄┄┄┄┄┄\n\n");
+    }
+
+    #[test]
+    fn keywords_take_three_lines_at_most() {
+        let all: Vec<String> = (0..40).map(|i| format!("mot{i}")).collect();
+        let k = keywords(&all, 30);
+        assert_eq!(k.lines().count(), 3, "{k}");
+        assert!(k.ends_with("more"), "{k}");
+        let shown = k.matches("mot").count();
+        assert!(k.contains(&format!("+{} more", 40 - shown)), "{k}");
+        assert_eq!(keywords(&all[..3], 30), "mot0, mot1, mot2");
+    }
+
+    #[test]
+    fn links_to_served_entries_name_the_command() {
+        let known: HashSet<String> = ["api-a".to_string(), "moi".to_string()].into();
+        let r = Renderer::new(&style(false, 80)).with_known(&known, "moi");
+        let mut out = String::new();
+        r.markdown(
+            "Voir A (https://api.gouv.fr/les-api/api-a/demande-acces), B (https://api.gouv.fr/les-api/api-b) et moi (https://api.gouv.fr/les-api/moi).",
+            &mut out,
+        );
+        assert!(out.ends_with("\n→ apicat show api-a\n\n"), "{out}");
+        assert_eq!(out.matches("apicat show").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn hyperlinks_only_on_a_colour_terminal() {
+        let text = "Site : https://a.fr/x. Fin\n".to_string();
+        let tty = Style {
+            color: true,
+            width: 80,
+            tty: true,
+        };
+        assert_eq!(
+            hyperlinks(text.clone(), &tty),
+            "Site : \x1b]8;;https://a.fr/x\x1b\\https://a.fr/x\x1b]8;;\x1b\\. Fin\n"
+        );
+        assert_eq!(hyperlinks(text.clone(), &style(true, 80)), text);
+        let plain_tty = Style {
+            color: false,
+            ..tty
+        };
+        assert_eq!(hyperlinks(text.clone(), &plain_tty), text);
+    }
+
     #[test]
     fn plain_text_of_markup() {
         assert_eq!(plain("Un **gras** <b>x</b>\n\nsuite"), "Un gras x suite");
