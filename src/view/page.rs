@@ -104,8 +104,17 @@ impl<'a> Renderer<'a> {
             self.table(&text, out);
         } else {
             let rendered = self.skin.text(&text, Some(self.width)).to_string();
+            // termimad starts a wrapped line with the space after a bold part (`**H:** v`);
+            // list items are indented by two.
+            let flush_left = !text.starts_with(' ');
             for line in rendered.lines() {
-                fit(&trim_end_visible(line), self.width, out);
+                let line = trim_end_visible(line);
+                let plain = strip_escapes(&line);
+                if flush_left && plain.starts_with(' ') && !plain.starts_with("  ") {
+                    fit(&trim_start_visible(&line), self.width, out);
+                } else {
+                    fit(&line, self.width, out);
+                }
             }
         }
         for (n, url) in notes {
