@@ -53,7 +53,16 @@ fn main() {
     let e = cat.get("api-entreprise").unwrap();
     report(
         "render bundled api-entreprise",
-        median(|| drop(black_box(apicat::view::page::page(e, &style))), 100),
+        median(
+            || {
+                drop(black_box(apicat::view::page::page(
+                    e,
+                    &style,
+                    &Default::default(),
+                )))
+            },
+            100,
+        ),
     );
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
@@ -118,7 +127,13 @@ fn main() {
     report(
         "render largest entry (api-la-bonne-alternance)",
         median(
-            || drop(black_box(apicat::view::page::page(big, &style))),
+            || {
+                drop(black_box(apicat::view::page::page(
+                    big,
+                    &style,
+                    &Default::default(),
+                )))
+            },
             100,
         ),
     );

@@ -14,7 +14,11 @@ pub fn run(config: &Config, args: &ShowArgs) -> Result<u8> {
         emit(&view::json::to_string(&view::json::entry(e)))?;
     } else {
         page_or_print(
-            &view::page::page(e, &config.style),
+            &view::page::page(
+                e,
+                &config.style,
+                &cat.entries.iter().map(|e| e.slug.clone()).collect(),
+            ),
             &config.style,
             !args.no_pager,
         )?;

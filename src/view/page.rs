@@ -1,27 +1,55 @@
 //! An API's whole page for the terminal: title, facts panel, who may use it, then its text.
 
+use std::collections::HashSet;
+
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, TableStyle, presets};
-use termimad::MadSkin;
+use termimad::crossterm::style::{Attribute, Color};
+use termimad::{CompoundStyle, MadSkin, StyledChar};
 use unicode_width::UnicodeWidthStr;
 
 use crate::catalogue::{Access, Entry, FranceConnect};
 use crate::eligibility::{Overview, overview};
 pub use crate::markup::escape;
-use crate::markup::{resolve_url, to_markdown};
+use crate::markup::{CELL_BREAK, SITE, resolve_url, to_markdown};
 use crate::term::{BOLD, RESET, Style};
+
+/// A table column narrower than this is cut into unreadable pieces: the table is printed as
+/// one block of `Header: value` lines per row instead.
+const MIN_COLUMN: usize = 10;
 
 /// Renders Markdown of termimad's subset at a width. URLs are never cut: one that would not fit
 /// on a line (or sits in a table) is replaced by a note `[n]` printed whole after its block.
-pub struct Renderer {
+pub struct Renderer<'a> {
     skin: MadSkin,
     width: usize,
     color: bool,
+    /// Slugs the catalogue in use serves: a link to one is also given as `apicat show SLUG`.
+    known: Option<&'a HashSet<String>>,
+    /// The entry shown, whose links to itself need no command.
+    this: &'a str,
 }
 
-impl Renderer {
-    pub fn new(style: &Style) -> Renderer {
+/// termimad's plain skin with colours and attributes only: anything that moves text (centred
+/// headings, backgrounds filled to the width) would make the coloured page differ from the
+/// plain one.
+fn colour_skin() -> MadSkin {
+    let grey = |n| Color::AnsiValue(n);
+    let mut skin = MadSkin::no_style();
+    skin.bold = CompoundStyle::with_attr(Attribute::Bold);
+    skin.italic = CompoundStyle::with_attr(Attribute::Italic);
+    skin.strikeout = CompoundStyle::with_attr(Attribute::CrossedOut);
+    skin.inline_code = CompoundStyle::with_fg(grey(249));
+    skin.table.compound_style = CompoundStyle::with_fg(grey(244));
+    skin.bullet = StyledChar::from_fg_char(grey(244), '•');
+    skin.quote_mark = StyledChar::from_fg_char(grey(244), '▐');
+    skin.horizontal_rule = StyledChar::from_fg_char(grey(240), '―');
+    skin
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(style: &Style) -> Renderer<'a> {
         let skin = if style.color {
-            MadSkin::default()
+            colour_skin()
         } else {
             MadSkin::no_style()
         };
@@ -29,7 +57,16 @@ impl Renderer {
             skin,
             width: style.width.max(20),
             color: style.color,
+            known: None,
+            this: "",
         }
+    }
+
+    /// Links to these entries (other than `this`) are also given as `apicat show SLUG`.
+    pub fn with_known(mut self, known: &'a HashSet<String>, this: &'a str) -> Renderer<'a> {
+        self.known = Some(known);
+        self.this = this;
+        self
     }
 
     pub fn width(&self) -> usize {
@@ -40,19 +77,228 @@ impl Renderer {
     pub fn markdown(&self, md: &str, out: &mut String) {
         let mut notes_seen = 0;
         for block in blocks(md) {
+            if block.starts_with("```") {
+                code(&block, out);
+                continue;
+            }
+            if let Some(text) = heading_text(&block) {
+                self.subheading(text, out);
+                continue;
+            }
             let is_table = block.lines().all(|l| l.starts_with('|'));
-            let (text, notes) =
-                notes_for_long_urls(&block, self.width.saturating_sub(6), is_table, notes_seen);
-            notes_seen += notes.len();
-            let rendered = self.skin.text(&text, Some(self.width)).to_string();
-            for line in rendered.lines() {
-                fit(line.trim_end(), self.width, out);
+            if is_table && let Some(rows) = self.table_as_rows(&block) {
+                for row in rows {
+                    self.block(&row, false, &mut notes_seen, out);
+                }
+                continue;
             }
-            for (n, url) in notes {
-                note(n, &url, self.width, out);
-            }
-            out.push('\n');
+            self.block(&block, is_table, &mut notes_seen, out);
         }
+    }
+
+    fn block(&self, block: &str, is_table: bool, notes_seen: &mut usize, out: &mut String) {
+        let (text, notes) =
+            notes_for_long_urls(block, self.width.saturating_sub(6), is_table, *notes_seen);
+        *notes_seen += notes.len();
+        if is_table {
+            self.table(&text, out);
+        } else {
+            let rendered = self.skin.text(&text, Some(self.width)).to_string();
+            // termimad starts a wrapped line with the space after a bold part (`**H:** v`);
+            // list items are indented by two.
+            let flush_left = !text.starts_with(' ');
+            for line in rendered.lines() {
+                let line = trim_end_visible(line);
+                let plain = strip_escapes(&line);
+                if flush_left && plain.starts_with(' ') && !plain.starts_with("  ") {
+                    fit(&trim_start_visible(&line), self.width, out);
+                } else {
+                    fit(&line, self.width, out);
+                }
+            }
+        }
+        for (n, url) in notes {
+            note(n, &url, self.width, out);
+        }
+        for slug in self.linked_slugs(block) {
+            out.push_str(&format!("→ apicat show {slug}\n"));
+        }
+        out.push('\n');
+    }
+
+    /// A heading of the entry's text: bold, underlined so it shows without colour too.
+    fn subheading(&self, text: &str, out: &mut String) {
+        let mut t = String::new();
+        let md = format!("**{}**", text.replace("**", ""));
+        let rendered = self.skin.text(&md, Some(self.width)).to_string();
+        for line in rendered.lines() {
+            fit(&trim_end_visible(line), self.width, &mut t);
+        }
+        let longest = t.lines().map(visible_width).max().unwrap_or(0);
+        out.push_str(&t);
+        out.push_str(&"┄".repeat(longest.min(self.width)));
+        out.push_str("\n\n");
+    }
+
+    /// A table too wide to give each column [`MIN_COLUMN`] (or what it holds, if less), as
+    /// one block of `Header: value` lines per row; `None` when it fits as a table.
+    fn table_as_rows(&self, block: &str) -> Option<Vec<String>> {
+        let rows: Vec<Vec<String>> = block
+            .lines()
+            .filter(|l| !is_rule_line(l))
+            .map(cells)
+            .collect();
+        let cols = rows.iter().map(Vec::len).max()?;
+        let need: usize = (0..cols)
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|r| r.get(c))
+                    .flat_map(|cell| cell.split(CELL_BREAK))
+                    .map(plain_width)
+                    .max()
+                    .unwrap_or(0)
+                    .min(MIN_COLUMN)
+            })
+            .sum();
+        // One border before each column and one after the last.
+        if need + cols < self.width {
+            return None;
+        }
+        let (head, body) = rows.split_first()?;
+        if body.is_empty() {
+            return Some(vec![head.join("\n")]);
+        }
+        let blocks = body
+            .iter()
+            .map(|row| {
+                let mut lines = String::new();
+                for (c, value) in row.iter().enumerate() {
+                    let value = value.trim();
+                    if value.is_empty() {
+                        continue;
+                    }
+                    let h = head.get(c).map(|h| h.replace("**", "")).unwrap_or_default();
+                    // A line break inside the cell stays one, under its header.
+                    let value = value.replace(CELL_BREAK, "\n");
+                    if h.trim().is_empty() {
+                        lines.push_str(&value);
+                    } else {
+                        lines.push_str(&format!("**{}:** {value}", h.trim()));
+                    }
+                    lines.push('\n');
+                }
+                lines
+            })
+            .filter(|b| !b.is_empty())
+            .collect();
+        Some(blocks)
+    }
+
+    /// A table that fits: columns sized by their content, cells wrapped between words, a line
+    /// break inside a cell kept (termimad's own fitter leaves some columns 3 wide).
+    fn table(&self, md: &str, out: &mut String) {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut head_rows = 0;
+        for line in md.lines() {
+            if is_rule_line(line) {
+                head_rows = rows.len();
+            } else {
+                rows.push(cells(line));
+            }
+        }
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if cols == 0 {
+            return;
+        }
+        let widest = |c: usize, piece: &dyn Fn(&str) -> usize| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .flat_map(|cell| cell.split(CELL_BREAK))
+                .map(piece)
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        };
+        let natural: Vec<usize> = (0..cols).map(|c| widest(c, &plain_width)).collect();
+        let longest_word: Vec<usize> = (0..cols)
+            .map(|c| {
+                widest(c, &|s: &str| {
+                    s.split_whitespace().map(plain_width).max().unwrap_or(0)
+                })
+            })
+            .collect();
+        let widths = share(&natural, &longest_word, self.width.saturating_sub(cols + 1));
+        let laid: Vec<Vec<Vec<String>>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                (0..cols)
+                    .map(|c| {
+                        let cell = row.get(c).map_or("", |s| s.trim());
+                        let mut lines = Vec::new();
+                        for part in cell.split(CELL_BREAK).map(str::trim) {
+                            if part.is_empty() {
+                                continue;
+                            }
+                            let md = if i < head_rows {
+                                format!("**{}**", part.replace("**", ""))
+                            } else {
+                                part.to_string()
+                            };
+                            let r = self.skin.text(&md, Some(widths[c])).to_string();
+                            lines.extend(r.lines().map(trim_end_visible));
+                        }
+                        lines
+                    })
+                    .collect()
+            })
+            .collect();
+        // Rows of several lines need a rule between them to be told apart.
+        let tall = laid
+            .iter()
+            .skip(head_rows)
+            .any(|row| row.iter().any(|cell| cell.len() > 1));
+        let rule = |out: &mut String| {
+            let parts: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+            out.push_str(&format!("├{}┤\n", parts.join("┼")));
+        };
+        for (i, row) in laid.iter().enumerate() {
+            if i > 0 && (i == head_rows || (tall && i > head_rows)) {
+                rule(out);
+            }
+            let height = row.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            for k in 0..height {
+                out.push('│');
+                for (c, cell) in row.iter().enumerate() {
+                    let text = cell.get(k).map_or("", String::as_str);
+                    out.push_str(text);
+                    let pad = widths[c].saturating_sub(visible_width(text));
+                    out.push_str(&" ".repeat(pad));
+                    out.push('│');
+                }
+                out.push('\n');
+            }
+        }
+    }
+
+    /// Slugs of the catalogue in use that a block links to.
+    fn linked_slugs(&self, block: &str) -> Vec<String> {
+        let Some(known) = self.known else {
+            return Vec::new();
+        };
+        let prefix = format!("{SITE}/les-api/");
+        let mut found: Vec<String> = Vec::new();
+        for (i, _) in block.match_indices(&prefix) {
+            let rest = &block[i + prefix.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(rest.len());
+            let slug = &rest[..end];
+            if slug != self.this && known.contains(slug) && !found.iter().any(|f| f == slug) {
+                found.push(slug.to_string());
+            }
+        }
+        found
     }
 
     /// Converts catalogue markup and renders it.
@@ -73,43 +319,247 @@ impl Renderer {
     }
 }
 
+/// A code block, verbatim: a note marker or a re-flow would change what a reader copies. A
+/// long line may pass the width.
+fn code(block: &str, out: &mut String) {
+    let lines: Vec<&str> = block.lines().collect();
+    let inner = match lines.as_slice() {
+        [_, inner @ .., last] if last.starts_with("```") => inner,
+        [_, inner @ ..] => inner,
+        [] => &[],
+    };
+    for line in inner {
+        if !line.trim().is_empty() {
+            out.push_str("    ");
+            out.push_str(line.trim_end());
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// Column widths for `room`: every column its natural width if all fit; else each gets its
+/// longest word (or [`MIN_COLUMN`] when even that is too much), and the room left is shared in
+/// proportion to what each still lacks.
+fn share(natural: &[usize], longest_word: &[usize], room: usize) -> Vec<usize> {
+    if natural.iter().sum::<usize>() <= room {
+        return natural.to_vec();
+    }
+    let mut base: Vec<usize> = natural
+        .iter()
+        .zip(longest_word)
+        .map(|(n, w)| (*n).min((*w).max(MIN_COLUMN)))
+        .collect();
+    if base.iter().sum::<usize>() > room {
+        base = natural.iter().map(|n| (*n).min(MIN_COLUMN)).collect();
+    }
+    let rest = room.saturating_sub(base.iter().sum());
+    let lack: Vec<usize> = natural.iter().zip(&base).map(|(n, b)| n - b).collect();
+    let all_lack: usize = lack.iter().sum::<usize>().max(1);
+    let mut widths: Vec<usize> = base
+        .iter()
+        .zip(&lack)
+        .map(|(b, l)| b + rest * l / all_lack)
+        .collect();
+    let mut left = room.saturating_sub(widths.iter().sum());
+    for (w, n) in widths.iter_mut().zip(natural) {
+        if left > 0 && *w < *n {
+            *w += 1;
+            left -= 1;
+        }
+    }
+    widths
+}
+
+/// A table's `|-|-|` line, which ends its header.
+fn is_rule_line(line: &str) -> bool {
+    line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// The text of a block that is one heading line (`## Text`).
+fn heading_text(block: &str) -> Option<&str> {
+    let line = block.trim_end_matches('\n');
+    if line.contains('\n') {
+        return None;
+    }
+    let level = line.len() - line.trim_start_matches('#').len();
+    let text = line[level..].strip_prefix(' ')?;
+    ((1..=6).contains(&level) && !text.trim().is_empty()).then(|| text.trim())
+}
+
+/// The cells of a table line `|a|b\|c|`, split at unescaped bars.
+fn cells(line: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut chars = line.trim().strip_prefix('|').unwrap_or(line).chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cur.push(c);
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            '|' => cells.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        cells.push(cur);
+    }
+    cells
+}
+
+/// The width Markdown text takes once shown: escapes and emphasis marks take none.
+fn plain_width(md: &str) -> usize {
+    md.trim().replace(['\\', '*', '`'], "").width()
+}
+
+/// Byte length of the escape sequence starting `s` (CSI `ESC [ … final`, or OSC `ESC ] … ST`
+/// as hyperlinks use), if it starts with one.
+fn escape_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.first() != Some(&0x1b) {
+        return None;
+    }
+    match b.get(1) {
+        Some(b'[') => Some(
+            b[2..]
+                .iter()
+                .position(|c| (0x40..=0x7e).contains(c))
+                .map_or(b.len(), |p| p + 3),
+        ),
+        Some(b']') => {
+            let mut i = 2;
+            while i < b.len() {
+                if b[i] == 0x07 {
+                    return Some(i + 1);
+                }
+                if b[i] == 0x1b && b.get(i + 1) == Some(&b'\\') {
+                    return Some(i + 2);
+                }
+                i += 1;
+            }
+            Some(b.len())
+        }
+        Some(_) => Some(2),
+        None => Some(1),
+    }
+}
+
+/// Text with its escape sequences (colours, hyperlinks) removed: what the reader sees.
+pub fn strip_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(n) = escape_len(&s[i..]) {
+            i += n;
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// Columns a line takes on screen: escape sequences take none.
+fn visible_width(s: &str) -> usize {
+    if s.contains('\x1b') {
+        strip_escapes(s).width()
+    } else {
+        s.width()
+    }
+}
+
+/// The pieces a line is never cut inside: escape sequences and characters, as byte ranges,
+/// with whether each is an escape.
+fn pieces(s: &str) -> Vec<(usize, usize, bool)> {
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let (n, esc) = match escape_len(&s[i..]) {
+            Some(n) => (n, true),
+            None => (s[i..].chars().next().map_or(1, char::len_utf8), false),
+        };
+        v.push((i, (i + n).min(s.len()), esc));
+        i += n;
+    }
+    v
+}
+
+/// Trailing spaces removed, even when escape sequences sit among them (they are kept).
+fn trim_end_visible(s: &str) -> String {
+    let ps = pieces(s);
+    let cut = ps
+        .iter()
+        .rev()
+        .find(|&&(a, b, esc)| !esc && !s[a..b].trim().is_empty())
+        .map_or(0, |&(_, b, _)| b);
+    let mut out = s[..cut].to_string();
+    for &(a, b, esc) in &ps {
+        if esc && a >= cut {
+            out.push_str(&s[a..b]);
+        }
+    }
+    out
+}
+
+/// Leading spaces removed, even when escape sequences sit among them (they are kept).
+fn trim_start_visible(s: &str) -> String {
+    let ps = pieces(s);
+    let from = ps
+        .iter()
+        .find(|&&(a, b, esc)| !esc && !s[a..b].trim().is_empty())
+        .map_or(s.len(), |&(a, _, _)| a);
+    let mut out = String::new();
+    for &(a, b, esc) in &ps {
+        if esc && b <= from {
+            out.push_str(&s[a..b]);
+        }
+    }
+    out.push_str(&s[from..]);
+    out
+}
+
 /// Writes a rendered line, re-wrapped at spaces if it is still too wide: termimad's width
-/// tables and the terminal's can disagree on rare characters. A URL is never cut.
+/// tables and the terminal's can disagree on rare characters. A URL is never cut, nor an
+/// escape sequence, and those take no width.
 fn fit(line: &str, width: usize, out: &mut String) {
-    let mut rest = line;
-    while rest.width() > width {
+    let mut rest = line.to_string();
+    while visible_width(&rest) > width {
         // The longest start that fits, measured as a whole (a variation selector can widen the
         // character before it).
         let mut end = 0;
-        for (i, c) in rest.char_indices() {
-            let next = i + c.len_utf8();
-            if rest[..next].width() > width {
+        for (_, b, esc) in pieces(&rest) {
+            if !esc && visible_width(&rest[..b]) > width {
                 break;
             }
-            end = next;
+            end = b;
         }
         let at_space = rest[end..].starts_with(' ').then_some(end);
         match at_space
             .or_else(|| rest[..end].rfind(' '))
-            .filter(|&c| !rest[..c].trim().is_empty())
+            .filter(|&c| !strip_escapes(&rest[..c]).trim().is_empty())
         {
             Some(cut) => {
-                out.push_str(rest[..cut].trim_end());
-                rest = rest[cut..].trim_start();
+                out.push_str(&trim_end_visible(&rest[..cut]));
+                rest = trim_start_visible(&rest[cut..]);
             }
             None => {
                 // One word wider than the line: cut it, as termimad does, unless it is a URL.
-                let word = rest.split(' ').next().unwrap_or(rest);
+                let plain = strip_escapes(&rest);
+                let word = plain.split(' ').next().unwrap_or(&plain);
                 if end == 0 || word.contains("://") || word.starts_with("mailto:") {
                     break;
                 }
                 out.push_str(&rest[..end]);
-                rest = &rest[end..];
+                rest = rest[end..].to_string();
             }
         }
         out.push('\n');
     }
-    out.push_str(rest);
+    out.push_str(&rest);
     out.push('\n');
 }
 
@@ -297,9 +747,10 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         access = format!("{access}; {fc}");
     }
     add("Access", Some(access), false);
+    let link = |v: &Option<String>| v.as_deref().and_then(resolve_url);
     add("Rate limits", e.rate_limiting_resume.clone(), false);
     add("", e.rate_limiting_description.as_deref().map(plain), false);
-    let link = |v: &Option<String>| v.as_deref().and_then(resolve_url);
+    add("Limits details", link(&e.rate_limiting_link), true);
     add("Website", link(&e.external_site), true);
     add("Documentation", link(&e.doc_tech_external), true);
     add("Specification", link(&e.doc_tech_link), true);
@@ -309,18 +760,47 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         true,
     );
     add("Monitoring", link(&e.monitoring_link), true);
-    add("", e.monitoring_description.as_deref().map(plain), false);
+    let key = if e.monitoring_link.is_some() {
+        ""
+    } else {
+        "Monitoring"
+    };
+    add(key, e.monitoring_description.as_deref().map(plain), false);
+    add(
+        "Statistics",
+        e.stats_detail_resume.as_deref().map(plain),
+        false,
+    );
+    add("", e.stats_detail_description.as_deref().map(plain), false);
+    add("Statistics page", link(&e.stats_detail_link), true);
+    // The datasets on data.gouv.fr that the API serves.
+    for (i, id) in e.datagouv_uuid.iter().enumerate() {
+        let url = format!("https://www.data.gouv.fr/fr/datasets/{}/", id.trim());
+        add(if i == 0 { "Open data" } else { "" }, Some(url), true);
+    }
     let contact = e.contact_link.clone();
     let single = contact.as_deref().is_some_and(|c| !c.contains([' ', ',']));
     add("Contact", contact, single);
     add("Themes", Some(e.themes.join(", ")), false);
+    // Wrapped below, once the width of the values is known.
     add("Keywords", Some(e.keywords.join(", ")), false);
     add(
         "Last update",
         e.last_update_iso.clone().or_else(|| e.last_update.clone()),
         false,
     );
-    add("Uptime", e.uptime.map(|u| format!("{u} %")), false);
+    // Both figures come from api.gouv.fr's statistics of 2019–2020 and were never updated.
+    let year = e
+        .last_update_iso
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .map_or("frozen figure".to_string(), str::to_string);
+    add("Uptime", e.uptime.map(|u| format!("{u} % ({year})")), false);
+    add(
+        "Visits",
+        e.visits_2019.map(|v| format!("{v} (2019)")),
+        false,
+    );
     add(
         "Source",
         Some(format!("{} ({})", e.path, e.origin.kind())),
@@ -330,6 +810,9 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     let key_width = rows.iter().map(|(k, _, _)| k.width()).max().unwrap_or(0);
     // Two cells, each padded by one space on both sides.
     let value_width = r.width.saturating_sub(key_width + 4).max(10);
+    if let Some(row) = rows.iter_mut().find(|(k, _, _)| *k == "Keywords") {
+        row.1 = keywords(&e.keywords, value_width);
+    }
     let mut notes = Vec::new();
     let mut table = Table::new();
     table
@@ -357,13 +840,41 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         c.set_constraint(ColumnConstraint::ContentWidth);
     }
     for line in table.lines() {
-        out.push_str(line.trim_end());
+        out.push_str(&trim_end_visible(&line));
         out.push('\n');
     }
     for (i, n) in notes.iter().enumerate() {
         note(i + 1, n, r.width, out);
     }
     out.push('\n');
+}
+
+/// Keywords wrapped in at most three lines of `width`, the rest counted (`show --json` has them
+/// all): a long list would push the page's text off the screen.
+fn keywords(all: &[String], width: usize) -> String {
+    let wrap = |text: &str| {
+        let mut lines: Vec<String> = Vec::new();
+        for word in text.split(' ') {
+            match lines.last_mut() {
+                Some(l) if l.width() + 1 + word.width() <= width => {
+                    l.push(' ');
+                    l.push_str(word);
+                }
+                _ => lines.push(word.to_string()),
+            }
+        }
+        lines
+    };
+    let whole = wrap(&all.join(", "));
+    if whole.len() <= 3 {
+        return whole.join("\n");
+    }
+    (1..all.len())
+        .rev()
+        .map(|n| wrap(&format!("{}, +{} more", all[..n].join(", "), all.len() - n)))
+        .find(|lines| lines.len() <= 3)
+        .unwrap_or_else(|| vec![format!("+{} keywords", all.len())])
+        .join("\n")
 }
 
 /// "Who may use it": each profile's verdict and what to do.
@@ -417,15 +928,15 @@ fn who(e: &Entry, r: &Renderer, out: &mut String) {
 }
 
 /// The whole page of an entry.
-pub fn page(e: &Entry, style: &Style) -> String {
-    let r = Renderer::new(style);
+pub fn page(e: &Entry, style: &Style, known: &HashSet<String>) -> String {
+    let r = Renderer::new(style).with_known(known, &e.slug);
     let mut out = String::new();
     let mut title = String::new();
     r.markdown(&format!("**{}**", escape(e.title.trim())), &mut title);
     let title = title.trim_end();
     out.push_str(title);
     out.push('\n');
-    let longest = title.lines().map(|l| l.width()).max().unwrap_or(0);
+    let longest = title.lines().map(visible_width).max().unwrap_or(0);
     out.push_str(&"═".repeat(longest.min(r.width)));
     out.push('\n');
     if let Some(t) = &e.tagline {
@@ -446,7 +957,33 @@ pub fn page(e: &Entry, style: &Style) -> String {
         r.markdown(&intro, &mut out);
         r.markdown(&body, &mut out);
     }
-    out.trim_end().to_string() + "\n"
+    hyperlinks(out.trim_end().to_string() + "\n", style)
+}
+
+/// On a colour terminal, every URL is also a hyperlink (OSC 8), still printed in full. Never
+/// into a pipe or a file: there the sequences would be noise.
+pub fn hyperlinks(text: String, style: &Style) -> String {
+    if !(style.tty && style.color) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text.as_str();
+    while let Some(i) = ["https://", "http://"]
+        .iter()
+        .filter_map(|p| rest.find(p))
+        .min()
+    {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '\x1b')
+            .unwrap_or(tail.len());
+        let url = url_end(&tail[..end], false);
+        out.push_str(&format!("\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\"));
+        rest = &tail[url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -491,6 +1028,121 @@ mod tests {
         let mut out = String::new();
         fit("abcdefghij", 4, &mut out);
         assert_eq!(out, "abcd\nefgh\nij\n");
+    }
+
+    fn style(color: bool, width: usize) -> Style {
+        Style {
+            color,
+            width,
+            tty: false,
+        }
+    }
+
+    #[test]
+    fn escape_sequences_take_no_width_and_are_never_split() {
+        let line = "\x1b[1maaa\x1b[0m \x1b[38;5;249mbbb\x1b[0m ccc";
+        let mut out = String::new();
+        fit(line, 11, &mut out);
+        assert_eq!(out, format!("{line}\n"));
+        let mut out = String::new();
+        fit(line, 7, &mut out);
+        assert_eq!(out, "\x1b[1maaa\x1b[0m \x1b[38;5;249mbbb\x1b[0m\nccc\n");
+        let mut out = String::new();
+        fit("\x1b[1mabcdefghij\x1b[0m", 4, &mut out);
+        assert_eq!(strip_escapes(&out), "abcd\nefgh\nij\n");
+        assert!(
+            out.lines()
+                .all(|l| !l.ends_with("\x1b[1") && !l.starts_with('m'))
+        );
+        assert_eq!(trim_end_visible("a \x1b[0m  "), "a\x1b[0m");
+        assert_eq!(trim_start_visible("\x1b[1m  a"), "\x1b[1ma");
+    }
+
+    #[test]
+    fn code_is_printed_verbatim() {
+        let r = Renderer::new(&style(false, 20));
+        let mut out = String::new();
+        let code = "<iframe src=\"https://a.fr/very/long/path\" width=\"100%\"></iframe>";
+        r.markdown(&format!("```html\n{code}\n```"), &mut out);
+        assert_eq!(out, format!("    {code}\n\n"));
+    }
+
+    #[test]
+    fn a_table_too_wide_becomes_header_value_lines() {
+        let md = "|Nom|Fournisseur|Données|Disponible|\n|-|-|-|-|\n|Quotient|CNAF|Quotient familial · Documentation|oui|\n|B|MESR||non|";
+        let r = Renderer::new(&style(false, 40));
+        let mut out = String::new();
+        r.markdown(md, &mut out);
+        assert_eq!(
+            out,
+            "Nom: Quotient\nFournisseur: CNAF\nDonnées: Quotient familial\nDocumentation\nDisponible: oui\n\n\
+             Nom: B\nFournisseur: MESR\nDisponible: non\n\n"
+        );
+        // Wide enough: a table, every column whole.
+        let r = Renderer::new(&style(false, 80));
+        let mut out = String::new();
+        r.markdown(md, &mut out);
+        assert!(out.starts_with("│Nom     │Fournisseur│Données"), "{out}");
+        assert!(
+            out.contains("│Quotient│CNAF       │Quotient familial│oui"),
+            "{out}"
+        );
+        assert!(
+            out.contains("│        │           │Documentation    │"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn headings_show_without_colour() {
+        let r = Renderer::new(&style(false, 40));
+        let mut out = String::new();
+        r.markdown("### Données", &mut out);
+        assert_eq!(out, "Données\n┄┄┄┄┄┄┄\n\n");
+    }
+
+    #[test]
+    fn keywords_take_three_lines_at_most() {
+        let all: Vec<String> = (0..40).map(|i| format!("mot{i}")).collect();
+        let k = keywords(&all, 30);
+        assert_eq!(k.lines().count(), 3, "{k}");
+        assert!(k.ends_with("more"), "{k}");
+        let shown = k.matches("mot").count();
+        assert!(k.contains(&format!("+{} more", 40 - shown)), "{k}");
+        assert_eq!(keywords(&all[..3], 30), "mot0, mot1, mot2");
+    }
+
+    #[test]
+    fn links_to_served_entries_name_the_command() {
+        let known: HashSet<String> = ["api-a".to_string(), "moi".to_string()].into();
+        let r = Renderer::new(&style(false, 80)).with_known(&known, "moi");
+        let mut out = String::new();
+        r.markdown(
+            "Voir A (https://api.gouv.fr/les-api/api-a/demande-acces), B (https://api.gouv.fr/les-api/api-b) et moi (https://api.gouv.fr/les-api/moi).",
+            &mut out,
+        );
+        assert!(out.ends_with("\n→ apicat show api-a\n\n"), "{out}");
+        assert_eq!(out.matches("apicat show").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn hyperlinks_only_on_a_colour_terminal() {
+        let text = "Site : https://a.fr/x. Fin\n".to_string();
+        let tty = Style {
+            color: true,
+            width: 80,
+            tty: true,
+        };
+        assert_eq!(
+            hyperlinks(text.clone(), &tty),
+            "Site : \x1b]8;;https://a.fr/x\x1b\\https://a.fr/x\x1b]8;;\x1b\\. Fin\n"
+        );
+        assert_eq!(hyperlinks(text.clone(), &style(true, 80)), text);
+        let plain_tty = Style {
+            color: false,
+            ..tty
+        };
+        assert_eq!(hyperlinks(text.clone(), &plain_tty), text);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::catalogue::Entry;
 use crate::eligibility::{Answer, Basis, NextStep, Verdict};
 use crate::term::{BOLD, RESET, Style};
-use crate::view::page::{Renderer, escape};
+use crate::view::page::{Renderer, escape, hyperlinks};
 use crate::view::table::{self, Grid};
 
 /// Each verdict's colour: green, yellow, red, dim.
@@ -59,7 +59,7 @@ pub fn page(e: &Entry, profile: &str, a: &Answer, style: &Style) -> String {
     }
     let next = a.next.words();
     r.markdown(&format!("**Next step:** {}", escape(next)), &mut out);
-    out.trim_end().to_string() + "\n"
+    hyperlinks(out.trim_end().to_string() + "\n", style)
 }
 
 /// The catalogue-wide answer as rows: slug, title, verdict, next step. Request links too long

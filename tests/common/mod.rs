@@ -78,6 +78,12 @@ pub fn corpus() -> Option<PathBuf> {
         }
     }
     let tried: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+    if std::env::var_os("APICAT_REQUIRE_CORPUS").is_some() {
+        panic!(
+            "corpus absent at {} and APICAT_REQUIRE_CORPUS is set",
+            tried.join(" and ")
+        );
+    }
     eprintln!(
         "\n!!!!!!!! corpus absent at {}: corpus tests SKIPPED !!!!!!!!\n",
         tried.join(" and ")
@@ -257,14 +263,39 @@ fn lone_url(line: &str) -> bool {
 }
 
 /// The lines of a page wider than `width` terminal columns (escape sequences removed), each
-/// described; only a line that is a single unbroken URL may be wider. Code blocks cannot be
-/// told apart in the rendered page, so they are held to the width too.
+/// described; only a line holding an unbroken URL wider than the width, or a line of a code
+/// block (indented by four spaces, printed verbatim), may be wider.
 pub fn check_lines(page: &str, width: usize) -> Vec<String> {
     let plain = strip_ansi(page);
+    let long_url = |l: &str| {
+        l.split_whitespace()
+            .any(|w| (w.contains("://") || w.starts_with("mailto:")) && w.width() > width)
+    };
     plain
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.width() > width && !lone_url(l))
+        .filter(|(_, l)| {
+            l.width() > width && !lone_url(l) && !long_url(l) && !l.starts_with("    ")
+        })
         .map(|(n, l)| format!("line {}: {} columns > {width}: {l:?}", n + 1, l.width()))
         .collect()
+}
+
+/// Every entry of a folder, loaded in-process as `--catalogue DIR` does.
+pub fn load(dir: &std::path::Path) -> apicat::catalogue::Catalogue {
+    let sources = apicat::catalogue::sources::Sources::new(
+        Some(dir.to_path_buf()),
+        &apicat::bundled::BUNDLED,
+    );
+    sources.load().unwrap()
+}
+
+/// The bundled entries, loaded in-process.
+pub fn bundled() -> apicat::catalogue::Catalogue {
+    let sources = apicat::catalogue::sources::Sources {
+        folder: None,
+        personal: None,
+        bundled: &apicat::bundled::BUNDLED,
+    };
+    sources.load().unwrap()
 }

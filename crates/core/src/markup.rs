@@ -14,14 +14,14 @@ pub const SITE: &str = "https://api.gouv.fr";
 pub fn to_markdown(src: &str) -> String {
     let src = undo_export_escapes(src);
     let mut w = Writer::default();
-    let parser = Parser::new_ext(&src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
-    for event in parser {
-        w.event(event);
-    }
+    w.parse(&src);
     // Character references (`&#27;`, and `&#4` without its `;` in HTML) are decoded into
     // whatever they name: the text was safe going in, the output is made so again.
     crate::text::sanitize_owned(w.finish())
 }
+
+/// What a line break inside a table cell becomes: a cell is one line of termimad's table.
+pub const CELL_BREAK: &str = " · ";
 
 /// Characters termimad reads as markup, escaped with a backslash to show as written.
 pub fn is_markdown_special(c: char) -> bool {
@@ -135,6 +135,10 @@ struct Writer {
     heading: Option<usize>,
     /// Consecutive Markdown text not yet written.
     pending: String,
+    /// Inside a table cell, where a line break must not leave the cell.
+    in_cell: bool,
+    /// The text of an indented code block, parsed again as Markdown when it ends.
+    indented: Option<String>,
 }
 
 #[derive(Default)]
@@ -147,6 +151,14 @@ struct TableState {
 impl Writer {
     fn quote_prefix(&self) -> String {
         "> ".repeat(self.quote_depth)
+    }
+
+    fn parse(&mut self, src: &str) {
+        let parser = Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+        for event in parser {
+            self.event(event);
+        }
+        self.flush_pending();
     }
 
     fn start_block_prefix(&mut self, prefix: String, cont: String) {
@@ -171,11 +183,21 @@ impl Writer {
             }
             return;
         }
-        for c in s.chars() {
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            // `**` that Markdown did not take for bold (unclosed, or closed after a space) was
+            // never shown as such by the site: drop it rather than print it.
+            if c == '*' && chars.peek() == Some(&'*') {
+                while chars.peek() == Some(&'*') {
+                    chars.next();
+                }
+                continue;
+            }
             let c = if c.is_whitespace() { ' ' } else { c };
             if c == ' ' {
+                // Runs of spaces show as one, as on the site; a dropped marker leaves none.
                 let at_start = self.cur.trim().is_empty() || self.cur.ends_with(' ');
-                if collapse && at_start || (!collapse && self.cur.is_empty()) {
+                if collapse && at_start || self.cur.is_empty() || self.cur.ends_with(' ') {
                     continue;
                 }
                 self.cur.push(' ');
@@ -229,6 +251,14 @@ impl Writer {
 
     /// Ends the current line; open styles are closed here and reopened on the next line.
     fn flush_line(&mut self) {
+        if self.in_cell {
+            let t = self.cur.trim_end();
+            if !t.is_empty() && !t.ends_with(CELL_BREAK.trim()) {
+                self.cur.truncate(t.len());
+                self.cur.push_str(CELL_BREAK);
+            }
+            return;
+        }
         let open: Vec<&'static str> = self.styles.iter().map(|(m, _)| *m).collect();
         for m in open.iter().rev() {
             self.close_style(m);
@@ -254,6 +284,9 @@ impl Writer {
     }
 
     fn end_block(&mut self) {
+        if self.in_cell {
+            return self.flush_line();
+        }
         // A link left open (broken HTML) ends with its paragraph.
         while !self.links.is_empty() {
             self.close_link(None);
@@ -358,6 +391,18 @@ impl Writer {
     }
 
     fn event(&mut self, event: Event<'_>) {
+        if let Some(code) = &mut self.indented {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    // The site's MDX has no indented code: such text is Markdown, as shown there.
+                    let code = self.indented.take().unwrap_or_default();
+                    self.parse(&code);
+                }
+                _ => {}
+            }
+            return;
+        }
         // Markdown splits text at `<` and other marks: gather it first.
         if let Event::Text(t) = &event
             && !self.code_block
@@ -411,6 +456,7 @@ impl Writer {
                 self.end_block();
                 self.quote_depth += 1;
             }
+            Tag::CodeBlock(CodeBlockKind::Indented) => self.indented = Some(String::new()),
             Tag::CodeBlock(kind) => {
                 self.end_block();
                 let lang = match kind {
@@ -444,7 +490,10 @@ impl Writer {
                     t.rows.push(Vec::new());
                 }
             }
-            Tag::TableCell => self.cur.clear(),
+            Tag::TableCell => {
+                self.cur.clear();
+                self.in_cell = true;
+            }
             _ => {}
         }
     }
@@ -476,11 +525,14 @@ impl Writer {
             TagEnd::Strikethrough => self.close_style("~~"),
             TagEnd::Link | TagEnd::Image => self.close_link(Some(false)),
             TagEnd::TableCell => {
+                self.in_cell = false;
                 let open: Vec<_> = self.styles.iter().map(|(m, _)| *m).collect();
                 for m in open.iter().rev() {
                     self.close_style(m);
                 }
-                let cell = std::mem::take(&mut self.cur).trim().to_string();
+                let cell = std::mem::take(&mut self.cur);
+                let cell = cell.trim().trim_end_matches(CELL_BREAK.trim()).trim_end();
+                let cell = cell.to_string();
                 if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
                     row.push(cell);
                 }
@@ -886,6 +938,56 @@ mod tests {
         }
         let href = first_button_href("<Button href=\"/a&#27;b&#x9b;c\">Go</Button>").unwrap();
         assert!(!href.chars().any(char::is_control), "{href:?}");
+    }
+
+    #[test]
+    fn a_line_break_in_a_cell_stays_in_its_cell() {
+        assert_eq!(
+            md("| A | B |\n|---|---|\n| un<br>deux <br/> trois | 2 |"),
+            "|A|B|\n|-|-|\n|un · deux · trois|2|"
+        );
+        assert_eq!(md("| A |\n|---|\n| <br/>x<br/><br/> |"), "|A|\n|-|\n|x|");
+    }
+
+    #[test]
+    fn fenced_code_is_verbatim() {
+        let src =
+            "```html\n<iframe src=\"https://x.fr/w\"   width=\"100%\"></iframe>\n  **a**\n```";
+        assert_eq!(
+            md(src),
+            "```html\n<iframe src=\"https://x.fr/w\"   width=\"100%\"></iframe>\n  **a**\n```"
+        );
+    }
+
+    /// The site's MDX has no indented code blocks: indented text there is Markdown.
+    #[test]
+    fn indented_text_is_markdown_as_on_the_site() {
+        assert_eq!(
+            md("Intro\n\n    **Gras :**\n\n    - un\n    - deux"),
+            "Intro\n\n**Gras :**\n\n* un\n* deux"
+        );
+    }
+
+    #[test]
+    fn details_keep_summary_and_content() {
+        let src = "<details>\n    <summary>Modalités</summary>\n    <p>\n    Texte.\n    <p>\n    **Liste :**\n\n    - un,\n    - deux.\n\n</details>\n\nAprès.";
+        assert_eq!(
+            md(src),
+            "**Modalités**\n\nTexte.\n\nListe :\n\n* un,\n* deux.\n\nAprès."
+        );
+    }
+
+    #[test]
+    fn emphasis_markers_never_left_over() {
+        assert_eq!(
+            md("accessible **uniquement par"),
+            "accessible uniquement par"
+        );
+        assert_eq!(
+            md("**DV3F : ** Retourne et **Mutations :** aussi"),
+            "DV3F : Retourne et **Mutations :** aussi"
+        );
+        assert_eq!(md("<p>a **b** c</p>"), "a b c");
     }
 
     #[test]

@@ -129,6 +129,12 @@ pub struct Entry {
     pub monitoring_description: Option<String>,
     pub rate_limiting_resume: Option<String>,
     pub rate_limiting_description: Option<String>,
+    pub rate_limiting_link: Option<String>,
+    pub stats_detail_resume: Option<String>,
+    pub stats_detail_description: Option<String>,
+    pub stats_detail_link: Option<String>,
+    /// data.gouv.fr dataset ids: the open data the API serves.
+    pub datagouv_uuid: Vec<String>,
     pub access_page: Vec<AccessRule>,
     pub partners: Vec<String>,
     /// Partners with producer slugs replaced by names.
