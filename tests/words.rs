@@ -20,10 +20,25 @@ fn words(s: &str) -> Vec<String> {
 }
 
 /// Text of catalogue markup with what a reader never sees taken out: tags (with their
-/// attributes), comments, character references, and URLs (a page may move a URL to a note
+/// attributes), comments, character references, emphasis marks, and URLs (a page may move a URL to a note
 /// after its paragraph, out of the words' order).
 fn visible(src: &str) -> String {
-    let mut s = src.replace("\\n", " ").replace("\\\"", "\"");
+    // A code fence's language (```sh) is not shown; `*FI*chier` shows as one word.
+    let src: Vec<&str> = src
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("```") {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect();
+    let mut s = src
+        .join("\n")
+        .replace("\\n", " ")
+        .replace("\\\"", "\"")
+        .replace('*', "");
     while let Some(a) = s.find("<!--") {
         let b = s[a..].find("-->").map_or(s.len(), |b| a + b + 3);
         s.replace_range(a..b, " ");

@@ -223,7 +223,11 @@ impl<'a> Renderer<'a> {
         let longest_word: Vec<usize> = (0..cols)
             .map(|c| {
                 widest(c, &|s: &str| {
-                    s.split_whitespace().map(plain_width).max().unwrap_or(0)
+                    unbreakable(s)
+                        .into_iter()
+                        .map(plain_width)
+                        .max()
+                        .unwrap_or(0)
                 })
             })
             .collect();
@@ -246,7 +250,10 @@ impl<'a> Renderer<'a> {
                                 part.to_string()
                             };
                             let r = self.skin.text(&md, Some(widths[c])).to_string();
-                            lines.extend(r.lines().map(trim_end_visible));
+                            // The space after a bold part may start a wrapped line.
+                            lines.extend(
+                                r.lines().map(|l| trim_start_visible(&trim_end_visible(l))),
+                            );
                         }
                         lines
                     })
@@ -339,16 +346,18 @@ fn code(block: &str, out: &mut String) {
 }
 
 /// Column widths for `room`: every column its natural width if all fit; else each gets its
-/// longest word (or [`MIN_COLUMN`] when even that is too much), and the room left is shared in
-/// proportion to what each still lacks.
+/// longest word (at most a fair share; [`MIN_COLUMN`] when even that is too much), and the
+/// room left is shared in proportion to what each still lacks.
 fn share(natural: &[usize], longest_word: &[usize], room: usize) -> Vec<usize> {
     if natural.iter().sum::<usize>() <= room {
         return natural.to_vec();
     }
+    // A very long word (a code span) gets no more than a fair share.
+    let fair = (room / natural.len().max(1)).max(MIN_COLUMN);
     let mut base: Vec<usize> = natural
         .iter()
         .zip(longest_word)
-        .map(|(n, w)| (*n).min((*w).max(MIN_COLUMN)))
+        .map(|(n, w)| (*n).min((*w).clamp(MIN_COLUMN, fair)))
         .collect();
     if base.iter().sum::<usize>() > room {
         base = natural.iter().map(|n| (*n).min(MIN_COLUMN)).collect();
@@ -369,6 +378,32 @@ fn share(natural: &[usize], longest_word: &[usize], room: usize) -> Vec<usize> {
         }
     }
     widths
+}
+
+/// The pieces termimad never wraps inside: words, and code spans whole.
+fn unbreakable(md: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let (mut start, mut code) = (None, false);
+    for (i, c) in md.char_indices() {
+        match c {
+            '`' => {
+                code = !code;
+                start.get_or_insert(i);
+            }
+            ' ' if !code => {
+                if let Some(s) = start.take() {
+                    pieces.push(&md[s..i]);
+                }
+            }
+            _ => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(s) = start {
+        pieces.push(&md[s..]);
+    }
+    pieces
 }
 
 /// A table's `|-|-|` line, which ends its header.
@@ -1091,6 +1126,11 @@ mod tests {
             out.contains("│        │           │Documentation    │"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn code_spans_are_not_wrapped_inside() {
+        assert_eq!(unbreakable("a `b c` d"), ["a", "`b c`", "d"]);
     }
 
     #[test]
