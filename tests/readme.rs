@@ -11,7 +11,7 @@
 use std::path::Path;
 
 mod common;
-use common::{apicat, corpus};
+use common::corpus;
 
 const CATALOGUE_IN_README: &str = "~/api.gouv.fr/_data/api";
 
@@ -184,6 +184,32 @@ fn first_difference(pattern: &[String], lines: &[&str]) -> String {
     )
 }
 
+/// What a person sees running apicat in an 80×24 terminal with colour off (NO_COLOR) and
+/// `cat` as the pager: standard output and error as the terminal shows them.
+fn on_terminal(cwd: &Path, args: &[String]) -> String {
+    use expectrl::{Eof, Expect, Session};
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("apicat"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("TERM", "xterm-256color")
+        .env("LANG", "C.UTF-8")
+        .env("NO_COLOR", "1")
+        .env("PAGER", "cat")
+        .current_dir(cwd)
+        .args(args);
+    let mut s = Session::spawn(cmd).unwrap();
+    s.get_process_mut().set_window_size(80, 24).unwrap();
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    let out = s.expect(Eof).unwrap().as_bytes().to_vec();
+    let _ = s.get_process().wait();
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
+}
+
 #[test]
 fn readme_examples_are_what_apicat_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -218,18 +244,7 @@ fn readme_examples_are_what_apicat_prints() {
                 }
             }
         }
-        let out = apicat()
-            .current_dir(root)
-            .env("NO_COLOR", "1")
-            .env("PAGER", "cat")
-            .args(&words)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = on_terminal(root, &words);
         let lines: Vec<&str> = text.lines().collect();
         if lines_match(&e.expected, &lines) {
             matching += 1;
