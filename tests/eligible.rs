@@ -306,64 +306,297 @@ fn without_a_terminal_and_without_as_it_fails_fast() {
     }
 }
 
+/// The questionnaire in a pseudo-terminal of 80×24, read through a terminal emulator: each
+/// test checks the screen a person would see after each key.
 mod pty {
-    use expectrl::{ControlCode, Expect, Session};
+    use expectrl::Session;
+    use std::io::Write;
     use std::process::Command;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
-    fn spawn(args: &[&str]) -> expectrl::session::OsSession {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("apicat"));
-        cmd.args(args)
-            .env("COLUMNS", "80")
-            .env("TERM", "xterm")
-            .env_remove("NO_COLOR");
-        let mut s = Session::spawn(cmd).unwrap();
-        s.set_expect_timeout(Some(Duration::from_secs(10)));
-        s
+    const HINT_FIRST: &str = "↑↓ move · type to filter · Enter choose · Esc quit";
+    const HINT_MORE: &str = "↑↓ move · type to filter · Enter choose · Esc back";
+    const DOWN: &str = "\x1b[B";
+    const ENTER: &str = "\r";
+    const ESC: &str = "\x1b";
+    const BACKSPACE: &str = "\x7f";
+
+    struct Term {
+        s: expectrl::session::OsSession,
+        vt: vt100::Parser,
     }
 
-    fn exit_code(s: &expectrl::session::OsSession) -> Option<i32> {
-        match s.get_process().wait().unwrap() {
-            expectrl::process::unix::WaitStatus::Exited(_, code) => Some(code),
-            _ => None,
+    impl Term {
+        /// apicat in an 80×24 terminal (the size is set before apicat starts).
+        fn spawn(args: &[&str], env: &[(&str, &str)]) -> Term {
+            let bin = assert_cmd::cargo::cargo_bin("apicat");
+            let mut cmd = Command::new("sh");
+            cmd.arg("-c")
+                .arg("stty cols 80 rows 24; exec \"$0\" \"$@\"")
+                .arg(bin)
+                .args(args)
+                .env("TERM", "xterm")
+                .env(
+                    "XDG_CACHE_HOME",
+                    std::env::temp_dir().join("apicat-tests-cache"),
+                )
+                .env_remove("COLUMNS")
+                .env_remove("LINES")
+                .env_remove("NO_COLOR")
+                .env_remove("PAGER")
+                .env_remove("APICAT_CATALOGUE");
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let mut s = Session::spawn(cmd).unwrap();
+            s.get_process_mut().set_window_size(80, 24).unwrap();
+            Term {
+                s,
+                vt: vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0),
+            }
+        }
+
+        /// Feeds what apicat wrote so far to the emulator.
+        fn pump(&mut self) {
+            let mut buf = [0u8; 8192];
+            loop {
+                match self.s.try_read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => self.vt.process(&buf[..n]),
+                    Err(_) => break,
+                }
+            }
+        }
+
+        fn screen(&self) -> String {
+            self.vt.screen().contents()
+        }
+
+        /// Waits until the screen shows `text`, and returns the screen.
+        fn wait_for(&mut self, text: &str) -> String {
+            let start = Instant::now();
+            loop {
+                self.pump();
+                let screen = self.screen();
+                if screen.contains(text) {
+                    // Let the rest of this frame arrive.
+                    std::thread::sleep(Duration::from_millis(100));
+                    self.pump();
+                    let screen = self.screen();
+                    // APICAT_TEST_SCREENS=1 cargo test --test eligible pty -- --nocapture
+                    if std::env::var_os("APICAT_TEST_SCREENS").is_some() {
+                        eprintln!("┌{}┐\n{screen}\n└{}┘", "─".repeat(80), "─".repeat(80));
+                    }
+                    return screen;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "waited for {text:?}; the screen:\n{screen}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        /// Presses keys, then waits until the screen shows `text`.
+        fn press(&mut self, keys: &str, then: &str) -> String {
+            self.s.write_all(keys.as_bytes()).unwrap();
+            self.s.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+            self.wait_for(then)
+        }
+
+        /// No row of the screen continues a line that wrapped.
+        fn nothing_wrapped(&self) -> bool {
+            (0..24).all(|r| !self.vt.screen().row_wrapped(r))
+        }
+
+        fn exit_code(&mut self) -> Option<i32> {
+            let code = match self.s.get_process().wait().unwrap() {
+                expectrl::process::unix::WaitStatus::Exited(_, code) => Some(code),
+                _ => None,
+            };
+            self.pump();
+            code
         }
     }
 
+    fn picker_gone(screen: &str) {
+        for leftover in ["❯", "›", HINT_FIRST, HINT_MORE, "another profile…"] {
+            assert!(
+                !screen.contains(leftover),
+                "{leftover:?} left on:\n{screen}"
+            );
+        }
+    }
+
+    const TIERCE: &str = "api-tierce-declaration-auto-entrepreneur";
+
     #[test]
-    fn type_a_profile_press_enter_read_the_verdict() {
-        let mut s = spawn(&["eligible", "api-entreprise"]);
-        s.expect("Who are you?").unwrap();
-        s.send("collectivit").unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        s.send("\r").unwrap();
-        s.expect("eligible").unwrap();
-        s.expect("Next step:").unwrap();
-        s.expect("https://datapass.api.gouv.fr/api-entreprise")
-            .unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+    fn audiences_a_folded_filter_and_a_verdict_nothing_draws_over() {
+        let mut t = Term::spawn(&["eligible", TIERCE], &[]);
+        let screen = t.wait_for(HINT_FIRST);
+        for item in [
+            "Who are you? ›",
+            "❯ Administration ou collectivité",
+            "  Entreprise ou association",
+            "  Particulier",
+            "  Éditeur de logiciel",
+            "  another profile…",
+        ] {
+            assert!(screen.contains(item), "{item:?} not on:\n{screen}");
+        }
+        // The README says exactly what the hint says.
+        let readme = include_str!("../README.md");
+        assert!(readme.contains(HINT_FIRST) && readme.contains(HINT_MORE));
+        // Accents and case aside: "edit" finds "Éditeur de logiciel", and only it.
+        let screen = t.press("edit", "Who are you? › edit");
+        assert!(screen.contains("❯ Éditeur de logiciel"), "{screen}");
+        assert!(!screen.contains("Administration"), "{screen}");
+        let screen = t.press(&BACKSPACE.repeat(4), "Who are you? ›");
+        assert!(screen.contains("Administration"), "{screen}");
+        let screen = t.press("ÉDITEUR", "❯ Éditeur de logiciel");
+        assert!(!screen.contains("Particulier"), "{screen}");
+        // A letter is a letter: q filters, it does not quit.
+        let screen = t.press(&BACKSPACE.repeat(7), "Particulier");
+        assert!(screen.contains("Who are you? ›"), "{screen}");
+        let screen = t.press("q", "Who are you? › q");
+        assert!(screen.contains("(nothing matches"), "{screen}");
+        t.press(BACKSPACE, "❯ Administration");
+        // Down twice: Particulier.
+        t.press(DOWN, "❯ Entreprise ou association");
+        t.press(DOWN, "❯ Particulier");
+        let screen = t.press(ENTER, "Next step:");
+        assert!(
+            screen.contains("Who are you? Particulier\n"),
+            "the answer stays above the verdict:\n{screen}"
+        );
+        assert!(
+            screen.contains("As \"Particulier\": not eligible"),
+            "{screen}"
+        );
+        picker_gone(&screen);
+        assert_eq!(t.exit_code(), Some(0));
+        let screen = t.screen();
+        assert!(screen.contains("Next step:"), "{screen}");
+        picker_gone(&screen);
     }
 
     #[test]
-    fn escape_quits_cleanly() {
-        let mut s = spawn(&["eligible", "api-entreprise"]);
-        s.expect("Who are you?").unwrap();
-        s.send(ControlCode::Escape).unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+    fn another_profile_lists_the_labels_and_esc_goes_back() {
+        let mut t = Term::spawn(&["eligible", TIERCE], &[]);
+        t.wait_for(HINT_FIRST);
+        t.press(&DOWN.repeat(4), "❯ another profile…");
+        let screen = t.press(ENTER, HINT_MORE);
+        assert!(screen.contains("Which profile? ›"), "{screen}");
+        for label in [
+            "Un editeur d’application mobile",
+            "Un editeur de services web",
+            "Un editeur de logiciel de paie",
+            "Autres activités",
+        ] {
+            assert!(screen.contains(label), "{label:?} not on:\n{screen}");
+        }
+        // Labels with an audience of their own are the audience: not offered again.
+        assert!(!screen.contains("Un auto-entrepreneur"), "{screen}");
+        // Esc goes back to the first question.
+        let screen = t.press(ESC, HINT_FIRST);
+        assert!(screen.contains("Who are you? ›"), "{screen}");
+        assert!(!screen.contains("Which profile?"), "{screen}");
+        t.press(&DOWN.repeat(4), "❯ another profile…");
+        t.press(ENTER, HINT_MORE);
+        t.press("PAIE", "❯ Un editeur de logiciel de paie");
+        let screen = t.press(ENTER, "Next step:");
+        assert!(
+            screen.contains("As \"Un editeur de logiciel de paie\": not eligible"),
+            "{screen}"
+        );
+        picker_gone(&screen);
+        assert_eq!(t.exit_code(), Some(0));
+    }
+
+    #[test]
+    fn escape_at_the_first_question_quits_and_prints_nothing() {
+        let mut t = Term::spawn(&["eligible", "api-entreprise"], &[]);
+        t.wait_for(HINT_FIRST);
+        t.s.write_all(ESC.as_bytes()).unwrap();
+        t.s.flush().unwrap();
+        assert_eq!(t.exit_code(), Some(0));
+        assert_eq!(t.screen().trim(), "", "{}", t.screen());
     }
 
     #[test]
     fn ctrl_c_at_a_prompt_exits_130_and_shows_the_cursor() {
-        let mut s = spawn(&["eligible"]);
-        s.expect("Who are you?").unwrap();
-        s.send(ControlCode::EndOfText).unwrap();
-        s.expect("\x1b[?25h").unwrap();
-        assert_eq!(exit_code(&s), Some(130));
+        let mut t = Term::spawn(&["eligible"], &[]);
+        t.wait_for(HINT_FIRST);
+        assert!(t.vt.screen().hide_cursor(), "the picker hides the cursor");
+        t.s.write_all(b"\x03").unwrap();
+        t.s.flush().unwrap();
+        assert_eq!(t.exit_code(), Some(130));
+        assert!(!t.vt.screen().hide_cursor(), "the cursor is shown again");
+        picker_gone(&t.screen());
     }
 
     #[test]
     fn an_open_entry_asks_nothing() {
-        let mut s = spawn(&["eligible", "procedures-collectives-france-entiere"]);
-        s.expect("no request needed").unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+        let mut t = Term::spawn(&["eligible", "procedures-collectives-france-entiere"], &[]);
+        let screen = t.wait_for("no request needed");
+        assert!(screen.contains("Anyone: eligible"), "{screen}");
+        assert!(!screen.contains("Who are you?"), "{screen}");
+        assert_eq!(t.exit_code(), Some(0));
+    }
+
+    /// `apicat eligible` alone on the real catalogue: labels longer than the screen are cut,
+    /// never wrapped; the question is asked once; the table goes through the pager.
+    #[test]
+    fn the_catalogue_asks_once_then_pages_the_table() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
+        if !dir.is_dir() {
+            assert!(
+                std::env::var_os("APICAT_REQUIRE_CORPUS").is_none(),
+                "corpus absent"
+            );
+            eprintln!("note: {} is absent; skipped", dir.display());
+            return;
+        }
+        let mut t = Term::spawn(
+            &["--catalogue", dir.to_str().unwrap(), "eligible"],
+            // A pager that marks its lines, then shows the end of the table.
+            &[("PAGER", "sed 's/^/| /' | tail -n 5")],
+        );
+        t.wait_for(HINT_FIRST);
+        t.press(&DOWN.repeat(4), "❯ another profile…");
+        let screen = t.press(ENTER, HINT_MORE);
+        assert!(t.nothing_wrapped(), "{screen}");
+        // The longest label, cut to the width with an ellipsis.
+        let screen = t.press("charge mission", "❯ Un organisme \"chargé d'une mission");
+        let line = screen
+            .lines()
+            .find(|l| l.starts_with("❯ Un organisme"))
+            .unwrap();
+        assert!(
+            line.ends_with('…') && line.chars().count() <= 79,
+            "{line:?}"
+        );
+        assert!(t.nothing_wrapped(), "{screen}");
+        // Scroll a long list: every line stays within the screen.
+        t.press(&BACKSPACE.repeat(14), "Un particulier");
+        for _ in 0..30 {
+            t.s.write_all(DOWN.as_bytes()).unwrap();
+        }
+        t.s.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        t.pump();
+        assert!(t.nothing_wrapped(), "{}", t.screen());
+        t.press(ESC, HINT_FIRST);
+        t.press(&DOWN.repeat(2), "❯ Particulier");
+        t.s.write_all(ENTER.as_bytes()).unwrap();
+        t.s.flush().unwrap();
+        assert_eq!(t.exit_code(), Some(0));
+        let screen = t.screen();
+        assert!(screen.contains("Who are you? Particulier"), "{screen}");
+        let paged = screen.lines().filter(|l| l.starts_with("| ")).count();
+        assert_eq!(paged, 5, "the table went through the pager:\n{screen}");
+        assert!(!screen.contains("Which API?"), "asked once:\n{screen}");
+        picker_gone(&screen);
     }
 }

@@ -120,7 +120,10 @@ fn ask(labels: &[String]) -> io::Result<Option<Who>> {
 
 /// The answer, left on screen above what follows.
 fn said(prompt: &str, answer: &str) -> io::Result<()> {
-    let width = terminal::size().map_or(80, |(w, _)| usize::from(w));
+    let width = terminal::size()
+        .ok()
+        .filter(|&(w, _)| w > 0)
+        .map_or(80, |(w, _)| usize::from(w));
     let mut err = io::stderr();
     writeln!(err, "{}", cut(&format!("{prompt} {answer}"), width))?;
     err.flush()
@@ -185,7 +188,10 @@ fn pick(prompt: &str, hint: &str, items: &[String]) -> io::Result<Option<usize>>
             .filter(|&i| kept(&items[i], &filter))
             .collect();
         selected = selected.min(shown.len().saturating_sub(1));
-        let (w, h) = terminal::size().map_or((80, 24), |(w, h)| (usize::from(w), usize::from(h)));
+        let (w, h) = terminal::size()
+            .ok()
+            .filter(|&(w, h)| w > 0 && h > 0)
+            .map_or((80, 24), |(w, h)| (usize::from(w), usize::from(h)));
         let room = h.saturating_sub(3).clamp(1, 10);
         if selected < top {
             top = selected;

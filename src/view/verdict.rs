@@ -219,11 +219,18 @@ pub fn table(rows: &[(&Entry, Answer)], style: &Style) -> String {
         .max(20);
     let mut notes = Vec::new();
     for (e, a) in rows {
+        let prefix = if matches!(a.next, NextStep::Instead(_)) {
+            "instead: "
+        } else {
+            ""
+        };
         let mut next = a.next.words().to_string();
-        if a.next.url().is_some() && next.width() > limit {
+        let link = next.contains("://") || next.starts_with("mailto:");
+        if link && prefix.width() + next.width() > limit {
             notes.push(next);
             next = format!("[{}]", notes.len());
         }
+        let next = format!("{prefix}{next}");
         let colour = hue(a.verdict).0;
         let mut row = vec![Cell::new(&e.slug)];
         if with_title {
