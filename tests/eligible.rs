@@ -410,13 +410,27 @@ mod pty {
             (0..24).all(|r| !self.vt.screen().row_wrapped(r))
         }
 
+        /// Waits for apicat to exit, reading its output meanwhile (a full pty would block it).
         fn exit_code(&mut self) -> Option<i32> {
-            let code = match self.s.get_process().wait().unwrap() {
-                expectrl::process::unix::WaitStatus::Exited(_, code) => Some(code),
-                _ => None,
-            };
-            self.pump();
-            code
+            use expectrl::process::unix::WaitStatus;
+            let start = Instant::now();
+            loop {
+                self.pump();
+                match self.s.get_process().status().unwrap() {
+                    WaitStatus::StillAlive => {
+                        if start.elapsed() > Duration::from_secs(10) {
+                            let _ = self.s.get_process_mut().exit(true);
+                            panic!("apicat did not exit; the screen:\n{}", self.screen());
+                        }
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    WaitStatus::Exited(_, code) => {
+                        self.pump();
+                        return Some(code);
+                    }
+                    _ => return None,
+                }
+            }
         }
     }
 
