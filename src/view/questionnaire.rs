@@ -178,6 +178,8 @@ impl Drop for RawMode {
 fn pick(prompt: &str, hint: &str, items: &[String]) -> io::Result<Option<usize>> {
     let raw = RawMode::on()?;
     let mut err = io::stderr();
+    // Colour unless NO_COLOR says otherwise (stderr is a terminal here).
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     queue!(err, cursor::Hide)?;
     let mut filter = String::new();
     let mut selected = 0usize;
@@ -210,7 +212,9 @@ fn pick(prompt: &str, hint: &str, items: &[String]) -> io::Result<Option<usize>>
         lines.push(cut(hint, w));
         erase(&mut err, drawn)?;
         for (n, l) in lines.iter().enumerate() {
-            let line = if n == 0 {
+            let line = if !color {
+                l.clone()
+            } else if n == 0 {
                 format!("\x1b[1m{l}\x1b[0m")
             } else if n == lines.len() - 1 {
                 format!("\x1b[2m{l}\x1b[0m")
