@@ -43,10 +43,13 @@ fn one_api_as_a_profile() {
     assert!(p.contains(": not eligible\n"), "{p}");
     // What to do instead, as the entry says it; never "Next step: none".
     assert!(
-        p.contains("Instead: Rechercher une autre API at\nhttps://api.gouv.fr/rechercher-api"),
+        p.contains("Instead:\n\n• Rechercher une autre API: https://api.gouv.fr/rechercher-api\n"),
         "{p}"
     );
-    assert!(p.contains("mailto:support@entreprise.api.gouv.fr"), "{p}");
+    assert!(
+        p.contains("• write to the producer: mailto:support@entreprise.api.gouv.fr"),
+        "{p}"
+    );
     assert!(!p.contains("none: not eligible"), "{p}");
     let p = stdout(&["eligible", "api-entreprise", "--as", "éditeur"]);
     assert!(p.contains(": eligible under conditions\n"), "{p}");

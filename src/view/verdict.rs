@@ -124,11 +124,11 @@ pub fn next_step(next: &NextStep) -> String {
             let ways: Vec<String> = alts
                 .iter()
                 .map(|alt| match &alt.label {
-                    Some(l) => format!("{} at {}", escape(l), escape(&alt.url)),
-                    None => format!("write to the producer at {}", escape(&alt.url)),
+                    Some(l) => format!("- {}: {}", escape(l), escape(&alt.url)),
+                    None => format!("- write to the producer: {}", escape(&alt.url)),
                 })
                 .collect();
-            format!("no request is possible. Instead: {}.", ways.join("; or "))
+            format!("no request is possible. Instead:\n\n{}", ways.join("\n"))
         }
         NextStep::None => "no request is possible.".to_string(),
         NextStep::AskProducer(Some(c)) => format!(
