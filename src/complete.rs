@@ -95,19 +95,43 @@ pub fn producers(current: &OsStr) -> Vec<CompletionCandidate> {
     )
 }
 
+/// The API named on the command line being completed (`apicat eligible SLUG --as <TAB>`).
+fn slug_on_line(args: &[String]) -> Option<String> {
+    let at = args.iter().position(|a| a == "eligible")?;
+    let mut rest = args[at + 1..].iter();
+    while let Some(a) = rest.next() {
+        if a == "--as" || a == "--catalogue" || a == "--color" {
+            rest.next();
+        } else if !a.starts_with('-') && !a.is_empty() {
+            return Some(a.clone());
+        }
+    }
+    None
+}
+
+/// `--as <TAB>`: the audiences' keys first, then the labels of the API named on the line, or
+/// of the whole catalogue without one, as words to type (`editeur-logiciel-paie`).
 pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
+    use crate::eligibility::{Audience, catalogue_profiles, entry_labels, profile_words};
     let cat = catalogue_in_use();
-    let profiles = crate::eligibility::catalogue_profiles(&cat.entries);
-    // Offer the label's words without the article: `--as collectivite…` is what people type.
-    let words: Vec<String> = profiles
-        .iter()
-        .map(|p| crate::eligibility::profile_words(&p.label).join("-"))
-        .collect();
+    let args: Vec<String> = std::env::args().collect();
+    let labels: Vec<String> = match slug_on_line(&args).and_then(|s| cat.lookup(&s).ok()) {
+        Some(e) => entry_labels(e).into_iter().map(str::to_string).collect(),
+        None => catalogue_profiles(&cat.entries)
+            .into_iter()
+            .map(|p| p.label)
+            .collect(),
+    };
+    let words: Vec<String> = labels.iter().map(|l| profile_words(l).join("-")).collect();
+    let audiences = Audience::ALL.iter().map(|a| (a.key(), Some(a.label())));
     candidates(
         current,
-        words
-            .iter()
-            .zip(&profiles)
-            .map(|(w, p)| (w.as_str(), Some(p.label.as_str()))),
+        audiences.chain(
+            words
+                .iter()
+                .zip(&labels)
+                .filter(|(w, _)| !w.is_empty())
+                .map(|(w, l)| (w.as_str(), Some(l.as_str()))),
+        ),
     )
 }

@@ -74,7 +74,12 @@ fn split_escape(line: &str) -> bool {
 
 /// Every page of an entry, in the three looks a user gets: plain; coloured into a pipe;
 /// coloured on a terminal (with hyperlinks).
-fn pages(e: &Entry, known: &HashSet<String>, width: usize) -> Vec<(String, [String; 3])> {
+fn pages(
+    all: &[Entry],
+    e: &Entry,
+    known: &HashSet<String>,
+    width: usize,
+) -> Vec<(String, [String; 3])> {
     let looks = [(false, false), (true, false), (true, true)].map(|(color, tty)| Style {
         color,
         width,
@@ -85,7 +90,9 @@ fn pages(e: &Entry, known: &HashSet<String>, width: usize) -> Vec<(String, [Stri
         looks.map(|s| page::page(e, &s, known)),
     )];
     for label in entry_labels(e) {
-        let Ok(a) = for_entry(e, label) else { continue };
+        let Ok((_, a)) = for_entry(all, e, label) else {
+            continue;
+        };
         out.push((
             format!("eligible {} --as {label:?}", e.slug),
             looks.map(|s| verdict::page(e, label, &a, &s)),
@@ -104,12 +111,13 @@ fn problems(cat: &Catalogue) -> (usize, Vec<String>) {
             .chunks(chunk)
             .map(|entries| {
                 let known = &known;
+                let all = &cat.entries[..];
                 s.spawn(move || {
                     let mut n = 0;
                     let mut bad = Vec::new();
                     for e in entries {
                         for w in WIDTHS {
-                            for (what, [plain, coloured, linked]) in pages(e, known, w) {
+                            for (what, [plain, coloured, linked]) in pages(all, e, known, w) {
                                 n += 1;
                                 assert!(!plain.contains('\x1b'), "{what}: escape without colour");
                                 assert!(!coloured.contains("\x1b]8;"), "{what}: link in a pipe");

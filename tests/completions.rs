@@ -83,6 +83,41 @@ fn bash_completes_slugs_profiles_themes_and_commands() {
         bash_complete(&["apicat", "list", "--theme", "em"], &[]),
         ["Emploi"]
     );
+    // `--as` after an API: the audiences, then that API's own labels; before none, the
+    // audiences first.
+    let audiences = ["administration", "entreprise", "particulier", "editeur"];
+    let tierce = bash_complete(
+        &[
+            "apicat",
+            "eligible",
+            "api-tierce-declaration-auto-entrepreneur",
+            "--as",
+            "",
+        ],
+        &[],
+    );
+    assert_eq!(tierce[..4], audiences, "{tierce:?}");
+    assert!(
+        tierce.contains(&"editeur-logiciel-paie".to_string()),
+        "{tierce:?}"
+    );
+    assert!(
+        tierce.contains(&"auto-entrepreneur".to_string()),
+        "{tierce:?}"
+    );
+    assert!(
+        !tierce.contains(&"collectivite-administration".to_string()),
+        "{tierce:?}"
+    );
+    let entreprise = bash_complete(&["apicat", "eligible", "api-entreprise", "--as", ""], &[]);
+    assert!(
+        !entreprise.contains(&"auto-entrepreneur".to_string()),
+        "{entreprise:?}"
+    );
+    assert!(entreprise.contains(&"collectivite-administration".to_string()));
+    let everything = bash_complete(&["apicat", "eligible", "--as", ""], &[]);
+    assert_eq!(everything[..4], audiences, "{everything:?}");
+    assert!(everything.contains(&"auto-entrepreneur".to_string()));
     assert!(bash_complete(&["apicat", "sh"], &[]).contains(&"show".to_string()));
     let fixtures = root().join("tests/fixtures/broken");
     let dir = fixtures.to_str().unwrap();

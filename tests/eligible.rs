@@ -22,28 +22,82 @@ fn stdout(args: &[&str]) -> String {
 fn one_api_as_a_profile() {
     let p = stdout(&["eligible", "api-entreprise", "--as", "collectivite"]);
     assert!(
-        p.contains("As \"Une collectivité ou une administration\": eligible\n"),
+        p.contains("As \"Administration ou collectivité\": eligible\n"),
+        "{p}"
+    );
+    assert!(
+        p.contains("for \"Une collectivité ou une administration\""),
         "{p}"
     );
     assert!(p.contains("renseigner le cadre juridique"));
-    assert!(p.contains("Next step: https://datapass.api.gouv.fr/api-entreprise"));
-    let p = stdout(&["eligible", "api-entreprise", "--as", "Particulier"]);
-    assert!(
-        p.contains(": not eligible\n") && p.contains("Next step: none: not eligible"),
+    assert!(p.contains("Next step: ask for access at https://datapass.api.gouv.fr/api-entreprise"));
+    // One next step: the request link is given once, not as a button and again.
+    assert_eq!(
+        p.matches("https://datapass.api.gouv.fr/api-entreprise")
+            .count(),
+        1,
         "{p}"
     );
+    assert!(!p.contains("Remplir une demande"), "{p}");
+    let p = stdout(&["eligible", "api-entreprise", "--as", "Particulier"]);
+    assert!(p.contains(": not eligible\n"), "{p}");
+    // What to do instead, as the entry says it; never "Next step: none".
+    assert!(
+        p.contains("Instead:\n\n• Rechercher une autre API: https://api.gouv.fr/rechercher-api\n"),
+        "{p}"
+    );
+    assert!(
+        p.contains("• write to the producer: mailto:support@entreprise.api.gouv.fr"),
+        "{p}"
+    );
+    assert!(!p.contains("none: not eligible"), "{p}");
     let p = stdout(&["eligible", "api-entreprise", "--as", "éditeur"]);
     assert!(p.contains(": eligible under conditions\n"), "{p}");
-    let p = stdout(&[
-        "eligible",
-        "procedures-collectives-france-entiere",
-        "--as",
-        "particulier",
-    ]);
-    assert!(
-        p.contains(": eligible\n") && p.contains("Next step: no request needed"),
-        "{p}"
-    );
+    for args in [
+        &[
+            "eligible",
+            "procedures-collectives-france-entiere",
+            "--as",
+            "particulier",
+        ][..],
+        &[
+            "eligible",
+            "procedures-collectives-france-entiere",
+            "--as",
+            "astronaute",
+        ],
+        &["eligible", "procedures-collectives-france-entiere"],
+    ] {
+        let p = stdout(args);
+        assert!(
+            p.contains(": eligible\n") && p.contains("Next step: no request needed"),
+            "{args:?}: {p}"
+        );
+    }
+}
+
+#[test]
+fn audiences_are_typed_as_people_say_them() {
+    for (typed, audience) in [
+        ("administration", "administration"),
+        ("Collectivité", "administration"),
+        ("ENTREPRISE", "entreprise"),
+        ("association", "entreprise"),
+        ("auto-entrepreneur", "entreprise"),
+        ("particulier", "particulier"),
+        ("Éditeur", "editeur"),
+        ("editeur", "editeur"),
+    ] {
+        let v: Value = serde_json::from_str(&stdout(&[
+            "eligible",
+            "api-entreprise",
+            "--as",
+            typed,
+            "--json",
+        ]))
+        .unwrap();
+        assert_eq!(v["audience"], audience, "{typed}");
+    }
 }
 
 #[test]
@@ -58,6 +112,7 @@ fn one_api_json() {
     .unwrap();
     assert_eq!(v["slug"], "api-entreprise");
     assert_eq!(v["profile"], "une entreprise");
+    assert_eq!(v["audience"], "entreprise");
     assert_eq!(v["matched_label"], "Une entreprise");
     assert_eq!(v["verdict"], "eligible under conditions");
     assert_eq!(
@@ -65,6 +120,18 @@ fn one_api_json() {
         "https://datapass.api.gouv.fr/api-entreprise"
     );
     assert_eq!(v["no_request_needed"], false);
+    // A raw label: its own audience, or null when it has none.
+    let v: Value = serde_json::from_str(&stdout(&[
+        "eligible",
+        "api-tierce-declaration-auto-entrepreneur",
+        "--as",
+        "autres activites",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(v["matched_label"], "Autres activités");
+    assert!(v["audience"].is_null(), "{v}");
+    assert_eq!(v["verdict"], "not eligible");
 }
 
 #[test]
@@ -74,13 +141,19 @@ fn catalogue_wide_eligible_first() {
     let verdicts: Vec<&str> = v.iter().map(|o| o["verdict"].as_str().unwrap()).collect();
     assert_eq!(
         verdicts,
-        ["eligible", "eligible", "eligible", "eligible", "not stated"]
+        [
+            "eligible",
+            "eligible",
+            "eligible",
+            "eligible",
+            "not eligible"
+        ]
     );
     assert_eq!(v[4]["slug"], "api-tierce-declaration-auto-entrepreneur");
-    assert!(v[4]["next_step_url"].is_null());
+    assert_eq!(v[4]["matched_label"], "Autres activités");
     let t = stdout(&["eligible", "--as", "collectivite", "--format", "table"]);
     assert!(t.starts_with("SLUG"), "{t}");
-    assert!(t.contains("not stated"));
+    assert!(t.contains("not eligible"));
     assert!(t.lines().all(|l| l.chars().count() <= 80), "{t}");
     // For a pipe: one row per API, links whole.
     let t = stdout(&["eligible", "--as", "collectivite"]);
@@ -88,39 +161,141 @@ fn catalogue_wide_eligible_first() {
     assert!(t.contains("api-entreprise\tAPI Entreprise\teligible\thttps://datapass.api.gouv.fr/api-entreprise\n"), "{t}");
 }
 
+/// `eligible SLUG --as P` and `eligible --as P` agree on SLUG, for every entry and profile.
+fn same_verdict_both_ways(catalogue: Option<&str>, profiles: &[&str], slugs: Option<&[&str]>) {
+    let with = |args: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = catalogue
+            .map(|c| vec!["--catalogue".to_string(), c.to_string()])
+            .unwrap_or_default();
+        v.extend(args.iter().map(|s| s.to_string()));
+        v
+    };
+    for p in profiles {
+        let all: Vec<Value> =
+            serde_json::from_str(&stdout_of(&with(&["eligible", "--as", p, "--json"]))).unwrap();
+        for row in &all {
+            let slug = row["slug"].as_str().unwrap();
+            if slugs.is_some_and(|s| !s.contains(&slug)) {
+                continue;
+            }
+            let one: Value =
+                serde_json::from_str(&stdout_of(&with(&["eligible", slug, "--as", p, "--json"])))
+                    .unwrap();
+            assert_eq!(&one, row, "{slug} --as {p}");
+        }
+    }
+}
+
+fn stdout_of(args: &[String]) -> String {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    stdout(&args)
+}
+
 #[test]
-fn errors_name_the_known_profiles() {
-    apicat()
-        .args(["eligible", "api-entreprise", "--as", "astronaute"])
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(
-            "its profiles: \"Un particulier\", \"Une collectivité ou une administration\"",
-        ));
-    apicat()
-        .args([
-            "eligible",
-            "api-tierce-declaration-auto-entrepreneur",
-            "--as",
+fn same_verdict_both_ways_bundled() {
+    same_verdict_both_ways(
+        None,
+        &[
+            "administration",
+            "entreprise",
+            "particulier",
             "editeur",
-        ])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains("several profiles")
-                .and(predicate::str::contains("Un editeur de logiciel de paie")),
+            "auto-entrepreneur",
+            "autres",
+            "Un editeur de logiciel de paie",
+        ],
+        None,
+    );
+}
+
+/// The real catalogue: every audience across all 170 entries, each compared with the one-API
+/// form on entries chosen to cover every kind of answer (one process per entry and audience
+/// for all 170 would take minutes; the core checks every entry in-process).
+#[test]
+fn same_verdict_both_ways_corpus() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
+    if !dir.is_dir() {
+        assert!(
+            std::env::var_os("APICAT_REQUIRE_CORPUS").is_none(),
+            "corpus absent"
         );
+        eprintln!("note: {} is absent; skipped", dir.display());
+        return;
+    }
+    same_verdict_both_ways(
+        Some(dir.to_str().unwrap()),
+        &["administration", "entreprise", "particulier", "editeur"],
+        Some(&[
+            "api-entreprise",
+            "api-particulier",
+            "api-statut-etudiant-ecriture",
+            "api-tierce-declaration-auto-entrepreneur",
+            "api-captchetat",
+            "api-indemnites-journalieres-cnam",
+            "api-pro-sante-connect",
+            "api-acces-libre",
+            "API_Ingres_Noyau",
+        ]),
+    );
+    // A student is a Particulier, not "an administration serving students".
+    let v: Value = serde_json::from_str(&stdout(&[
+        "--catalogue",
+        dir.to_str().unwrap(),
+        "eligible",
+        "api-statut-etudiant-ecriture",
+        "--as",
+        "etudiant",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(v["audience"], "particulier", "{v}");
+    assert_eq!(v["matched_label"], "Un particulier", "{v}");
+}
+
+#[test]
+fn an_unknown_profile_lists_the_audiences_then_the_labels() {
+    let out = apicat()
+        .args(["eligible", "api-entreprise", "--as", "astronaute"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let audiences = err.find("--as administration").expect(&err);
+    let labels = err.find("Un particulier").expect(&err);
+    assert!(audiences < labels, "{err}");
+    // Labels in columns: several a line, none past 80 columns.
+    assert!(
+        err.lines()
+            .any(|l| l.contains("Un auto-entrepreneur") && l.trim().contains("   ")),
+        "{err}"
+    );
+    assert!(err.lines().all(|l| l.chars().count() < 80), "{err}");
     apicat()
         .args(["eligible", "--as", "partculier"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("did you mean \"Un particulier\""));
+        .stderr(predicate::str::contains("did you mean \"particulier\""));
     apicat()
         .args(["eligible", "api-entreprse", "--as", "x"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("did you mean"));
+}
+
+#[test]
+fn several_labels_of_one_audience_it_depends() {
+    let p = stdout(&[
+        "eligible",
+        "api-tierce-declaration-auto-entrepreneur",
+        "--as",
+        "editeur",
+    ]);
+    assert!(p.contains(": eligible under conditions\n"), "{p}");
+    assert!(
+        p.contains("\"Un editeur de logiciel de paie\": not eligible"),
+        "{p}"
+    );
 }
 
 #[test]
@@ -138,82 +313,311 @@ fn without_a_terminal_and_without_as_it_fails_fast() {
     }
 }
 
+/// The questionnaire in a pseudo-terminal of 80×24, read through a terminal emulator: each
+/// test checks the screen a person would see after each key.
 mod pty {
-    use expectrl::{ControlCode, Expect, Session};
+    use expectrl::Session;
+    use std::io::Write;
     use std::process::Command;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
-    fn spawn(args: &[&str]) -> expectrl::session::OsSession {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("apicat"));
-        cmd.args(args)
-            .env("COLUMNS", "80")
-            .env("TERM", "xterm")
-            .env_remove("NO_COLOR");
-        let mut s = Session::spawn(cmd).unwrap();
-        s.set_expect_timeout(Some(Duration::from_secs(10)));
-        s
+    const HINT_FIRST: &str = "↑↓ move · type to filter · Enter choose · Esc quit";
+    const HINT_MORE: &str = "↑↓ move · type to filter · Enter choose · Esc back";
+    const DOWN: &str = "\x1b[B";
+    const ENTER: &str = "\r";
+    const ESC: &str = "\x1b";
+    const BACKSPACE: &str = "\x7f";
+
+    struct Term {
+        s: expectrl::session::OsSession,
+        vt: vt100::Parser,
     }
 
-    fn exit_code(s: &expectrl::session::OsSession) -> Option<i32> {
-        match s.get_process().wait().unwrap() {
-            expectrl::process::unix::WaitStatus::Exited(_, code) => Some(code),
-            _ => None,
+    impl Term {
+        /// apicat in an 80×24 terminal (the size is set before apicat starts).
+        fn spawn(args: &[&str], env: &[(&str, &str)]) -> Term {
+            let bin = assert_cmd::cargo::cargo_bin("apicat");
+            let mut cmd = Command::new("sh");
+            cmd.arg("-c")
+                .arg("stty cols 80 rows 24; exec \"$0\" \"$@\"")
+                .arg(bin)
+                .args(args)
+                .env("TERM", "xterm")
+                .env(
+                    "XDG_CACHE_HOME",
+                    std::env::temp_dir().join("apicat-tests-cache"),
+                )
+                .env_remove("COLUMNS")
+                .env_remove("LINES")
+                .env_remove("NO_COLOR")
+                .env_remove("PAGER")
+                .env_remove("APICAT_CATALOGUE");
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let mut s = Session::spawn(cmd).unwrap();
+            s.get_process_mut().set_window_size(80, 24).unwrap();
+            Term {
+                s,
+                vt: vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0),
+            }
+        }
+
+        /// Feeds what apicat wrote so far to the emulator.
+        fn pump(&mut self) {
+            let mut buf = [0u8; 8192];
+            loop {
+                match self.s.try_read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => self.vt.process(&buf[..n]),
+                    Err(_) => break,
+                }
+            }
+        }
+
+        fn screen(&self) -> String {
+            self.vt.screen().contents()
+        }
+
+        /// Waits until the screen shows `text`, and returns the screen.
+        fn wait_for(&mut self, text: &str) -> String {
+            let start = Instant::now();
+            loop {
+                self.pump();
+                let screen = self.screen();
+                if screen.contains(text) {
+                    // Let the rest of this frame arrive.
+                    std::thread::sleep(Duration::from_millis(100));
+                    self.pump();
+                    let screen = self.screen();
+                    // APICAT_TEST_SCREENS=1 cargo test --test eligible pty -- --nocapture
+                    if std::env::var_os("APICAT_TEST_SCREENS").is_some() {
+                        eprintln!("┌{}┐\n{screen}\n└{}┘", "─".repeat(80), "─".repeat(80));
+                    }
+                    return screen;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "waited for {text:?}; the screen:\n{screen}"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        /// Presses keys, then waits until the screen shows `text`.
+        fn press(&mut self, keys: &str, then: &str) -> String {
+            self.s.write_all(keys.as_bytes()).unwrap();
+            self.s.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+            self.wait_for(then)
+        }
+
+        /// No row of the screen continues a line that wrapped.
+        fn nothing_wrapped(&self) -> bool {
+            (0..24).all(|r| !self.vt.screen().row_wrapped(r))
+        }
+
+        /// Waits for apicat to exit, reading its output meanwhile (a full pty would block it).
+        fn exit_code(&mut self) -> Option<i32> {
+            use expectrl::process::unix::WaitStatus;
+            let start = Instant::now();
+            loop {
+                self.pump();
+                match self.s.get_process().status().unwrap() {
+                    WaitStatus::StillAlive => {
+                        if start.elapsed() > Duration::from_secs(10) {
+                            let _ = self.s.get_process_mut().exit(true);
+                            panic!("apicat did not exit; the screen:\n{}", self.screen());
+                        }
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    WaitStatus::Exited(_, code) => {
+                        self.pump();
+                        return Some(code);
+                    }
+                    _ => return None,
+                }
+            }
         }
     }
 
+    fn picker_gone(screen: &str) {
+        for leftover in ["❯", "›", HINT_FIRST, HINT_MORE, "another profile…"] {
+            assert!(
+                !screen.contains(leftover),
+                "{leftover:?} left on:\n{screen}"
+            );
+        }
+    }
+
+    const TIERCE: &str = "api-tierce-declaration-auto-entrepreneur";
+
     #[test]
-    fn type_a_profile_press_enter_read_the_verdict() {
-        let mut s = spawn(&["eligible", "api-entreprise"]);
-        s.expect("Who are you?").unwrap();
-        s.send("collectivit").unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        s.send("\r").unwrap();
-        s.expect("eligible").unwrap();
-        s.expect("Next step:").unwrap();
-        s.expect("https://datapass.api.gouv.fr/api-entreprise")
-            .unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+    fn audiences_a_folded_filter_and_a_verdict_nothing_draws_over() {
+        let mut t = Term::spawn(&["eligible", TIERCE], &[]);
+        let screen = t.wait_for(HINT_FIRST);
+        for item in [
+            "Who are you? ›",
+            "❯ Administration ou collectivité",
+            "  Entreprise ou association",
+            "  Particulier",
+            "  Éditeur de logiciel",
+            "  another profile…",
+        ] {
+            assert!(screen.contains(item), "{item:?} not on:\n{screen}");
+        }
+        // The README says exactly what the hint says.
+        let readme = include_str!("../README.md");
+        assert!(readme.contains(HINT_FIRST) && readme.contains(HINT_MORE));
+        // Accents and case aside: "edit" finds "Éditeur de logiciel", and only it.
+        let screen = t.press("edit", "Who are you? › edit");
+        assert!(screen.contains("❯ Éditeur de logiciel"), "{screen}");
+        assert!(!screen.contains("Administration"), "{screen}");
+        let screen = t.press(&BACKSPACE.repeat(4), "Who are you? ›");
+        assert!(screen.contains("Administration"), "{screen}");
+        let screen = t.press("ÉDITEUR", "❯ Éditeur de logiciel");
+        assert!(!screen.contains("Particulier"), "{screen}");
+        // A letter is a letter: q filters, it does not quit.
+        let screen = t.press(&BACKSPACE.repeat(7), "Particulier");
+        assert!(screen.contains("Who are you? ›"), "{screen}");
+        let screen = t.press("q", "Who are you? › q");
+        assert!(screen.contains("(nothing matches"), "{screen}");
+        t.press(BACKSPACE, "❯ Administration");
+        // Down twice: Particulier.
+        t.press(DOWN, "❯ Entreprise ou association");
+        t.press(DOWN, "❯ Particulier");
+        let screen = t.press(ENTER, "Next step:");
+        assert!(
+            screen.contains("Who are you? Particulier\n"),
+            "the answer stays above the verdict:\n{screen}"
+        );
+        assert!(
+            screen.contains("As \"Particulier\": not eligible"),
+            "{screen}"
+        );
+        picker_gone(&screen);
+        assert_eq!(t.exit_code(), Some(0));
+        let screen = t.screen();
+        assert!(screen.contains("Next step:"), "{screen}");
+        picker_gone(&screen);
     }
 
     #[test]
-    fn escape_quits_cleanly() {
-        let mut s = spawn(&["eligible", "api-entreprise"]);
-        s.expect("Who are you?").unwrap();
-        s.send(ControlCode::Escape).unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+    fn another_profile_lists_the_labels_and_esc_goes_back() {
+        let mut t = Term::spawn(&["eligible", TIERCE], &[]);
+        t.wait_for(HINT_FIRST);
+        t.press(&DOWN.repeat(4), "❯ another profile…");
+        let screen = t.press(ENTER, HINT_MORE);
+        assert!(screen.contains("Which profile? ›"), "{screen}");
+        for label in [
+            "Un editeur d’application mobile",
+            "Un editeur de services web",
+            "Un editeur de logiciel de paie",
+            "Autres activités",
+        ] {
+            assert!(screen.contains(label), "{label:?} not on:\n{screen}");
+        }
+        // Labels with an audience of their own are the audience: not offered again.
+        assert!(!screen.contains("Un auto-entrepreneur"), "{screen}");
+        // Esc goes back to the first question.
+        let screen = t.press(ESC, HINT_FIRST);
+        assert!(screen.contains("Who are you? ›"), "{screen}");
+        assert!(!screen.contains("Which profile?"), "{screen}");
+        t.press(&DOWN.repeat(4), "❯ another profile…");
+        t.press(ENTER, HINT_MORE);
+        t.press("PAIE", "❯ Un editeur de logiciel de paie");
+        let screen = t.press(ENTER, "Next step:");
+        assert!(
+            screen.contains("As \"Un editeur de logiciel de paie\": not eligible"),
+            "{screen}"
+        );
+        picker_gone(&screen);
+        assert_eq!(t.exit_code(), Some(0));
+    }
+
+    #[test]
+    fn escape_at_the_first_question_quits_and_prints_nothing() {
+        let mut t = Term::spawn(&["eligible", "api-entreprise"], &[]);
+        t.wait_for(HINT_FIRST);
+        t.s.write_all(ESC.as_bytes()).unwrap();
+        t.s.flush().unwrap();
+        assert_eq!(t.exit_code(), Some(0));
+        assert_eq!(t.screen().trim(), "", "{}", t.screen());
     }
 
     #[test]
     fn ctrl_c_at_a_prompt_exits_130_and_shows_the_cursor() {
-        let mut s = spawn(&["eligible"]);
-        s.expect("Who are you?").unwrap();
-        s.send(ControlCode::EndOfText).unwrap();
-        s.expect("\x1b[?25h").unwrap();
-        assert_eq!(exit_code(&s), Some(130));
-    }
-
-    #[test]
-    fn catalogue_questionnaire_profile_table_then_an_api() {
-        let mut s = spawn(&["eligible"]);
-        s.expect("Who are you?").unwrap();
-        s.send("particulier").unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        s.send("\r").unwrap();
-        s.expect("VERDICT").unwrap();
-        s.expect("Which API?").unwrap();
-        s.send("API Entreprise").unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-        s.send("\r").unwrap();
-        s.expect("not eligible").unwrap();
-        s.expect("Which API?").unwrap();
-        s.send(ControlCode::Escape).unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+        let mut t = Term::spawn(&["eligible"], &[]);
+        t.wait_for(HINT_FIRST);
+        assert!(t.vt.screen().hide_cursor(), "the picker hides the cursor");
+        t.s.write_all(b"\x03").unwrap();
+        t.s.flush().unwrap();
+        assert_eq!(t.exit_code(), Some(130));
+        assert!(!t.vt.screen().hide_cursor(), "the cursor is shown again");
+        picker_gone(&t.screen());
     }
 
     #[test]
     fn an_open_entry_asks_nothing() {
-        let mut s = spawn(&["eligible", "procedures-collectives-france-entiere"]);
-        s.expect("no request needed").unwrap();
-        assert_eq!(exit_code(&s), Some(0));
+        let mut t = Term::spawn(&["eligible", "procedures-collectives-france-entiere"], &[]);
+        let screen = t.wait_for("no request needed");
+        assert!(screen.contains("Anyone: eligible"), "{screen}");
+        assert!(!screen.contains("Who are you?"), "{screen}");
+        assert_eq!(t.exit_code(), Some(0));
+    }
+
+    /// `apicat eligible` alone on the real catalogue: labels longer than the screen are cut,
+    /// never wrapped; the question is asked once; the table goes through the pager.
+    #[test]
+    fn the_catalogue_asks_once_then_pages_the_table() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
+        if !dir.is_dir() {
+            assert!(
+                std::env::var_os("APICAT_REQUIRE_CORPUS").is_none(),
+                "corpus absent"
+            );
+            eprintln!("note: {} is absent; skipped", dir.display());
+            return;
+        }
+        let mut t = Term::spawn(
+            &["--catalogue", dir.to_str().unwrap(), "eligible"],
+            // A pager that marks its lines, then shows the end of the table.
+            &[("PAGER", "sed 's/^/| /' | tail -n 5")],
+        );
+        t.wait_for(HINT_FIRST);
+        t.press(&DOWN.repeat(4), "❯ another profile…");
+        let screen = t.press(ENTER, HINT_MORE);
+        assert!(t.nothing_wrapped(), "{screen}");
+        // The longest label, cut to the width with an ellipsis.
+        let screen = t.press("charge mission", "❯ Un organisme \"chargé d'une mission");
+        let line = screen
+            .lines()
+            .find(|l| l.starts_with("❯ Un organisme"))
+            .unwrap();
+        assert!(
+            line.ends_with('…') && line.chars().count() <= 79,
+            "{line:?}"
+        );
+        assert!(t.nothing_wrapped(), "{screen}");
+        // Scroll a long list: every line stays within the screen.
+        t.press(&BACKSPACE.repeat(14), "Un particulier");
+        for _ in 0..30 {
+            t.s.write_all(DOWN.as_bytes()).unwrap();
+        }
+        t.s.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        t.pump();
+        assert!(t.nothing_wrapped(), "{}", t.screen());
+        t.press(ESC, HINT_FIRST);
+        t.press(&DOWN.repeat(2), "❯ Particulier");
+        t.s.write_all(ENTER.as_bytes()).unwrap();
+        t.s.flush().unwrap();
+        assert_eq!(t.exit_code(), Some(0));
+        let screen = t.screen();
+        assert!(screen.contains("Who are you? Particulier"), "{screen}");
+        let paged = screen.lines().filter(|l| l.starts_with("| ")).count();
+        assert_eq!(paged, 5, "the table went through the pager:\n{screen}");
+        assert!(!screen.contains("Which API?"), "asked once:\n{screen}");
+        picker_gone(&screen);
     }
 }

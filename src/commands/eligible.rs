@@ -1,13 +1,14 @@
 //! `apicat eligible`: the verdict for a profile, on one API or across the catalogue; on a
 //! terminal without `--as`, the questionnaire asks. Verdicts are the core's `eligibility`.
 
-use apicat_core::eligibility::{self, Unanswered, profile_words};
+use apicat_core::catalogue::Access;
+use apicat_core::eligibility::{self, Audience, UnknownProfile, profile_words};
 use apicat_core::text::sanitize_line;
 
 use super::{entry_named, load, quoted};
 use crate::app::Config;
 use crate::cli::{EligibleArgs, Format};
-use crate::term::emit;
+use crate::term::{emit, page_or_print};
 use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
 
@@ -20,6 +21,16 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         .map(|s| entry_named(&cat, s))
         .transpose()?;
     let Some(profile) = args.profile.as_deref() else {
+        // An open API needs no question: anyone may use it.
+        if let Some(e) = entry.filter(|e| e.access == Access::Open) {
+            let (_, a) = eligibility::for_entry(&cat.entries, e, "").map_err(|u| unknown(u, ""))?;
+            if args.json {
+                emit(&view::json::to_string(&verdict::json(e, None, &a)))?;
+            } else {
+                emit(&verdict::page(e, "anyone", &a, style))?;
+            }
+            return Ok(0);
+        }
         if args.json || !questionnaire::available() {
             return Err(Error::usage(
                 "who are you? Without a terminal to ask on, say it with --as, e.g. `apicat eligible --as collectivite`",
@@ -37,49 +48,49 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         return Err(Error::usage("--as needs a profile, e.g. --as collectivite"));
     }
     if let Some(e) = entry {
-        let a = eligibility::for_entry(e, profile).map_err(|why| match why {
-            Unanswered::Ambiguous(labels) => Error::usage(format!(
-                "\"{}\" names several profiles of {} with different verdicts: {}\nsay which with --as, e.g. --as \"{}\"",
-                sanitize_line(profile),
-                e.slug,
-                quoted(&labels),
-                labels[0]
-            )),
-            Unanswered::NotNamed(labels) => Error::usage(format!(
-                "{} does not name the profile \"{}\"; its profiles: {}",
-                e.slug,
-                sanitize_line(profile),
-                quoted(&labels)
-            )),
-        })?;
+        let (who, a) =
+            eligibility::for_entry(&cat.entries, e, profile).map_err(|u| unknown(u, profile))?;
         if args.json {
-            emit(&view::json::to_string(&verdict::json(e, profile, &a)))?;
+            emit(&view::json::to_string(&verdict::json(e, Some(profile), &a)))?;
         } else {
-            emit(&verdict::page(e, profile, &a, style))?;
+            emit(&verdict::page(e, who.name(), &a, style))?;
         }
         return Ok(0);
     }
-    let rows = eligibility::across(&cat.entries, profile).map_err(|unknown| {
-        let hint = if unknown.near.is_empty() {
-            format!("profiles: {}", quoted(&unknown.labels))
-        } else {
-            format!("did you mean {}?", quoted(&unknown.near))
-        };
-        Error::usage(format!(
-            "no access page names the profile \"{}\"; {hint}",
-            sanitize_line(profile)
-        ))
-    })?;
+    let (_, rows) = eligibility::across(&cat.entries, profile).map_err(|u| unknown(u, profile))?;
     match super::format_of(config, args.format, args.json) {
         Format::Json => {
             let v: Vec<_> = rows
                 .iter()
-                .map(|(e, a)| verdict::json(e, profile, a))
+                .map(|(e, a)| verdict::json(e, Some(profile), a))
                 .collect();
             emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
         }
-        Format::Table => emit(&verdict::table(&rows, style))?,
+        Format::Table => page_or_print(&verdict::table(&rows, style), style, true)?,
         Format::Tsv => emit(&verdict::tsv(&rows))?,
     }
     Ok(0)
+}
+
+/// A profile no access page names: what it may have meant, the audiences, then every label
+/// in columns.
+fn unknown(u: UnknownProfile, profile: &str) -> Error {
+    let width = crate::term::Style::detect(crate::cli::ColorChoice::Never).width;
+    let mut msg = format!(
+        "no access page names the profile \"{}\"",
+        sanitize_line(profile)
+    );
+    if !u.near.is_empty() {
+        msg.push_str(&format!("; did you mean {}?", quoted(&u.near)));
+    }
+    msg.push_str("\nsay who you are with an audience:\n");
+    for a in Audience::ALL {
+        msg.push_str(&format!("  --as {:<16}{}\n", a.key(), a.label()));
+    }
+    if !u.labels.is_empty() {
+        msg.push_str("or with a label of the access pages (--as \"LABEL\"):\n");
+        let labels: Vec<String> = u.labels.iter().map(|l| sanitize_line(l)).collect();
+        msg.push_str(&verdict::columns(&labels, width));
+    }
+    Error::usage(msg.trim_end().to_string())
 }

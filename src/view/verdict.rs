@@ -3,10 +3,13 @@
 use std::borrow::Cow;
 
 use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
 
 use crate::catalogue::Entry;
-use crate::eligibility::{Answer, Basis, NextStep, Verdict};
+use crate::eligibility::{Answer, Basis, Matched, NextStep, Verdict};
+use crate::markup::without_buttons;
 use crate::term::{BOLD, RESET, Style};
+use crate::text::sanitize_line;
 use crate::view::page::{Renderer, escape, hyperlinks};
 use crate::view::table::{self, Grid};
 
@@ -27,8 +30,9 @@ fn coloured(v: Verdict, style: &Style) -> String {
     format!("{}{}{RESET}", hue(v), v.words())
 }
 
-/// One API's verdict for a profile: the verdict, the rendered description, the next step.
-pub fn page(e: &Entry, profile: &str, a: &Answer, style: &Style) -> String {
+/// One API's verdict for a profile, in sentences: the verdict, why (the access page's own
+/// words), and one next step. `who` names the profile as the person gave it.
+pub fn page(e: &Entry, who: &str, a: &Answer, style: &Style) -> String {
     let r = Renderer::new(style);
     let mut out = String::new();
     let title = if style.color {
@@ -37,29 +41,146 @@ pub fn page(e: &Entry, profile: &str, a: &Answer, style: &Style) -> String {
         e.title.clone()
     };
     out.push_str(&format!("{title} ({})\n", e.slug));
-    let who = a.label().unwrap_or(profile);
-    out.push_str(&format!("As \"{who}\": {}\n\n", coloured(a.verdict, style)));
+    let who = sanitize_line(who);
+    let verdict = coloured(a.verdict, style);
     match &a.basis {
-        Basis::OpenToAll(_) => r.markdown("Open data: anyone may use it.", &mut out),
-        Basis::AccountOnly(None) => {
-            r.markdown("Anyone may use it once an account is made.", &mut out)
+        Basis::OpenToAll(_) => {
+            out.push_str(&format!("Anyone: {verdict}\n\n"));
+            r.markdown("Open data: anyone may use it.", &mut out);
         }
-        Basis::AccountOnly(Some(m)) | Basis::Rule(m) => r.markup(&m.rule.description, &mut out),
+        Basis::AccountOnly(m) => {
+            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            match m {
+                Some(m) => described(&r, m, &mut out),
+                None => r.markdown("Anyone may use it once an account is made.", &mut out),
+            }
+        }
+        Basis::Rule(m) => {
+            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            described(&r, m, &mut out);
+        }
+        Basis::Others(m) => {
+            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            let text = format!(
+                "The access page does not name you; for everyone else (\"{}\") it says:",
+                sanitize_line(m.label)
+            );
+            r.markdown(&escape(&text), &mut out);
+            r.markup(&without_buttons(&m.rule.description), &mut out);
+        }
+        Basis::Depends(found) => {
+            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            let mut text = String::from("It depends on which you are:\n\n");
+            for m in found {
+                text.push_str(&format!(
+                    "- \"{}\": {}\n",
+                    escape(&sanitize_line(m.label)),
+                    Verdict::from_code(m.rule.is_eligible).words()
+                ));
+            }
+            text.push_str(&format!(
+                "\nFor one rule's details, name it: `--as \"{}\"`.",
+                sanitize_line(found[0].label)
+            ));
+            r.markdown(&text, &mut out);
+        }
         Basis::NotNamed(known) => {
+            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
             let text = if known.is_empty() {
                 "This entry's access page names no profile.".to_string()
             } else {
                 format!(
-                    "This entry's access page does not name this profile. It names: {}.",
-                    known.join(", ")
+                    "This entry's access page does not name \"{who}\". It names: {}.",
+                    known
+                        .iter()
+                        .map(|l| format!("\"{}\"", sanitize_line(l)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
             r.markdown(&escape(&text), &mut out);
         }
     }
-    let next = a.next.words();
-    r.markdown(&format!("**Next step:** {}", escape(next)), &mut out);
+    r.markdown(&next_step(&a.next), &mut out);
     hyperlinks(out.trim_end().to_string() + "\n", style)
+}
+
+/// The matched rule's words, under the label they are for; its buttons become the next step.
+fn described(r: &Renderer, m: &Matched, out: &mut String) {
+    let text = format!("The access page says, for \"{}\":", sanitize_line(m.label));
+    r.markdown(&escape(&text), out);
+    r.markup(&without_buttons(&m.rule.description), out);
+}
+
+/// The one next step, as a sentence (Markdown).
+pub fn next_step(next: &NextStep) -> String {
+    let step = match next {
+        NextStep::NoRequest => "no request needed: the data is open to everyone.".to_string(),
+        NextStep::Request(u) => format!("ask for access at {}", escape(u)),
+        NextStep::Instead(alts) => {
+            let ways: Vec<String> = alts
+                .iter()
+                .map(|alt| match &alt.label {
+                    Some(l) => format!("- {}: {}", escape(l), escape(&alt.url)),
+                    None => format!("- write to the producer: {}", escape(&alt.url)),
+                })
+                .collect();
+            format!("no request is possible. Instead:\n\n{}", ways.join("\n"))
+        }
+        NextStep::None => "no request is possible.".to_string(),
+        NextStep::AskProducer(Some(c)) => format!(
+            "the access page does not say; ask the producer at {}",
+            escape(c)
+        ),
+        NextStep::AskProducer(None) => {
+            "the access page does not say; ask the producer.".to_string()
+        }
+        NextStep::LinkNotGiven => {
+            "ask the producer for access; the entry gives no request link.".to_string()
+        }
+    };
+    format!("**Next step:** {step}")
+}
+
+/// Items in as many columns as fit in the width, filled down then across, each column as
+/// wide as its widest item (as `ls` does); items wider than half the width follow, one a line.
+pub fn columns(items: &[String], width: usize) -> String {
+    const GAP: usize = 3;
+    const INDENT: usize = 2;
+    let (items, long): (Vec<String>, Vec<String>) = items
+        .iter()
+        .cloned()
+        .partition(|i| i.width() + GAP + INDENT <= width / 2);
+    let widths: Vec<usize> = items.iter().map(|i| i.width()).collect();
+    let layout = |cols: usize| -> Option<(usize, Vec<usize>)> {
+        let rows = items.len().div_ceil(cols);
+        let col_widths: Vec<usize> = widths
+            .chunks(rows)
+            .map(|c| c.iter().copied().max().unwrap_or(0))
+            .collect();
+        let total = INDENT + col_widths.iter().sum::<usize>() + GAP * (col_widths.len() - 1);
+        (total < width).then_some((rows, col_widths))
+    };
+    let (rows, col_widths) = (2..=items.len().clamp(2, 6))
+        .rev()
+        .find_map(layout)
+        .unwrap_or_else(|| (items.len(), vec![0]));
+    let mut out = String::new();
+    for row in 0..rows {
+        let mut line = " ".repeat(INDENT);
+        for (col, w) in col_widths.iter().enumerate() {
+            if let Some(item) = items.get(col * rows + row) {
+                line.push_str(item);
+                line.push_str(&" ".repeat((w + GAP).saturating_sub(item.width())));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    for l in long {
+        out.push_str(&format!("{}{l}\n", " ".repeat(INDENT)));
+    }
+    out
 }
 
 /// The catalogue-wide answer as rows: slug, title, verdict, next step. Request links too long
@@ -75,14 +196,21 @@ fn grid<'a>(rows: &'a [(&Entry, Answer)], width: Option<usize>) -> (Grid<'a>, Ve
     let mut notes = Vec::new();
     let mut cells = Vec::new();
     for (e, a) in rows {
+        let prefix = if matches!(a.next, NextStep::Instead(_)) {
+            "instead: "
+        } else {
+            ""
+        };
         let mut next = a.next.words().to_string();
+        let link = next.contains("://") || next.starts_with("mailto:");
         if let Some(room) = room
-            && a.next.url().is_some()
-            && table::width(&next) > room
+            && link
+            && prefix.len() + table::width(&next) > room
         {
             notes.push(next);
             next = format!("[{}]", notes.len());
         }
+        let next = format!("{prefix}{next}");
         cells.push(vec![
             Cow::Borrowed(e.slug.as_str()),
             Cow::Borrowed(e.title.as_str()),
@@ -130,11 +258,12 @@ pub fn tsv(rows: &[(&Entry, Answer)]) -> String {
 }
 
 /// A verdict as JSON, for both forms of the command.
-pub fn json(e: &Entry, profile: &str, a: &Answer) -> Value {
+pub fn json(e: &Entry, profile: Option<&str>, a: &Answer) -> Value {
     json!({
         "slug": e.slug,
         "title": e.title,
         "profile": profile,
+        "audience": a.audience.map(|a| a.key()),
         "matched_label": a.label(),
         "verdict": a.verdict.words(),
         "next_step_url": a.next.url(),

@@ -72,6 +72,52 @@ pub fn first_button_href(src: &str) -> Option<String> {
         })
 }
 
+/// Every `<Button>` of a text: its words and its link, resolved, in order.
+pub fn buttons(src: &str) -> Vec<(String, Option<String>)> {
+    let src = undo_export_escapes(src);
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut open = false;
+    for t in Tokenizer::new(src.as_str()).flatten() {
+        match t {
+            Token::StartTag(tag) if tag.name.eq_ignore_ascii_case(b"button") => {
+                let href = tag
+                    .attributes
+                    .get(b"href".as_slice())
+                    .and_then(|h| resolve_url(&String::from_utf8_lossy(h)));
+                out.push((String::new(), href));
+                open = !tag.self_closing;
+            }
+            Token::EndTag(tag) if tag.name.eq_ignore_ascii_case(b"button") => open = false,
+            Token::String(s) if open => {
+                if let Some(last) = out.last_mut() {
+                    last.0.push_str(&String::from_utf8_lossy(&s));
+                }
+            }
+            _ => {}
+        }
+    }
+    for b in &mut out {
+        b.0 = crate::text::sanitize_line(&b.0.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    out
+}
+
+/// The text without its `<Button>`s, for a page that gives their links once, elsewhere.
+pub fn without_buttons(src: &str) -> String {
+    let lower = src.to_ascii_lowercase();
+    let mut out = String::with_capacity(src.len());
+    let mut pos = 0;
+    while let Some(i) = lower[pos..].find("<button").map(|i| pos + i) {
+        out.push_str(&src[pos..i]);
+        pos = match lower[i..].find("</button>") {
+            Some(j) => i + j + "</button>".len(),
+            None => lower[i..].find('>').map_or(src.len(), |j| i + j + 1),
+        };
+    }
+    out.push_str(&src[pos..]);
+    out
+}
+
 /// Undoes what one export did to the seeds: `\"` inside HTML and literal `\n` between tags.
 /// Also lifts indented HTML lines to the margin, where Markdown would take them for code.
 fn undo_export_escapes(src: &str) -> String {
@@ -854,6 +900,22 @@ mod tests {
             "garde le texte"
         );
         assert_eq!(md("<NextSteps is_editeur />"), "");
+        assert_eq!(
+            without_buttons("Texte.\n<Button href=\"/x\">Go</Button>\nFin <BUTTON>a</BUTTON>."),
+            "Texte.\n\nFin ."
+        );
+        assert_eq!(
+            buttons(
+                "a <Button href=\"/rechercher-api\">Rechercher  une autre API</Button> <Button href=\"mailto:x@y.fr\">Écrire</Button>"
+            ),
+            [
+                (
+                    "Rechercher une autre API".to_string(),
+                    Some("https://api.gouv.fr/rechercher-api".to_string())
+                ),
+                ("Écrire".to_string(), Some("mailto:x@y.fr".to_string())),
+            ]
+        );
     }
 
     #[test]
