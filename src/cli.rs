@@ -142,6 +142,11 @@ pub struct SearchArgs {
     /// Show at most N results
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,
+
+    /// Show, for each result, which words matched which field and how (exact, stem, prefix,
+    /// typo) and its score
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]
