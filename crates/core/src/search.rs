@@ -448,19 +448,54 @@ fn field_match(
     None
 }
 
-/// The word of a field (the body aside) that `term` misspells, if any.
-fn typo_match(f: &Fields, i: usize, term: &str) -> FieldMatch {
-    if i == BODY {
-        return None;
+/// The words of the catalogue's fields (the body aside) that `term` misspells, at the least
+/// distance, and the stems its stem misspells (`defibrilateur` is one letter from the stem
+/// of `defibrillateurs`, two from the word).
+fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String>) {
+    let term_stem = stem(term);
+    let mut best: [(usize, Vec<String>); 2] = [(usize::MAX, Vec::new()), (usize::MAX, Vec::new())];
+    for c in candidates {
+        for i in 0..BODY {
+            for (k, list, t) in [
+                (0, &c.fields.words[i], term),
+                (1, &c.fields.stems[i], &term_stem[..]),
+            ] {
+                // Only a field from a damaged index is not UTF-8; its words are still compared.
+                for w in String::from_utf8_lossy(list).split(' ') {
+                    if is_typo(t, w) {
+                        let d = edit_distance(t, w);
+                        if d < best[k].0 {
+                            best[k] = (d, Vec::new());
+                        }
+                        if d == best[k].0 && !best[k].1.iter().any(|b| b == w) {
+                            best[k].1.push(w.to_string());
+                        }
+                    }
+                }
+            }
+        }
     }
-    // Only a field from a damaged index is not UTF-8; its words are still compared.
-    let list = String::from_utf8_lossy(&f.words[i]);
-    let stems = String::from_utf8_lossy(&f.stems[i]);
-    let hit = list.split(' ').find(|w| is_typo(term, w)).or_else(|| {
-        // `defibrilateur` is one letter from `defibrillateurs`' stem, not from the word.
-        stems.split(' ').find(|w| is_typo(&stem(term), w))
-    });
-    hit.map(|w| (How::Typo, 1, Some(w.to_string())))
+    let [(_, words), (_, stems)] = best;
+    (words, stems)
+}
+
+/// How a field holds one of the corrections of a misspelt term: the corrected word, or a word
+/// of the same stem.
+fn typo_match(f: &Fields, i: usize, (words, stems): &(Vec<String>, Vec<String>)) -> FieldMatch {
+    let stemmed: Vec<String> = words.iter().map(|w| stem(w)).collect();
+    for (list, wanted) in [
+        (&f.words[i], words),
+        (&f.stems[i], &stemmed),
+        (&f.stems[i], stems),
+    ] {
+        for w in wanted {
+            let n = count(list, w.as_bytes());
+            if n > 0 {
+                return Some((How::Typo, n, Some(w.clone())));
+            }
+        }
+    }
+    None
 }
 
 /// What ranking needs to know of one entry.
@@ -545,8 +580,9 @@ pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
     // so a word that exists is never taken for another.
     for (t, term) in query.terms.iter().enumerate() {
         if found.iter().all(|f| f[t].iter().all(Option::is_none)) {
+            let fixed = corrections(candidates, term);
             for (c, f) in candidates.iter().zip(found.iter_mut()) {
-                f[t] = std::array::from_fn(|i| typo_match(c.fields, i, term));
+                f[t] = std::array::from_fn(|i| typo_match(c.fields, i, &fixed));
             }
         }
     }
@@ -812,6 +848,14 @@ mod tests {
         assert!(among(&e, &["autoroute"]).0.is_empty());
         let (_, r) = among(&e, &["adrese"]);
         assert!(r.hits[0].matches.iter().all(|m| m.how == How::Typo));
+        // Corrected to the nearest word ("adresse", not "adresses"), found by its stem in the
+        // body's "adresses".
+        let words: Vec<_> = r.hits[0]
+            .matches
+            .iter()
+            .map(|m| m.word.as_deref())
+            .collect();
+        assert_eq!(words, [Some("adresse"), Some("adresse"), Some("adress")]);
     }
 
     #[test]
