@@ -294,6 +294,7 @@ impl Fields<'_> {
         names.sort();
         names.dedup();
 
+        // The slug in one word too: `agentconnect` names agent-connect.
         let name_text = [
             Some(&e.title),
             Some(&e.slug),
@@ -303,6 +304,7 @@ impl Fields<'_> {
         .into_iter()
         .flatten()
         .map(|s| fold(s))
+        .chain([fold(&e.slug).replace(|c: char| !c.is_alphanumeric(), "")])
         .collect::<Vec<_>>()
         .join(" ");
         let tags = [
@@ -747,7 +749,13 @@ mod tests {
                 "agent-connect",
                 "ProConnect",
                 "Identifier les agents",
-                "ProConnect, anciennement AgentConnect, identifie les agents publics.",
+                "ProConnect identifie les agents publics.",
+            ),
+            entry(
+                "moncomptepro",
+                "MonComptePro",
+                "Un compte",
+                "Compatible avec ProConnect, anciennement AgentConnect.",
             ),
             entry(
                 "api-autorite",
@@ -828,8 +836,20 @@ mod tests {
         assert_eq!(s[0], "api-adresse");
         assert!(r.hits[0].score >= NAME_BAND);
         assert_eq!(among(&e, &["sirene_v3"]).0[0], "sirene_v3");
-        assert_eq!(among(&e, &["agent", "connect"]).0, vec!["agent-connect"]);
-        assert_eq!(among(&e, &["agentconnect"]).0, vec!["agent-connect"]);
+        // The slug's words, and the slug as one word; a former name in another entry's body.
+        let (s, r) = among(&e, &["agent", "connect"]);
+        assert_eq!(s, vec!["agent-connect", "moncomptepro"]);
+        assert!(r.hits[0].score >= NAME_BAND);
+        assert!(
+            r.hits[1]
+                .matches
+                .iter()
+                .all(|m| m.word.as_deref() == Some("agentconnect"))
+        );
+        let (s, r) = among(&e, &["agentconnect"]);
+        assert_eq!(s, vec!["agent-connect", "moncomptepro"]);
+        assert!(r.hits[0].score >= NAME_BAND);
+        assert_eq!(r.hits[0].matches[0].field, "title");
         assert_eq!(among(&e, &["FICOBA"]).1.hits[0].score.floor(), NAME_BAND);
     }
 
