@@ -165,6 +165,11 @@ pub struct SearchArgs {
     /// Show at most N results
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
+
+    /// Show, for each result, which words matched which field and how (exact, stem, prefix,
+    /// typo) and its score
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args)]

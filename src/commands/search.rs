@@ -1,11 +1,11 @@
 //! `apicat search`: entries ranked against words (ranking itself is the core's `search`).
 
-use apicat_core::catalogue::{Catalogue, Entry};
+use apicat_core::catalogue::{Entry, Listing};
 use apicat_core::index::Index;
-use apicat_core::search::{Fields, Hit, Query, rank, search_in};
+use apicat_core::search::{Hit, Match, Query, Ranking, rank_all, search_in};
 use apicat_core::text::sanitize_line;
 
-use super::{filter_of, format_of, no_result, nothing_matches};
+use super::{filter_of, format_of, nothing_matches};
 use crate::app::Config;
 use crate::cli::{Format, SearchArgs};
 use crate::term::emit;
@@ -22,7 +22,21 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
             return indexed(&index, config, args);
         }
     }
-    find(&super::load(config)?, None, config, args)
+    let cat = super::load(config)?;
+    let query = parse_query(args)?;
+    let ranking = search_in(&cat.entries, None, &query, &filter_of(&args.filter));
+    let json = format_of(config, args.filter.format, args.filter.json) == Format::Json;
+    if ranking.hits.is_empty() && json {
+        // A filter value that names nothing is said so, rather than "no API matches".
+        emit("[]\n")?;
+    }
+    let no_match = || {
+        let what = no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone());
+        nothing_matches(&cat, &args.filter, what)
+    };
+    show(&ranking, config, args, no_match, |i| {
+        (cat.entries[i].listing(), cat.entries[i].clone())
+    })
 }
 
 fn parse_query(args: &SearchArgs) -> Result<Query> {
@@ -35,84 +49,150 @@ fn parse_query(args: &SearchArgs) -> Result<Query> {
     Ok(query)
 }
 
-fn no_match(cat: &Catalogue, args: &SearchArgs) -> Error {
-    let q = sanitize_line(&args.query.join(" "));
-    nothing_matches(cat, &args.filter, format!("no API matches \"{q}\""))
+/// "no API matches all of: carte grise — closest: a (carte), b (grise)".
+fn no_match(query: &Query, closest: &[Hit], slug: impl Fn(usize) -> String) -> String {
+    let q = sanitize_line(&query.terms.join(" "));
+    let mut msg = if query.terms.len() > 1 {
+        format!("no API matches all of: {q}")
+    } else {
+        format!("no API matches \"{q}\"")
+    };
+    if !closest.is_empty() {
+        let near: Vec<String> = closest
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} ({})",
+                    sanitize_line(&slug(h.index)),
+                    terms_of(h).join(" ")
+                )
+            })
+            .collect();
+        msg.push_str(&format!(" — closest: {}", near.join(", ")));
+    }
+    msg
 }
 
-fn find(
-    cat: &Catalogue,
-    fields: Option<&[Fields<'_>]>,
-    config: &Config,
-    args: &SearchArgs,
-) -> Result<u8> {
-    let query = parse_query(args)?;
-    let format = format_of(config, args.filter.format, args.filter.json);
-    let mut hits = search_in(&cat.entries, fields, &query, &filter_of(&args.filter));
-    if let Some(n) = args.limit {
-        hits.truncate(n as usize);
-    }
-    if hits.is_empty() {
-        return no_result(format, no_match(cat, args));
-    }
-    let rows = || {
-        hits.iter()
-            .map(|h| (cat.entries[h.index].listing(), &h.marks[..]))
-    };
-    match format {
-        Format::Json => json(hits.iter().map(|h| (&cat.entries[h.index], h))),
-        Format::Table => table(rows(), config),
-        Format::Tsv => emit(&view::table::entries_tsv(rows()))
-            .map(|_| 0)
-            .map_err(Into::into),
-    }
+/// The query terms a hit matched, in query order.
+fn terms_of(h: &Hit) -> Vec<&str> {
+    let mut t: Vec<&str> = h.matches.iter().map(|m| m.term.as_str()).collect();
+    t.dedup();
+    t
 }
 
 /// Search on an index: entries are made only for the hits, unless a filter needs them all.
 fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
     let f = &args.filter;
-    let format = format_of(config, f.format, f.json);
-    if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
-        let cat = index.catalogue(format == Format::Json);
-        return find(&cat, Some(&index.fields), config, args);
-    }
     let query = parse_query(args)?;
-    let mut hits = rank(&index.candidates(), &query);
+    let json = format_of(config, f.format, f.json) == Format::Json;
+    if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
+        let cat = index.catalogue(json);
+        let ranking = search_in(&cat.entries, Some(&index.fields), &query, &filter_of(f));
+        if ranking.hits.is_empty() && json {
+            emit("[]\n")?;
+        }
+        let no_match = || {
+            let what = no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone());
+            nothing_matches(&cat, f, what)
+        };
+        return show(&ranking, config, args, no_match, |i| {
+            (cat.entries[i].listing(), cat.entries[i].clone())
+        });
+    }
+    let ranking = rank_all(&index.candidates(), &query);
+    if ranking.hits.is_empty() && json {
+        emit("[]\n")?;
+    }
+    let no_match = || {
+        let what = no_match(&query, &ranking.closest, |i| index.entry(i, false).slug);
+        Error::not_found(what)
+    };
+    show(&ranking, config, args, no_match, |i| {
+        (index.listing(i), index.entry(i, json))
+    })
+}
+
+/// Prints the hits as a table, JSON or explanations; `get` gives a hit's listing and entry.
+fn show<'a>(
+    ranking: &Ranking,
+    config: &Config,
+    args: &SearchArgs,
+    no_match: impl FnOnce() -> Error,
+    get: impl Fn(usize) -> (Listing<'a>, Entry),
+) -> Result<u8> {
+    let mut hits = &ranking.hits[..];
     if let Some(n) = args.limit {
-        hits.truncate(n as usize);
+        hits = &hits[..(n as usize).min(hits.len())];
     }
     if hits.is_empty() {
-        return no_result(format, no_match(&Catalogue::default(), args));
+        return Err(no_match());
     }
-    let rows = || hits.iter().map(|h| (index.listing(h.index), &h.marks[..]));
-    match format {
-        Format::Json => {
-            let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, true)).collect();
-            json(entries.iter().zip(&hits))
+    let format = format_of(config, args.filter.format, args.filter.json);
+    if format == Format::Json {
+        let v: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                let mut o = view::json::summary(&get(h.index).1);
+                o["score"] = h.score.into();
+                o["matched"] = matched_json(&h.matches);
+                o
+            })
+            .collect();
+        emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+        return Ok(0);
+    }
+    if args.explain {
+        let mut out = String::new();
+        for (n, h) in hits.iter().enumerate() {
+            let (l, _) = get(h.index);
+            out.push_str(&format!(
+                "{}. {} — {}  score {:.3}\n",
+                n + 1,
+                l.slug,
+                l.title,
+                h.score
+            ));
+            for term in terms_of(h) {
+                let how: Vec<String> = h
+                    .matches
+                    .iter()
+                    .filter(|m| m.term == term)
+                    .map(|m| match &m.word {
+                        Some(w) => format!("{} {} ({})", m.field, m.how.name(), sanitize_line(w)),
+                        None => format!("{} {}", m.field, m.how.name()),
+                    })
+                    .collect();
+                out.push_str(&format!("   {}: {}\n", sanitize_line(term), how.join(", ")));
+            }
         }
-        Format::Table => table(rows(), config),
-        Format::Tsv => emit(&view::table::entries_tsv(rows()))
-            .map(|_| 0)
-            .map_err(Into::into),
+        emit(&out)?;
+        return Ok(0);
     }
-}
-
-fn table<'a>(
-    rows: impl Iterator<Item = (apicat_core::catalogue::Listing<'a>, &'a [String])>,
-    config: &Config,
-) -> Result<u8> {
-    emit(&view::table::entries(rows, &config.style))?;
-    Ok(0)
-}
-
-fn json<'a>(hits: impl Iterator<Item = (&'a Entry, &'a Hit)>) -> Result<u8> {
-    let v: Vec<_> = hits
-        .map(|(e, h)| {
-            let mut o = view::json::summary(e);
-            o["score"] = h.score.into();
-            o
-        })
+    let rows: Vec<_> = hits
+        .iter()
+        .map(|h| (get(h.index).0, &h.marks[..]))
         .collect();
-    emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
+    match format {
+        Format::Tsv => emit(&view::table::entries_tsv(rows))?,
+        _ => emit(&view::table::entries(rows, &config.style))?,
+    }
     Ok(0)
+}
+
+/// `{"word": [{"field": "title", "how": "exact"}, {"field": "body", "how": "stem", "word": "impot"}]}`
+fn matched_json(matches: &[Match]) -> serde_json::Value {
+    let mut o = serde_json::Map::new();
+    for m in matches {
+        let mut one = serde_json::json!({ "field": m.field, "how": m.how.name() });
+        if let Some(w) = &m.word {
+            one["word"] = w.clone().into();
+        }
+        let list = o
+            .entry(m.term.clone())
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let serde_json::Value::Array(a) = list {
+            a.push(one);
+        }
+    }
+    serde_json::Value::Object(o)
 }

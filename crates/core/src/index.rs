@@ -23,7 +23,7 @@ use crate::search::{Candidate, Fields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("3-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("4-", env!("CARGO_PKG_VERSION"));
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -402,10 +402,7 @@ fn file_name(path: &str) -> &str {
 
 /// What the index holds to search each entry: its fields reduced to their distinct words.
 pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
-    cat.entries
-        .iter()
-        .map(|e| Fields::of(e).compact())
-        .collect()
+    cat.entries.iter().map(Fields::of).collect()
 }
 
 /// The index of a catalogue: what [`decode`] reads.
@@ -445,16 +442,12 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
         w.opt_i64(e.visits_2019);
         w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
-        for s in [
-            &f.title,
-            &f.tagline,
-            &f.producer,
-            &f.keywords,
-            &f.themes,
-            &f.partners,
-            &f.body,
-        ] {
+        w.bytes(&f.names);
+        for s in f.words.iter().chain(&f.stems) {
             w.bytes(s);
+        }
+        for n in f.lens {
+            w.u32(n);
         }
     }
     w.0
@@ -530,15 +523,15 @@ pub fn decode_as<'b>(
             keywords: r.bytes()?,
         });
         let mut raw = || r.bytes().map(Cow::Borrowed);
+        let names = raw()?;
+        let words = [raw()?, raw()?, raw()?, raw()?];
+        let stems = [raw()?, raw()?, raw()?, raw()?];
+        let lens = [r.u32()?, r.u32()?, r.u32()?, r.u32()?];
         fields.push(Fields {
-            title: raw()?,
-            tagline: raw()?,
-            producer: raw()?,
-            keywords: raw()?,
-            themes: raw()?,
-            partners: raw()?,
-            body: raw()?,
-            sorted: true,
+            names,
+            words,
+            stems,
+            lens,
         });
     }
     (r.pos == bytes.len()).then_some(Index {

@@ -1,13 +1,68 @@
 //! Finding entries: filters, query parsing and ranking. Pure: takes entries, returns indices.
-
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-use memchr::memmem::Finder;
+//!
+//! Every query word must match an entry (stopwords aside), by its folded form, its French
+//! stem, as a prefix (the last word only), or, for a word that nothing in the catalogue spells
+//! in any of those ways, with a typo. Matching entries are scored BM25F-style over four fields;
+//! the weights below are the only place ranking is tuned.
 
 use std::borrow::Cow;
 
+use rust_stemmers::{Algorithm, Stemmer};
+
 use crate::catalogue::{Access, Entry};
-use crate::text::{edit_distance, fold, is_function_word, singular, words};
+use crate::text::{edit_distance, fold, is_function_word, words};
+
+/// The fields an entry is searched by, with their BM25F weight `w` and length normalisation
+/// `b` (0: none, 1: full). One place for every weight of the ranking; the README copies it.
+pub const FIELDS: [Field; 4] = [
+    // Title, the acronyms it gives "(BAN)", the slug's words, the producer's acronym.
+    Field {
+        name: "title",
+        weight: 6.0,
+        b: 0.3,
+    },
+    Field {
+        name: "tagline",
+        weight: 3.0,
+        b: 0.5,
+    },
+    // Keywords, themes, producer and owner names, partners.
+    Field {
+        name: "tags",
+        weight: 2.0,
+        b: 0.5,
+    },
+    // Introduction and body text.
+    Field {
+        name: "body",
+        weight: 1.0,
+        b: 0.75,
+    },
+];
+const BODY: usize = 3;
+
+/// How much a match counts, by how the word matched (multiplies the field weight).
+impl How {
+    pub fn factor(self) -> f64 {
+        match self {
+            How::Exact => 1.0,
+            How::Stem => 0.7,
+            How::Prefix => 0.5,
+            How::Typo => 0.35,
+        }
+    }
+}
+
+/// BM25 term-frequency saturation.
+const K1: f64 = 1.2;
+/// Occurrences of a word in a field counted at most (the index keeps no more).
+const TF_CAP: usize = 3;
+/// The score is a band plus a BM25F relevance in [0, 1). Bands, highest first: the query
+/// spells the entry's name (slug, title or acronym); every word matched in a field other than
+/// the body; some word did; only the body matched.
+const NAME_BAND: f64 = 3.0;
+const ALL_FIELDS_BAND: f64 = 2.0;
+const SOME_FIELD_BAND: f64 = 1.0;
 
 /// Words a query ignores unless it has nothing else (as api.gouv.fr did): French function
 /// words, and words every entry of this catalogue could claim.
@@ -15,14 +70,38 @@ fn is_stopword(w: &str) -> bool {
     is_function_word(w) || ["api", "apis", "donnees", "donnee", "base"].contains(&w)
 }
 
-/// Field weights, after api.gouv.fr's search: the title counts most, the body least.
-const TITLE: f64 = 10.0;
-const TAGLINE: f64 = 3.0;
-const PRODUCER: f64 = 3.0;
-const KEYWORDS: f64 = 3.0;
-const THEMES: f64 = 2.0;
-const PARTNERS: f64 = 2.0;
-const BODY: f64 = 0.5;
+/// One searchable field of entries.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub weight: f64,
+    pub b: f64,
+}
+
+/// How a query word matched a field, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum How {
+    Exact,
+    Stem,
+    Prefix,
+    Typo,
+}
+
+impl How {
+    pub fn name(self) -> &'static str {
+        match self {
+            How::Exact => "exact",
+            How::Stem => "stem",
+            How::Prefix => "prefix",
+            How::Typo => "typo",
+        }
+    }
+}
+
+/// The French stem of a folded word (Snowball).
+pub fn stem(word: &str) -> String {
+    Stemmer::create(Algorithm::French).stem(word).into_owned()
+}
 
 /// Restrictions shared by `list` and `search`.
 #[derive(Debug, Default, Clone)]
@@ -70,229 +149,219 @@ impl Filter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub terms: Vec<String>,
+    /// Each term's French stem.
+    pub stems: Vec<String>,
+    /// Each pair of neighbouring terms written as one word (`france connect` →
+    /// `franceconnect`): a term also matches as part of such a word.
+    pub joined: Vec<String>,
+    /// The whole query as a name (see [`name_key`]): an entry named so ranks first.
+    pub key: String,
 }
 
 impl Query {
     pub fn parse<S: AsRef<str>>(args: &[S]) -> Query {
-        let all: Vec<String> = args
+        let folded = args
             .iter()
-            .flat_map(|a| {
-                words(&fold(a.as_ref()))
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+            .map(|a| fold(a.as_ref()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let all: Vec<String> = words(&folded).map(str::to_string).collect();
         let mut terms: Vec<String> = all.iter().filter(|w| !is_stopword(w)).cloned().collect();
         if terms.is_empty() {
             terms = all;
         }
         let mut seen = std::collections::HashSet::new();
         terms.retain(|t| seen.insert(t.clone()));
-        Query { terms }
+        let stemmer = Stemmer::create(Algorithm::French);
+        let stems = terms.iter().map(|t| stemmer.stem(t).into_owned()).collect();
+        let joined = terms.windows(2).map(|w| w.concat()).collect();
+        Query {
+            terms,
+            stems,
+            joined,
+            key: name_key(&folded),
+        }
     }
+}
+
+/// A name as a query would spell it: its folded words but stopwords, one space apart (all its
+/// words when it has only stopwords). `API Adresse`, `api-adresse` and `adresse` are one key.
+pub fn name_key(folded: &str) -> String {
+    let all: Vec<&str> = words(folded).collect();
+    let kept: Vec<&str> = all.iter().copied().filter(|w| !is_stopword(w)).collect();
+    if kept.is_empty() { all } else { kept }.join(" ")
+}
+
+/// How one query word matched one field of an entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The query word.
+    pub term: String,
+    /// The field's name, from [`FIELDS`].
+    pub field: &'static str,
+    pub how: How,
+    /// What it matched when not the word itself: the stem, the word it starts, the word it
+    /// misspells.
+    pub word: Option<String>,
 }
 
 /// One ranked result.
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub index: usize,
+    /// The band (2: the query is the entry's name, 1: a word matched a field other than the
+    /// body, 0: only the body) plus the BM25F relevance, in [0, 1), rounded to 3 decimals.
     pub score: f64,
     /// How many query terms the entry matched.
     pub matched: usize,
-    /// Folded words to highlight: the terms, and the words they matched by typo tolerance.
+    /// How each word matched, field by field (in [`FIELDS`] order per word).
+    pub matches: Vec<Match>,
+    /// Folded words to highlight: the terms, their stems, the words they matched by typo.
     pub marks: Vec<String>,
 }
 
-/// A query word ready for matching: its substring finder is built once for every field.
-struct Needle<'q> {
-    text: &'q str,
-    finder: Finder<'q>,
-    /// Four letters or more: may match inside a word.
-    long: bool,
+/// A ranking: the entries that match every word, best first, and when there are none, the
+/// closest: those that match the most words.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    pub hits: Vec<Hit>,
+    pub closest: Vec<Hit>,
 }
 
-impl<'q> Needle<'q> {
-    fn new(text: &'q str) -> Needle<'q> {
-        Needle {
-            text,
-            finder: Finder::new(text.as_bytes()),
-            long: text.chars().count() >= 4,
-        }
-    }
+/// Each searchable field of an entry (see [`FIELDS`]), folded and reduced to what matching
+/// needs: sorted word lists, one space apart, a word repeated as often as it occurs (at most
+/// [`TF_CAP`] times). UTF-8, but kept as bytes since those read from the index cache are
+/// matched without being checked first. Borrowed when read from the index, owned when computed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fields<'a> {
+    /// The entry's names as keys ([`name_key`]): slug, title, title without its parenthesised
+    /// part, the acronyms it gives; one a line.
+    pub names: Cow<'a, [u8]>,
+    /// Per field, its words.
+    pub words: [Cow<'a, [u8]>; 4],
+    /// Per field, the French stems of its words.
+    pub stems: [Cow<'a, [u8]>; 4],
+    /// Per field, how many words it has.
+    pub lens: [u32; 4],
 }
 
-/// A query term, and its singular when it reads as a French plural.
-struct Term<'q> {
-    word: Needle<'q>,
-    singular: Option<Needle<'q>>,
-    chars: usize,
+/// A sorted word list of `ws`, each word at most `cap` times.
+fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
+    word_list_owned(ws.map(Cow::Borrowed), cap)
 }
 
-impl<'q> Term<'q> {
-    fn new(text: &'q str) -> Term<'q> {
-        Term {
-            word: Needle::new(text),
-            singular: singular(text).map(Needle::new),
-            chars: text.chars().count(),
-        }
-    }
-}
-
-/// How well `term` matches one word by typo tolerance: 0.6 or 0.5 by edit distance, 0.4 for a
-/// dropped letter or two.
-fn typo_quality(term: &str, tl: usize, word: &str, matcher: &SkimMatcherV2) -> f64 {
-    let wl = word.chars().count();
-    if tl < 4 || wl + 2 < tl || wl > tl + 2 {
-        return 0.0;
-    }
-    // As most search engines do, a typo is not looked for in the first letter (a swap of
-    // the first two is allowed): that keeps the costly comparison to a few words.
-    let (mut t, mut w) = (term.chars(), word.chars());
-    let (t0, t1, w0, w1) = (t.next(), t.next(), w.next(), w.next());
-    if t0 != w0 && !(t0 == w1 && t1 == w0) {
-        return 0.0;
-    }
-    let allowed = if tl >= 8 { 2 } else { 1 };
-    let d = edit_distance(term, word);
-    if d <= allowed {
-        return 0.6 - 0.1 * d as f64;
-    }
-    // A dropped letter or two (`entrprise`): the term is a subsequence of the word.
-    if t0 == w0 && matcher.fuzzy_match(word, term).is_some() {
-        return 0.4;
-    }
-    0.0
-}
-
-/// The best match of `term` among a field's words; typos are looked for only when nothing
-/// better than a typo matched.
-fn field_quality(
-    term: &Term,
-    field: &[u8],
-    matcher: Option<&SkimMatcherV2>,
-    marks: &mut Vec<String>,
-) -> f64 {
-    let best = text_quality(&term.word, field).max(
-        0.9 * term
-            .singular
-            .as_ref()
-            .map_or(0.0, |t| text_quality(t, field)),
-    );
-    if best >= 0.6 {
-        return best;
-    }
-    let Some(matcher) = matcher else { return best };
-    // Only a field from a damaged index is not UTF-8; its words are still compared.
-    let field = String::from_utf8_lossy(field);
-    let mut typo_word = "";
-    let mut typo = 0.0f64;
-    for w in words(&field) {
-        let q = typo_quality(term.word.text, term.chars, w, matcher);
-        if q > typo {
-            typo = q;
-            typo_word = w;
-        }
-    }
-    if typo > best {
-        marks.push(typo_word.to_string());
-        return typo;
-    }
-    best
-}
-
-fn is_word(c: Option<char>) -> bool {
-    c.is_some_and(char::is_alphanumeric)
-}
-
-/// The character that ends just before byte `at`, if it is whole.
-fn char_before(b: &[u8], at: usize) -> Option<char> {
-    let start = (at.saturating_sub(4)..at)
-        .rev()
-        .find(|&i| b[i] & 0xc0 != 0x80)?;
-    std::str::from_utf8(&b[start..at]).ok()?.chars().next()
-}
-
-/// The character that starts at byte `at`, if it is whole.
-fn char_after(b: &[u8], at: usize) -> Option<char> {
-    b.get(at..(at + 4).min(b.len()))?
-        .utf8_chunks()
-        .next()?
-        .valid()
-        .chars()
-        .next()
-}
-
-/// Each place `n` occurs in `field`, as (starts a word, ends a word).
-fn occurrences<'a>(n: &'a Needle, field: &'a [u8]) -> impl Iterator<Item = (bool, bool)> + 'a {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        if n.text.is_empty() {
-            return None;
-        }
-        let at = from + n.finder.find(field.get(from..)?)?;
-        let end = at + n.text.len();
-        from = end;
-        Some((
-            !is_word(char_before(field, at)),
-            !is_word(char_after(field, end)),
-        ))
-    })
-}
-
-/// How well a needle matches a field without typos, by substring search: a whole word 1, the
-/// start of a word 0.8, inside a word 0.5 (terms of four letters or more).
-fn text_quality(n: &Needle, field: &[u8]) -> f64 {
-    let mut best = 0.0f64;
-    for (starts_word, ends_word) in occurrences(n, field) {
-        let q = match (starts_word, ends_word) {
-            (true, true) => return 1.0,
-            (true, false) => 0.8,
-            (false, _) if n.long => 0.5,
-            _ => 0.0,
-        };
-        best = best.max(q);
-    }
-    best
-}
-
-/// How well a needle matches a body: a whole word 1, the start of a word 0.8. Inside a word
-/// counts only in the other fields: in a long text it is mostly noise. `sorted` bodies (the
-/// index's word lists) are searched by bisection.
-fn body_quality(n: &Needle, body: &[u8], sorted: bool) -> f64 {
-    let term = n.text.as_bytes();
-    if sorted {
-        let w = first_word_not_below(body, term);
-        return if term.is_empty() {
-            0.0
-        } else if w == term {
-            1.0
-        } else if w.starts_with(term) {
-            0.8
+fn word_list_owned<'w>(ws: impl Iterator<Item = Cow<'w, str>>, cap: usize) -> Vec<u8> {
+    let mut all: Vec<Cow<str>> = ws.collect();
+    all.sort_unstable();
+    let mut out: Vec<u8> = Vec::new();
+    let mut run = 0;
+    for (i, w) in all.iter().enumerate() {
+        run = if i > 0 && all[i - 1] == *w {
+            run + 1
         } else {
-            0.0
+            1
         };
-    }
-    let mut best = 0.0f64;
-    for (starts_word, ends_word) in occurrences(n, body) {
-        if starts_word {
-            if ends_word {
-                return 1.0;
+        if run <= cap {
+            if !out.is_empty() {
+                out.push(b' ');
             }
-            best = 0.8;
+            out.extend_from_slice(w.as_bytes());
         }
     }
-    best
+    out
 }
 
-/// In a sorted list of words one space apart, the first word not below `term` (empty if none).
-fn first_word_not_below<'a>(b: &'a [u8], term: &[u8]) -> &'a [u8] {
-    let word_at = |start: usize| {
-        let end = b[start..]
-            .iter()
-            .position(|&c| c == b' ')
-            .map_or(b.len(), |p| start + p);
-        (&b[start..end], end)
-    };
+/// The parenthesised parts of a title: `API Adresse (Base Adresse Nationale - BAN)` gives
+/// `Base Adresse Nationale - BAN`.
+fn parenthesised(title: &str) -> impl Iterator<Item = &str> {
+    title.split('(').skip(1).filter_map(|p| p.split(')').next())
+}
+
+impl Fields<'_> {
+    pub fn of(e: &Entry) -> Fields<'static> {
+        let title_text = fold(&e.title);
+        // Acronyms after a dash or alone in parentheses: "(Base Adresse Nationale - BAN)".
+        let acronyms: Vec<String> = parenthesised(&title_text)
+            .flat_map(|p| p.split(" - ").map(name_key).collect::<Vec<_>>())
+            .collect();
+        let mut names = vec![
+            name_key(&fold(&e.slug)),
+            name_key(&title_text),
+            name_key(title_text.split('(').next().unwrap_or_default()),
+        ];
+        names.extend(
+            acronyms
+                .iter()
+                .filter(|a| a.split(' ').count() == 1)
+                .cloned(),
+        );
+        names.retain(|n| !n.is_empty());
+        names.sort();
+        names.dedup();
+
+        // The slug in one word too: `agentconnect` names agent-connect.
+        let name_text = [
+            Some(&e.title),
+            Some(&e.slug),
+            e.producer_acronym.as_ref(),
+            e.owner_acronym.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| fold(s))
+        .chain([fold(&e.slug).replace(|c: char| !c.is_alphanumeric(), "")])
+        .collect::<Vec<_>>()
+        .join(" ");
+        let tags = [
+            e.keywords.join(" "),
+            e.themes.join(" "),
+            [&e.producer, &e.producer_name, &e.owner]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+            e.partners.join(" "),
+            e.partner_names.join(" "),
+        ]
+        .join(" ");
+        let texts = [
+            name_text,
+            fold(e.tagline.as_deref().unwrap_or("")),
+            fold(&tags),
+            fold(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" ")),
+        ];
+        let stemmer = Stemmer::create(Algorithm::French);
+        let mut f = Fields {
+            names: Cow::Owned(names.join("\n").into_bytes()),
+            ..Fields::default()
+        };
+        for (i, t) in texts.iter().enumerate() {
+            // The title field is a set: names repeat there (title and slug) without meaning more.
+            let cap = if i == 0 { 1 } else { TF_CAP };
+            f.words[i] = Cow::Owned(word_list(words(t), cap));
+            f.stems[i] = Cow::Owned(word_list_owned(words(t).map(|w| stemmer.stem(w)), cap));
+            f.lens[i] = u32::try_from(words(t).count()).unwrap_or(u32::MAX);
+        }
+        f
+    }
+
+    /// Whether `key` is one of the entry's names, spaces aside (`france connect` names
+    /// FranceConnect).
+    fn is_named(&self, key: &str) -> bool {
+        let solid = |b: &[u8]| {
+            b.iter()
+                .filter(|&&c| c != b' ')
+                .copied()
+                .collect::<Vec<u8>>()
+        };
+        let key = solid(key.as_bytes());
+        !key.is_empty() && self.names.split(|&b| b == b'\n').any(|n| solid(n) == key)
+    }
+}
+
+/// In a sorted list of words one space apart, the words from the first not below `term` on.
+fn words_from<'a>(b: &'a [u8], term: &[u8]) -> impl Iterator<Item = &'a [u8]> {
     // Bisect on word starts: `lo` is always a word start.
     let (mut lo, mut hi) = (0usize, b.len());
     while lo < hi {
@@ -300,110 +369,140 @@ fn first_word_not_below<'a>(b: &'a [u8], term: &[u8]) -> &'a [u8] {
         while mid > lo && b[mid - 1] != b' ' {
             mid -= 1;
         }
-        let (w, end) = word_at(mid);
-        if w < term {
+        let end = b[mid..]
+            .iter()
+            .position(|&c| c == b' ')
+            .map_or(b.len(), |p| mid + p);
+        if &b[mid..end] < term {
             lo = (end + 1).min(b.len());
         } else {
             hi = mid;
         }
     }
-    if lo >= b.len() { &[] } else { word_at(lo).0 }
+    b[lo.min(b.len())..]
+        .split(|&c| c == b' ')
+        .filter(|w| !w.is_empty())
 }
 
-/// The distinct words of a folded text, one space apart: what matching needs, and much
-/// smaller than a body.
-fn word_list(folded: &str) -> Vec<u8> {
-    let mut all: Vec<&str> = words(folded).collect();
-    // Order does not matter to matching: sorting is the cheapest way to drop repeats.
-    all.sort_unstable();
-    all.dedup();
-    all.join(" ").into_bytes()
+/// How often `term` is in a sorted word list.
+fn count(list: &[u8], term: &[u8]) -> usize {
+    if term.is_empty() {
+        return 0;
+    }
+    words_from(list, term).take_while(|w| *w == term).count()
 }
 
-/// Each searchable field of an entry, folded: UTF-8 text, but kept as bytes since those
-/// read from the index cache are matched without being checked first.
-/// Borrowed when read from the index cache, owned when computed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Fields<'a> {
-    pub title: Cow<'a, [u8]>,
-    pub tagline: Cow<'a, [u8]>,
-    pub producer: Cow<'a, [u8]>,
-    pub keywords: Cow<'a, [u8]>,
-    pub themes: Cow<'a, [u8]>,
-    pub partners: Cow<'a, [u8]>,
-    pub body: Cow<'a, [u8]>,
-    /// Each field is a sorted list of distinct words (the index's form).
-    pub sorted: bool,
-}
-
-impl Fields<'_> {
-    pub fn of(e: &Entry) -> Fields<'static> {
-        let producer = [
-            &e.producer,
-            &e.producer_name,
-            &e.producer_acronym,
-            &e.owner,
-            &e.owner_acronym,
-        ]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(" ");
-        let folded = |s: &str| Cow::Owned(fold(s).into_bytes());
-        Fields {
-            title: folded(&e.title),
-            tagline: folded(e.tagline.as_deref().unwrap_or("")),
-            producer: folded(&producer),
-            keywords: folded(&e.keywords.join(" ")),
-            themes: folded(&e.themes.join(" ")),
-            partners: folded(&[e.partners.join(" "), e.partner_names.join(" ")].join(" ")),
-            body: folded(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" ")),
-            sorted: false,
+/// The words of a sorted list that start with `term` but are longer: how many, and the first.
+fn prefixed<'a>(list: &'a [u8], term: &[u8]) -> (usize, Option<&'a [u8]>) {
+    let mut first = None;
+    let mut n = 0;
+    for w in words_from(list, term).take_while(|w| w.starts_with(term)) {
+        if w.len() > term.len() {
+            first = first.or(Some(w));
+            n += 1;
         }
     }
+    (n, first)
+}
 
-    /// The same fields reduced to their distinct words, for the index cache: matching gives
-    /// the same answers on either form.
-    pub fn compact(&self) -> Fields<'static> {
-        let c = |s: &Cow<[u8]>| Cow::Owned(word_list(&String::from_utf8_lossy(s)));
-        Fields {
-            title: c(&self.title),
-            tagline: c(&self.tagline),
-            producer: c(&self.producer),
-            keywords: c(&self.keywords),
-            themes: c(&self.themes),
-            partners: c(&self.partners),
-            body: c(&self.body),
-            sorted: true,
+/// Whether `word` is `term` misspelt: same first letter (or the first two swapped), and one
+/// edit (a letter changed, added, dropped, or two swapped) for up to 9 letters, two beyond.
+fn is_typo(term: &str, word: &str) -> bool {
+    let (tl, wl) = (term.chars().count(), word.chars().count());
+    if tl < 4 || wl < 4 || wl + 2 < tl || wl > tl + 2 || term == word {
+        return false;
+    }
+    let (mut t, mut w) = (term.chars(), word.chars());
+    let (t0, t1, w0, w1) = (t.next(), t.next(), w.next(), w.next());
+    if t0 != w0 && !(t0 == w1 && t1 == w0) {
+        return false;
+    }
+    let allowed = if tl >= 10 { 2 } else { 1 };
+    edit_distance(term, word) <= allowed
+}
+
+/// How a term matched one field: how, how often, and what it matched when not itself.
+type FieldMatch = Option<(How, usize, Option<String>)>;
+
+/// The best way `term` (with its `stem`) matches a field, typos aside.
+fn field_match(
+    f: &Fields,
+    i: usize,
+    (term, stem, joined): (&str, &str, [Option<&String>; 2]),
+    prefix: bool,
+) -> FieldMatch {
+    let n = count(&f.words[i], term.as_bytes());
+    if n > 0 {
+        return Some((How::Exact, n, None));
+    }
+    for j in joined.into_iter().flatten() {
+        let n = count(&f.words[i], j.as_bytes());
+        if n > 0 {
+            return Some((How::Exact, n, Some(j.clone())));
         }
     }
-
-    /// Whether a field other than the body holds the term as written.
-    fn names(&self, term: &Term) -> bool {
-        [
-            &self.title,
-            &self.tagline,
-            &self.producer,
-            &self.keywords,
-            &self.themes,
-            &self.partners,
-        ]
-        .into_iter()
-        .any(|f| text_quality(&term.word, f) > 0.0)
+    let n = count(&f.stems[i], stem.as_bytes());
+    if n > 0 {
+        return Some((How::Stem, n, Some(stem.to_string())));
     }
-
-    fn score(&self, term: &Term, typos: Option<&SkimMatcherV2>, marks: &mut Vec<String>) -> f64 {
-        let m = typos;
-        let body = |n: &Needle| body_quality(n, &self.body, self.sorted);
-        TITLE * field_quality(term, &self.title, m, marks)
-            + TAGLINE * field_quality(term, &self.tagline, m, marks)
-            + PRODUCER * field_quality(term, &self.producer, m, marks)
-            + KEYWORDS * field_quality(term, &self.keywords, m, marks)
-            + THEMES * field_quality(term, &self.themes, m, marks)
-            + PARTNERS * field_quality(term, &self.partners, m, marks)
-            + BODY * body(&term.word).max(0.9 * term.singular.as_ref().map_or(0.0, body))
+    if prefix {
+        let (n, first) = prefixed(&f.words[i], term.as_bytes());
+        if n > 0 {
+            let first = first.map(|w| String::from_utf8_lossy(w).into_owned());
+            return Some((How::Prefix, n, first));
+        }
     }
+    None
+}
+
+/// The words of the catalogue's fields (the body aside) that `term` misspells, at the least
+/// distance, and the stems its stem misspells (`defibrilateur` is one letter from the stem
+/// of `defibrillateurs`, two from the word).
+fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String>) {
+    let term_stem = stem(term);
+    let mut best: [(usize, Vec<String>); 2] = [(usize::MAX, Vec::new()), (usize::MAX, Vec::new())];
+    for c in candidates {
+        for i in 0..BODY {
+            for (k, list, t) in [
+                (0, &c.fields.words[i], term),
+                (1, &c.fields.stems[i], &term_stem[..]),
+            ] {
+                // Only a field from a damaged index is not UTF-8; its words are still compared.
+                for w in String::from_utf8_lossy(list).split(' ') {
+                    if is_typo(t, w) {
+                        let d = edit_distance(t, w);
+                        if d < best[k].0 {
+                            best[k] = (d, Vec::new());
+                        }
+                        if d == best[k].0 && !best[k].1.iter().any(|b| b == w) {
+                            best[k].1.push(w.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let [(_, words), (_, stems)] = best;
+    (words, stems)
+}
+
+/// How a field holds one of the corrections of a misspelt term: the corrected word, or a word
+/// of the same stem.
+fn typo_match(f: &Fields, i: usize, (words, stems): &(Vec<String>, Vec<String>)) -> FieldMatch {
+    let stemmed: Vec<String> = words.iter().map(|w| stem(w)).collect();
+    for (list, wanted) in [
+        (&f.words[i], words),
+        (&f.stems[i], &stemmed),
+        (&f.stems[i], stems),
+    ] {
+        for w in wanted {
+            let n = count(list, w.as_bytes());
+            if n > 0 {
+                return Some((How::Typo, n, Some(w.clone())));
+            }
+        }
+    }
+    None
 }
 
 /// What ranking needs to know of one entry.
@@ -416,19 +515,19 @@ pub struct Candidate<'c, 'f> {
     pub title: &'c [u8],
 }
 
-/// Ranks the entries that pass `filter` against `query`: more matched terms first, then
-/// score, then api.gouv.fr's visit count, then title.
+/// Ranks the entries that pass `filter` against `query` (see [`rank`]).
 pub fn search(entries: &[Entry], query: &Query, filter: &Filter) -> Vec<Hit> {
-    search_in(entries, None, query, filter)
+    search_in(entries, None, query, filter).hits
 }
 
-/// [`search`] with each entry's folded fields already at hand (from the index cache).
+/// [`search`] with each entry's fields already at hand (from the index), and the closest
+/// entries when none matches every word.
 pub fn search_in(
     entries: &[Entry],
     prepared: Option<&[Fields<'_>]>,
     query: &Query,
     filter: &Filter,
-) -> Vec<Hit> {
+) -> Ranking {
     let computed: Vec<Fields> = match prepared {
         Some(_) => Vec::new(),
         None => entries.iter().map(Fields::of).collect(),
@@ -447,61 +546,155 @@ pub fn search_in(
             })
         })
         .collect();
-    rank(&candidates, query)
+    rank_all(&candidates, query)
 }
 
-/// Ranks candidates against `query`, best first (see [`search`]).
+/// The entries that match every word of `query`, best first (see [`rank_all`]).
 pub fn rank(candidates: &[Candidate], query: &Query) -> Vec<Hit> {
-    let matcher = SkimMatcherV2::default();
-    let terms: Vec<Term> = query.terms.iter().map(|t| Term::new(t)).collect();
-    // Typos are looked for only for a term that nothing in the catalogue spells: a word
-    // that exists is not taken for a misspelling of another.
-    let typos: Vec<bool> = terms
+    rank_all(candidates, query).hits
+}
+
+/// Ranks candidates against `query`: those that match every word, by score (highest first),
+/// ties broken by api.gouv.fr's visit count (highest first), then folded title, then position.
+/// When none matches every word, `closest` holds up to three that match the most.
+pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
+    let nterms = query.terms.len();
+    let last = nterms.saturating_sub(1);
+    // Per candidate, per term, per field: how it matched, typos aside.
+    let mut found: Vec<Vec<[FieldMatch; 4]>> = candidates
         .iter()
-        .map(|t| !candidates.iter().any(|c| c.fields.names(t)))
-        .collect();
-    let hits: Vec<(Hit, &Candidate)> = candidates
-        .iter()
-        .filter_map(|c| {
-            let mut marks = Vec::new();
-            let mut score = 0.0;
-            let mut matched = 0;
-            for (t, typos) in terms.iter().zip(&typos) {
-                let s = c.fields.score(t, typos.then_some(&matcher), &mut marks);
-                if s > 0.0 {
-                    matched += 1;
-                    score += s;
-                }
-            }
-            if matched == 0 {
-                return None;
-            }
-            marks.extend(query.terms.iter().cloned());
-            marks.sort();
-            marks.dedup();
-            Some((
-                Hit {
-                    index: c.index,
-                    score: (score * 100.0).round() / 100.0,
-                    matched,
-                    marks,
-                },
-                c,
-            ))
+        .map(|c| {
+            query
+                .terms
+                .iter()
+                .zip(&query.stems)
+                .enumerate()
+                .map(|(t, (term, stem))| {
+                    // The last word may be unfinished; a prefix of one or two letters says
+                    // too little.
+                    let prefix = t == last && term.chars().count() >= 3;
+                    let joined = [
+                        t.checked_sub(1).and_then(|p| query.joined.get(p)),
+                        query.joined.get(t),
+                    ];
+                    let words = (term.as_str(), stem.as_str(), joined);
+                    std::array::from_fn(|i| field_match(c.fields, i, words, prefix))
+                })
+                .collect()
         })
         .collect();
-    let mut keyed: Vec<_> = hits
-        .into_iter()
-        .map(|(h, c)| (fold(&String::from_utf8_lossy(c.title)), c.visits, h))
-        .collect();
-    keyed.sort_by(|(ta, va, a), (tb, vb, b)| {
-        b.matched
-            .cmp(&a.matched)
-            .then(b.score.total_cmp(&a.score))
-            .then(vb.cmp(va))
-            .then_with(|| ta.cmp(tb))
+    // A word nothing in the catalogue spells may be misspelt: only then are typos looked for,
+    // so a word that exists is never taken for another.
+    for (t, term) in query.terms.iter().enumerate() {
+        if found.iter().all(|f| f[t].iter().all(Option::is_none)) {
+            let fixed = corrections(candidates, term);
+            for (c, f) in candidates.iter().zip(found.iter_mut()) {
+                f[t] = std::array::from_fn(|i| typo_match(c.fields, i, &fixed));
+            }
+        }
+    }
+    // BM25F statistics over the candidates.
+    let n = candidates.len().max(1) as f64;
+    let avg: [f64; 4] = std::array::from_fn(|i| {
+        let total: f64 = candidates.iter().map(|c| f64::from(c.fields.lens[i])).sum();
+        (total / n).max(1.0)
     });
-    keyed.into_iter().map(|(_, _, h)| h).collect()
+    let idf: Vec<f64> = (0..nterms)
+        .map(|t| {
+            let df = found
+                .iter()
+                .filter(|f| f[t].iter().any(Option::is_some))
+                .count() as f64;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        })
+        .collect();
+    let idf_total: f64 = idf.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+
+    let mut scored: Vec<(f64, &Candidate, Hit)> = Vec::new();
+    for (c, f) in candidates.iter().zip(&found) {
+        let mut relevance = 0.0;
+        let mut matched = 0;
+        let mut in_fields = 0;
+        let mut matches = Vec::new();
+        let mut marks = Vec::new();
+        for (t, per_field) in f.iter().enumerate() {
+            let mut tf = 0.0;
+            if per_field[..BODY].iter().any(Option::is_some) {
+                in_fields += 1;
+            }
+            for (i, m) in per_field.iter().enumerate() {
+                let Some((how, count, word)) = m else {
+                    continue;
+                };
+                let spec = FIELDS[i];
+                let len = f64::from(c.fields.lens[i]);
+                let norm = 1.0 - spec.b + spec.b * len / avg[i];
+                tf += spec.weight * how.factor() * (*count).min(TF_CAP) as f64 / norm;
+                if let Some(w) = word {
+                    marks.push(w.clone());
+                }
+                matches.push(Match {
+                    term: query.terms[t].clone(),
+                    field: spec.name,
+                    how: *how,
+                    word: word.clone(),
+                });
+            }
+            if tf > 0.0 {
+                matched += 1;
+                relevance += idf[t] * tf / (K1 + tf);
+            }
+        }
+        if matched == 0 {
+            continue;
+        }
+        let band = if matched == nterms && c.fields.is_named(&query.key) {
+            NAME_BAND
+        } else if in_fields == nterms {
+            ALL_FIELDS_BAND
+        } else if in_fields > 0 {
+            SOME_FIELD_BAND
+        } else {
+            0.0
+        };
+        let score = band + relevance / idf_total;
+        marks.extend(query.terms.iter().cloned());
+        marks.extend(query.stems.iter().filter(|s| s.len() >= 3).cloned());
+        marks.sort();
+        marks.dedup();
+        let hit = Hit {
+            index: c.index,
+            score: (score * 1000.0).round() / 1000.0,
+            matched,
+            matches,
+            marks,
+        };
+        scored.push((score, c, hit));
+    }
+    let order = |a: &(f64, &Candidate, Hit), b: &(f64, &Candidate, Hit)| {
+        b.2.matched
+            .cmp(&a.2.matched)
+            .then(b.0.total_cmp(&a.0))
+            .then(b.1.visits.cmp(&a.1.visits))
+            .then_with(|| {
+                fold(&String::from_utf8_lossy(a.1.title))
+                    .cmp(&fold(&String::from_utf8_lossy(b.1.title)))
+            })
+            .then(a.2.index.cmp(&b.2.index))
+    };
+    let (mut hits, mut partial): (Vec<_>, Vec<_>) =
+        scored.into_iter().partition(|s| s.2.matched == nterms);
+    hits.sort_by(order);
+    let closest = if hits.is_empty() {
+        partial.sort_by(order);
+        partial.into_iter().take(3).map(|s| s.2).collect()
+    } else {
+        Vec::new()
+    };
+    Ranking {
+        hits: hits.into_iter().map(|s| s.2).collect(),
+        closest,
+    }
 }
 
 #[cfg(test)]
@@ -516,6 +709,68 @@ mod tests {
             .collect()
     }
 
+    fn entry(slug: &str, title: &str, tagline: &str, body: &str) -> Entry {
+        Entry {
+            slug: slug.into(),
+            title: title.into(),
+            tagline: Some(tagline.into()),
+            body: body.into(),
+            ..Entry::default()
+        }
+    }
+
+    /// Slugs and hits of `q` among made-up entries.
+    fn among(entries: &[Entry], q: &[&str]) -> (Vec<String>, Ranking) {
+        let r = search_in(entries, None, &Query::parse(q), &Filter::default());
+        let s = r
+            .hits
+            .iter()
+            .map(|h| entries[h.index].slug.clone())
+            .collect();
+        (s, r)
+    }
+
+    fn made_up() -> Vec<Entry> {
+        vec![
+            entry(
+                "api-adresse",
+                "API Adresse (Base Adresse Nationale - BAN)",
+                "Chercher une adresse",
+                "Géocodage des adresses.",
+            ),
+            entry(
+                "api-ficoba",
+                "Comptes bancaires (FICOBA)",
+                "Les comptes bancaires",
+                "Fichier des comptes bancaires, ouvert à l'adresse des banques.",
+            ),
+            entry(
+                "sirene_v3",
+                "API Sirene",
+                "Le répertoire des entreprises",
+                "Siret, siren.",
+            ),
+            entry(
+                "agent-connect",
+                "ProConnect",
+                "Identifier les agents",
+                "ProConnect identifie les agents publics.",
+            ),
+            entry(
+                "moncomptepro",
+                "MonComptePro",
+                "Un compte",
+                "Compatible avec ProConnect, anciennement AgentConnect.",
+            ),
+            entry(
+                "api-autorite",
+                "Autorité des marchés",
+                "Les déclarations des sociétés",
+                "Une autorité déclare.",
+            ),
+        ]
+    }
+
     #[test]
     fn stopwords_are_dropped_unless_alone() {
         assert_eq!(
@@ -525,6 +780,10 @@ mod tests {
         assert_eq!(Query::parse(&["l’Urssaf"]).terms, vec!["urssaf"]);
         assert_eq!(Query::parse(&["de", "la"]).terms, vec!["de", "la"]);
         assert_eq!(Query::parse(&["API", "api"]).terms, vec!["api"]);
+        let q = Query::parse(&["France", "Connect"]);
+        assert_eq!(q.joined, vec!["franceconnect"]);
+        assert_eq!(q.key, "france connect");
+        assert_eq!(Query::parse(&["api-geo"]).key, "geo");
     }
 
     #[test]
@@ -535,123 +794,143 @@ mod tests {
     }
 
     #[test]
-    fn accents_and_typos() {
-        assert_eq!(
-            slugs(&["procedures"])[0],
-            "procedures-collectives-france-entiere"
+    fn every_word_must_match_and_the_closest_are_named() {
+        let e = made_up();
+        let (s, _) = among(&e, &["comptes", "bancaires"]);
+        assert_eq!(s, vec!["api-ficoba"]);
+        // "adresse" alone finds two; with "zebre", which nothing holds, none.
+        assert_eq!(among(&e, &["adresse"]).0.len(), 2);
+        let (s, r) = among(&e, &["adresse", "zebre"]);
+        assert!(s.is_empty());
+        let closest: Vec<&str> = r.closest.iter().map(|h| e[h.index].slug.as_str()).collect();
+        assert_eq!(closest, vec!["api-adresse", "api-ficoba"]);
+        assert!(r.closest.iter().all(|h| h.matched == 1));
+    }
+
+    #[test]
+    fn stems_match_and_rank_below_exact_words() {
+        let e = made_up();
+        // "déclarations" is in one tagline, "déclare" in its body: both by stem for "declaration".
+        let (s, r) = among(&e, &["declaration"]);
+        assert_eq!(s, vec!["api-autorite"]);
+        assert!(r.hits[0].matches.iter().all(|m| m.how == How::Stem));
+        let mut q = Query::parse(&["bancaire"]);
+        let r = search_in(&e, None, &q, &Filter::default());
+        let stem_score = r.hits[0].score;
+        q = Query::parse(&["bancaires"]);
+        let r = search_in(&e, None, &q, &Filter::default());
+        assert!(r.hits[0].score > stem_score);
+    }
+
+    #[test]
+    fn only_the_last_word_is_a_prefix() {
+        let e = made_up();
+        let (s, r) = among(&e, &["comptes", "banc"]);
+        assert_eq!(s, vec!["api-ficoba"]);
+        assert!(r.hits[0].matches.iter().any(|m| m.how == How::Prefix));
+        assert!(among(&e, &["banc", "comptes"]).0.is_empty());
+        // Two letters say too little.
+        assert!(among(&e, &["ad"]).0.is_empty());
+    }
+
+    #[test]
+    fn exact_names_rank_first() {
+        let e = made_up();
+        // "ban" is the start of "bancaires" three times, but the acronym of the adresse API.
+        let (s, r) = among(&e, &["BAN"]);
+        assert_eq!(s[0], "api-adresse");
+        assert!(r.hits[0].score >= NAME_BAND);
+        assert_eq!(among(&e, &["sirene_v3"]).0[0], "sirene_v3");
+        // The slug's words, and the slug as one word; a former name in another entry's body.
+        let (s, r) = among(&e, &["agent", "connect"]);
+        assert_eq!(s, vec!["agent-connect", "moncomptepro"]);
+        assert!(r.hits[0].score >= NAME_BAND);
+        assert!(
+            r.hits[1]
+                .matches
+                .iter()
+                .all(|m| m.word.as_deref() == Some("agentconnect"))
         );
+        let (s, r) = among(&e, &["agentconnect"]);
+        assert_eq!(s, vec!["agent-connect", "moncomptepro"]);
+        assert!(r.hits[0].score >= NAME_BAND);
+        assert_eq!(r.hits[0].matches[0].field, "title");
+        assert_eq!(among(&e, &["FICOBA"]).1.hits[0].score.floor(), NAME_BAND);
+    }
+
+    #[test]
+    fn typos_only_for_words_found_nowhere() {
         assert_eq!(slugs(&["entrprise"])[0], "api-entreprise");
         assert_eq!(slugs(&["entrepirse"])[0], "api-entreprise");
         assert!(slugs(&["zzzzqqq"]).is_empty());
+        assert!(is_typo("litoral", "littoral"));
+        assert!(is_typo("assosiation", "association"));
+        assert!(!is_typo("autoroute", "autorite"));
+        assert!(!is_typo("ban", "bon"));
+        let e = made_up();
+        // "autorite" exists: "autorites" is no typo of anything else; "autoroute" is not
+        // one letter from it.
+        assert!(among(&e, &["autoroute"]).0.is_empty());
+        let (_, r) = among(&e, &["adrese"]);
+        assert!(r.hits[0].matches.iter().all(|m| m.how == How::Typo));
+        // Corrected to the nearest word ("adresse", not "adresses"), found by its stem in the
+        // body's "adresses".
+        let words: Vec<_> = r.hits[0]
+            .matches
+            .iter()
+            .map(|m| m.word.as_deref())
+            .collect();
+        assert_eq!(words, [Some("adresse"), Some("adresse"), Some("adress")]);
     }
 
     #[test]
-    fn more_matched_words_rank_higher() {
-        let s = slugs(&["les procédures de la France"]);
-        assert_eq!(s[0], "procedures-collectives-france-entiere");
-        let s = slugs(&["travailleurs", "urssaf"]);
-        assert_eq!(
-            s[0],
-            "nombre-de-travailleurs-independants-par-secteur-d-activite"
-        );
-    }
-
-    #[test]
-    fn fields_match_by_word_prefix_or_inside() {
-        let q = |term: &str, field: &str| text_quality(&Needle::new(term), field.as_bytes());
-        assert_eq!(q("rna", "le rna est"), 1.0);
-        assert_eq!(q("adr", "une adresse"), 0.8);
-        assert_eq!(q("dres", "une adresse"), 0.5);
-        assert_eq!(q("rna", "internationale"), 0.0);
-        assert_eq!(q("été", "l'été"), 1.0);
-        assert_eq!(q("été", "étéx"), 0.8);
-        assert_eq!(q("été", "xétéx"), 0.0);
-        // Bytes that are not UTF-8 (a damaged index) are no word characters, and no panic.
-        assert_eq!(text_quality(&Needle::new("rna"), b"\xffrna\xc3"), 1.0);
-    }
-
-    #[test]
-    fn plurals_find_singulars() {
-        assert_eq!(singular("impots"), Some("impot"));
-        assert_eq!(singular("reseaux"), Some("reseau"));
-        assert_eq!(singular("bus"), None);
-        assert_eq!(singular("adresse"), None);
-        let mut marks = Vec::new();
-        assert_eq!(
-            field_quality(&Term::new("impots"), b"impot particulier", None, &mut marks),
-            0.9
-        );
-    }
-
-    #[test]
-    fn bodies_match_by_word_or_prefix_in_both_forms() {
-        let text = "une adresse, l'adresse et le rna des adresses ; zebre";
-        let sorted = word_list(text);
-        for (term, want) in [
-            ("rna", 1.0),
-            ("adr", 0.8),
-            ("adresse", 1.0),
-            ("dres", 0.0),
-            ("zeb", 0.8),
-            ("zz", 0.0),
-            ("a", 0.8),
-            ("", 1.0),
-        ] {
-            if term.is_empty() {
-                continue;
-            }
-            let n = Needle::new(term);
-            assert_eq!(
-                body_quality(&n, text.as_bytes(), false),
-                want,
-                "{term} in text"
-            );
-            assert_eq!(body_quality(&n, &sorted, true), want, "{term} in list");
-        }
-        assert_eq!(first_word_not_below(b"", b"x"), b"");
-        assert_eq!(first_word_not_below(b"a b c", b"b"), b"b");
-        assert_eq!(first_word_not_below(b"a b c", b"bb"), b"c");
-        assert_eq!(first_word_not_below(b"a b c", b"d"), b"");
-        assert_eq!(first_word_not_below(b"a b c", b"0"), b"a");
-    }
-
-    #[test]
-    fn compact_fields_match_like_full_ones() {
+    fn scores_decrease_and_body_only_ranks_last() {
         let cat = crate::catalogue::sources::bundled_for_tests();
-        for q in [
-            ["urssaf"],
-            ["entrprise"],
-            ["procedures"],
-            ["declarant"],
-            ["rna"],
-        ] {
-            let q = Query::parse(&q);
-            let full = search(&cat.entries, &q, &Filter::default());
-            let compact: Vec<Fields> = cat
-                .entries
-                .iter()
-                .map(|e| Fields::of(e).compact())
-                .collect();
-            let small = search_in(&cat.entries, Some(&compact), &q, &Filter::default());
-            let key = |h: &Vec<Hit>| {
-                h.iter()
-                    .map(|h| (h.index, h.score.to_bits()))
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(key(&full), key(&small), "{q:?}");
+        for q in [["urssaf"], ["declarant"], ["entreprise"], ["activite"]] {
+            let hits = search(&cat.entries, &Query::parse(&q), &Filter::default());
+            assert!(!hits.is_empty(), "{q:?}");
+            assert!(hits.windows(2).all(|w| w[0].score >= w[1].score), "{q:?}");
+            let body_only = |h: &Hit| h.matches.iter().all(|m| m.field == "body");
+            let first_body_only = hits.iter().position(body_only).unwrap_or(hits.len());
+            assert!(hits[first_body_only..].iter().all(body_only), "{q:?}");
         }
-    }
-
-    #[test]
-    fn title_outranks_body() {
-        let cat = crate::catalogue::sources::bundled_for_tests();
         let hits = search(
             &cat.entries,
-            &Query::parse(&["entreprise"]),
+            &Query::parse(&["declarant"]),
             &Filter::default(),
         );
-        assert_eq!(cat.entries[hits[0].index].slug, "api-entreprise");
-        assert!(hits[0].score > hits[1].score);
+        assert!(hits.iter().any(|h| h.score < 1.0), "a body-only hit");
+    }
+
+    #[test]
+    fn word_lists_count_repeats_up_to_the_cap() {
+        let list = word_list("b a c a a a".split(' '), 3);
+        assert_eq!(list, b"a a a b c");
+        assert_eq!(count(&list, b"a"), 3);
+        assert_eq!(count(&list, b"b"), 1);
+        assert_eq!(count(&list, b"bb"), 0);
+        assert_eq!(count(b"", b"x"), 0);
+        assert_eq!(
+            prefixed(b"ban banc bancaire bar", b"ban"),
+            (2, Some(&b"banc"[..]))
+        );
+        assert_eq!(prefixed(b"a b", b"c"), (0, None));
+        assert_eq!(words_from(b"a b c", b"bb").next(), Some(&b"c"[..]));
+        assert_eq!(words_from(b"a b c", b"0").next(), Some(&b"a"[..]));
+        assert_eq!(words_from(b"a b c", b"d").next(), None);
+    }
+
+    #[test]
+    fn fields_hold_stems_names_and_acronyms() {
+        let f = Fields::of(&made_up()[0]);
+        let names = String::from_utf8_lossy(&f.names).into_owned();
+        assert!(names.lines().any(|n| n == "ban"), "{names}");
+        assert!(names.lines().any(|n| n == "adresse"), "{names}");
+        assert!(f.is_named("adresse"));
+        // "adresses" in the body is "adresse" only by its stem.
+        assert_eq!(count(&f.words[BODY], b"adresse"), 0);
+        assert_eq!(count(&f.stems[BODY], b"adress"), 1);
+        assert_eq!(f.lens[BODY], 3);
     }
 
     #[test]
