@@ -32,7 +32,8 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         }
         return Ok(0);
     };
-    let profile = profile.trim();
+    // Echoed on every verdict: never raw.
+    let profile = &sanitize_line(profile.trim());
     if profile_words(profile).is_empty() {
         return Err(Error::usage("--as needs a profile, e.g. --as collectivite"));
     }
