@@ -11,7 +11,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use std::borrow::Cow;
 
@@ -23,7 +22,7 @@ use crate::search::{Candidate, Fields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("2-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("3-", env!("CARGO_PKG_VERSION"));
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -44,12 +43,51 @@ pub fn file_for(catalogue: &Path) -> Option<PathBuf> {
     Some(dir()?.join(format!("index-{key:016x}.bin")))
 }
 
-/// Name, size and modification time of a file: what says it is unchanged.
+/// Name, size, times and mode of a file: what says it is unchanged. The change time moves
+/// with any change a person can make (content, `touch -r`, `chmod`), and the mode says
+/// whether it can be read and is a regular file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     name: Vec<u8>,
     size: u64,
-    mtime_ns: u128,
+    /// Signed: times before 1970 differ too.
+    mtime_ns: i128,
+    ctime_ns: i128,
+    mode: u32,
+}
+
+impl Stamp {
+    fn of(name: Vec<u8>, meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+            Stamp {
+                name,
+                size: meta.len(),
+                mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+                ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+                mode: meta.mode(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let signed = |t: std::io::Result<std::time::SystemTime>| {
+                t.ok()
+                    .map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
+                        Ok(d) => d.as_nanos() as i128,
+                        Err(e) => -(e.duration().as_nanos() as i128),
+                    })
+            };
+            Stamp {
+                name,
+                size: meta.len(),
+                mtime_ns: signed(meta.modified()),
+                ctime_ns: signed(meta.created()),
+                mode: u32::from(meta.permissions().readonly()),
+            }
+        }
+    }
 }
 
 /// The stamps of a directory's `*.md` files (those the loader reads), in the directory's own
@@ -71,16 +109,7 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
         if meta.is_dir() {
             continue;
         }
-        let mtime_ns = meta
-            .modified()
-            .ok()
-            .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        out.push(Stamp {
-            name,
-            size: meta.len(),
-            mtime_ns,
-        });
+        out.push(Stamp::of(name, &meta));
     }
     Some(out)
 }
@@ -95,6 +124,8 @@ fn producers_signature(dir: &Path) -> u64 {
         bytes.extend_from_slice(&s.name);
         bytes.extend_from_slice(&s.size.to_le_bytes());
         bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
+        bytes.extend_from_slice(&s.ctime_ns.to_le_bytes());
+        bytes.extend_from_slice(&s.mode.to_le_bytes());
     }
     hash(&bytes)
 }
@@ -243,9 +274,9 @@ pub fn load<'b>(
     let signature = producers_signature(dir);
     let file = file_for(dir);
     let cached = match (&current, &file) {
-        (Some(current), Some(file)) => fs::read(file)
-            .ok()
-            .filter(|b| decode(b, dir, current, signature).is_some()),
+        (Some(current), Some(file)) => {
+            read_index(file).filter(|b| decode(b, dir, current, signature).is_some())
+        }
         _ => None,
     };
     *buf = match cached {
@@ -267,10 +298,18 @@ pub fn load<'b>(
     decode(buf, dir, current.as_deref().unwrap_or_default(), signature).ok_or_else(|| {
         Error::usage(format!(
             "{}: the catalogue index could not be read back",
-            dir.display()
+            crate::text::visible(&dir.display().to_string())
         ))
     })
 }
+
+/// The bytes of an index file, if it is a regular file (a FIFO put there must not block).
+fn read_index(file: &Path) -> Option<Vec<u8>> {
+    crate::catalogue::folder::read_regular(file, MAX_INDEX_BYTES).ok()
+}
+
+/// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
+const MAX_INDEX_BYTES: u64 = 1 << 31;
 
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = file.parent() {
@@ -296,7 +335,7 @@ impl Writer {
     fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn u128(&mut self, v: u128) {
+    fn i128(&mut self, v: i128) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn i64(&mut self, v: i64) {
@@ -353,8 +392,8 @@ impl<'a> Reader<'a> {
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
-    fn u128(&mut self) -> Option<u128> {
-        Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
+    fn i128(&mut self) -> Option<i128> {
+        Some(i128::from_le_bytes(self.take(16)?.try_into().ok()?))
     }
     fn i64(&mut self) -> Option<i64> {
         Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
@@ -418,7 +457,9 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
     for s in stamps {
         w.bytes(&s.name);
         w.u64(s.size);
-        w.u128(s.mtime_ns);
+        w.i128(s.mtime_ns);
+        w.i128(s.ctime_ns);
+        w.u32(s.mode);
     }
     w.u32(u32::try_from(cat.problems.len()).unwrap_or(u32::MAX));
     for p in &cat.problems {
@@ -459,7 +500,7 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
 
 /// Reads an index made for a directory (see [`decode_as`]).
 fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index<'b>> {
-    let prefix = crate::text::sanitize_line(&dir.join("").display().to_string());
+    let prefix = crate::text::visible(&dir.join("").display().to_string()).into_owned();
     decode_as(
         bytes,
         current,
@@ -488,7 +529,12 @@ pub fn decode_as<'b>(
         return None;
     }
     for s in current {
-        if r.bytes()? != s.name || r.u64()? != s.size || r.u128()? != s.mtime_ns {
+        if r.bytes()? != s.name
+            || r.u64()? != s.size
+            || r.i128()? != s.mtime_ns
+            || r.i128()? != s.ctime_ns
+            || r.u32()? != s.mode
+        {
             return None;
         }
     }
@@ -549,7 +595,7 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    fs::read(file).is_ok_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
+    read_index(&file).is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use serde_yaml::Value;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::markdown::{SourceFile, scalar_text, split_front_matter};
@@ -22,6 +23,71 @@ pub fn producers_dir(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_dir())
 }
 
+/// The largest entry file read: far above any real entry (the largest is 12.6 KB), so that a
+/// huge or endless file cannot exhaust memory.
+pub const MAX_ENTRY_BYTES: u64 = 1 << 20;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// A FIFO, socket, device or directory (or a link to one).
+    NotRegular,
+    /// Larger than the limit: its size.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadFailure::NotRegular => write!(f, "not a regular file"),
+            ReadFailure::TooLarge(n) => write!(
+                f,
+                "file of {} bytes, over the {} KiB limit for an entry; skipped",
+                n,
+                MAX_ENTRY_BYTES / 1024
+            ),
+            ReadFailure::Io(e) => write!(f, "cannot read file: {e}"),
+        }
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. Never blocks on a FIFO (opened
+/// non-blocking, then checked through the opened descriptor, so a swap after the check
+/// cannot fool it) and never reads more than `limit + 1` bytes.
+pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
+    // Refuse what is plainly not a file before opening: opening a device can act on it.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(ReadFailure::NotRegular),
+        Ok(_) => {}
+        Err(e) => return Err(ReadFailure::Io(e)),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(ReadFailure::Io)?;
+    let meta = file.metadata().map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(ReadFailure::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow after the check.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Reads `*.md` files of a directory, sorted by name.
 pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Read {
@@ -39,35 +105,82 @@ pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
         })
         .collect();
     paths.sort();
-    Ok(paths
-        .into_iter()
-        .map(|p| {
-            let slug = p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = std::fs::read(&p)
-                .map_err(|e| (None, format!("cannot read file: {e}")))
-                .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|e| {
-                        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-                        (
-                            Some(line),
-                            "not UTF-8 text (re-save the file as UTF-8)".to_string(),
-                        )
-                    })
-                });
-            SourceFile {
-                slug: crate::text::sanitize_line(&slug),
-                path: crate::text::sanitize_line(&p.display().to_string()),
-                text,
-                origin: origin.clone(),
-                prepared: None,
-                known_clean: false,
-            }
-        })
-        .collect())
+    let mut files: Vec<SourceFile> = paths.iter().map(|p| source_file(p, &origin)).collect();
+    flag_twins(&mut files);
+    Ok(files)
+}
+
+/// What the slug of an entry file is, and the file read (or why not).
+fn source_file(p: &Path, origin: &Origin) -> SourceFile {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let path = crate::text::visible(&p.display().to_string()).into_owned();
+    // A hidden character would make two names look alike: one file could pass for another.
+    let hidden = stem
+        .chars()
+        .find(|&c| c.is_control() || crate::text::is_unsafe(c));
+    let text = match hidden {
+        Some(c) => Err((
+            None,
+            format!(
+                "the file name holds an invisible or control character (U+{:04X}): rename the file",
+                c as u32
+            ),
+        )),
+        None => read_regular(p, MAX_ENTRY_BYTES)
+            .map_err(|e| (None, e.to_string()))
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| {
+                    let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+                    (
+                        Some(line),
+                        "not UTF-8 text (re-save the file as UTF-8)".to_string(),
+                    )
+                })
+            }),
+    };
+    SourceFile {
+        // Escaped, so that it is told apart from the name it imitates.
+        slug: crate::text::visible(&stem).into_owned(),
+        path,
+        text,
+        origin: origin.clone(),
+        prepared: None,
+        known_clean: false,
+    }
+}
+
+/// Slugs people cannot tell apart: equal once case is folded, accents removed and `-`/`_`
+/// taken alike.
+pub fn slug_key(slug: &str) -> String {
+    crate::text::fold(slug).replace('_', "-")
+}
+
+/// Files of one directory whose slugs only differ by case, accents or `-`/`_` are errors,
+/// each naming the other: serving either would hide the other.
+fn flag_twins(files: &mut [SourceFile]) {
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        by_key.entry(slug_key(&f.slug)).or_default().push(i);
+    }
+    for group in by_key.into_values().filter(|g| g.len() > 1) {
+        for &i in &group {
+            let others: Vec<&str> = group
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| files[j].path.as_str())
+                .collect();
+            let message = format!(
+                "slug `{}` is too like that of {}: rename one (case, accents, - and _ are not told apart)",
+                files[i].slug,
+                others.join(", ")
+            );
+            files[i].text = Err((None, message));
+        }
+    }
 }
 
 /// The producers of a directory in the api.gouv.fr layout (`…/api/` beside `…/producteurs/`).

@@ -115,7 +115,7 @@ impl Sources {
         }
         Err(Error::usage(format!(
             "{}: no such directory (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
-            dir.display()
+            crate::text::visible(&dir.display().to_string())
         )))
     }
 
