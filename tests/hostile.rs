@@ -456,7 +456,7 @@ fn an_unreadable_entry_is_served_once_readable_and_old_times_count() {
         .set_modified(at(1_000_000_000))
         .unwrap();
     assert!(listed(&["search", "ancienne"]).contains("old"));
-    std::fs::write(&old, GOOD.replace("Bonne API", "Antiques!")).unwrap();
+    std::fs::write(&old, GOOD.replace("Bonne API", "Antiques")).unwrap();
     std::fs::File::options()
         .write(true)
         .open(&old)
@@ -631,5 +631,57 @@ fn deep_nesting_gives_output_in_proportion() {
         r.stdout.len() < 4 * text.len(),
         "{} bytes out",
         r.stdout.len()
+    );
+}
+
+#[test]
+fn show_and_completion_read_no_other_entry() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = catalogue_with("broken.md", b"---\nbad: key: here\n---\n");
+    let run = |envs: &[(&str, &std::ffi::OsStr)], args: &[&str]| {
+        let mut argv = vec![os("--catalogue"), dir.path().as_os_str()];
+        argv.extend(args.iter().map(|a| os(a)));
+        let mut all = vec![("XDG_CACHE_HOME", cache.path().as_os_str())];
+        all.extend_from_slice(envs);
+        let r = bounded(&all, &argv);
+        within_bounds(&format!("{args:?}"), &r);
+        r
+    };
+    // The broken file is not read, so not reported: only the named file was opened.
+    for args in [
+        &["show", "bonne-api", "--no-pager"][..],
+        &["eligible", "bonne-api", "--as", "x"],
+    ] {
+        let r = run(&[], args);
+        assert!(!r.stderr.contains("broken.md"), "{args:?}: {}", r.stderr);
+    }
+    // A title still finds it, through every entry.
+    let r = run(&[], &["show", "Bonne API", "--no-pager"]);
+    assert_eq!(r.code, Some(0));
+    assert!(r.stderr.contains("broken.md"));
+
+    // Completion lists names from the index: an entry spoiled since is still offered, as
+    // no file is parsed on TAB.
+    run(&[], &["list"]);
+    std::fs::write(dir.path().join("bonne-api.md"), "spoiled").unwrap();
+    let mut argv = vec![
+        os("--"),
+        os("apicat"),
+        os("--catalogue"),
+        dir.path().as_os_str(),
+    ];
+    argv.extend([os("show"), os("bo")]);
+    let r = bounded(
+        &[
+            ("XDG_CACHE_HOME", cache.path().as_os_str()),
+            ("APICAT_COMPLETE", os("bash")),
+            ("_CLAP_COMPLETE_INDEX", os("4")),
+        ],
+        &argv,
+    );
+    assert!(
+        String::from_utf8_lossy(&r.stdout).contains("bonne-api"),
+        "{}",
+        r.stderr
     );
 }

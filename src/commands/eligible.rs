@@ -4,7 +4,7 @@
 use apicat_core::eligibility::{self, Unanswered, profile_words};
 use apicat_core::text::sanitize_line;
 
-use super::{entry_named, load, quoted};
+use super::{entry_named, load, load_for, quoted};
 use crate::app::Config;
 use crate::cli::EligibleArgs;
 use crate::term::emit;
@@ -12,7 +12,10 @@ use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
 
 pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
-    let cat = load(config)?;
+    let cat = match args.slug.as_deref() {
+        Some(name) => load_for(config, name)?,
+        None => load(config)?,
+    };
     let style = &config.style;
     let entry = args
         .slug

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
 
-use crate::catalogue::folder::{is_entry_name, producers_dir};
+use crate::catalogue::folder::{is_entry_name, producers_dir, slug_key};
 use crate::catalogue::{Access, Catalogue, Entry, Listing, Origin, Problem};
 use crate::error::{Error, Result};
 use crate::search::{Candidate, Fields};
@@ -112,6 +112,76 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
         out.push(Stamp::of(name, &meta));
     }
     Some(out)
+}
+
+/// What says a directory holds the same names: its modification time moves whenever a file
+/// is added, removed or renamed in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirStamp {
+    mtime_ns: i128,
+    ino: u64,
+}
+
+impl DirStamp {
+    pub fn of(dir: &Path) -> Option<DirStamp> {
+        let meta = fs::metadata(dir).ok()?;
+        let s = Stamp::of(Vec::new(), &meta);
+        #[cfg(unix)]
+        let ino = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let ino = 0;
+        Some(DirStamp {
+            mtime_ns: s.mtime_ns,
+            ino,
+        })
+    }
+}
+
+/// The slugs and titles of a directory's entries, and the keys of look-alike file names, read
+/// from the start of its index alone: `None` when there is no index, or the directory's
+/// names may have changed since it was made.
+pub struct Names {
+    pub entries: Vec<(String, String)>,
+    pub twins: Vec<String>,
+}
+
+pub fn names(dir: &Path) -> Option<Names> {
+    use std::io::Read;
+    let now = DirStamp::of(dir)?;
+    let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
+    let head_len = 8 + 4 + VERSION.len() + 16 + 8 + 4;
+    let mut file = file.take(len);
+    let mut head = vec![0; head_len];
+    file.read_exact(&mut head).ok()?;
+    let mut r = Reader {
+        bytes: &head,
+        pos: 0,
+    };
+    if r.take(8)? != MAGIC
+        || r.text()? != VERSION
+        || r.i128()? != now.mtime_ns
+        || r.u64()? != now.ino
+        || now.mtime_ns == 0
+    {
+        return None;
+    }
+    let n = r.u32()? as u64;
+    let mut block = Vec::new();
+    file.take(n).read_to_end(&mut block).ok()?;
+    let mut r = Reader {
+        bytes: &block,
+        pos: 0,
+    };
+    let count = r.u32()? as usize;
+    let mut entries = Vec::with_capacity(count.min(block.len()));
+    for _ in 0..count {
+        entries.push((text(r.bytes()?), text(r.bytes()?)));
+    }
+    let mut twins = Vec::new();
+    for _ in 0..r.u32()? {
+        twins.push(r.str()?);
+    }
+    Some(Names { entries, twins })
 }
 
 /// One signature for the producers folder beside a catalogue: any change rebuilds.
@@ -270,6 +340,8 @@ pub fn load<'b>(
     buf: &'b mut Vec<u8>,
     full: impl FnOnce() -> Result<Catalogue>,
 ) -> Result<Index<'b>> {
+    // Taken first: a change during the build then makes the names stale, never wrongly current.
+    let dir_stamp_before = DirStamp::of(dir).unwrap_or_default();
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
@@ -287,6 +359,7 @@ pub fn load<'b>(
                 &catalogue,
                 current.as_deref().unwrap_or_default(),
                 signature,
+                dir_stamp_before,
             );
             if let (Some(_), Some(file)) = (&current, &file) {
                 // A cache that cannot be written is only a slower next run.
@@ -445,12 +518,41 @@ pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
         .collect()
 }
 
-/// The index of a catalogue: what [`decode`] reads.
-pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
+/// The index of a catalogue: what [`decode`] reads. It starts with what completion and
+/// `show` need ([`names`]): the directory's own stamp, then every slug and title and the
+/// keys of look-alike file names, so that they are read without the rest.
+pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) -> Vec<u8> {
     let fields = fields_of(cat);
     let mut w = Writer::default();
     w.0.extend_from_slice(MAGIC);
     w.str(VERSION);
+    w.i128(dir.mtime_ns);
+    w.u64(dir.ino);
+    let mut names = Writer::default();
+    names.u32(u32::try_from(cat.entries.len()).unwrap_or(u32::MAX));
+    for e in &cat.entries {
+        names.str(&e.slug);
+        names.str(&e.title);
+    }
+    let mut keys: Vec<String> = stamps
+        .iter()
+        .filter_map(|s| {
+            let name = std::str::from_utf8(&s.name).ok()?;
+            Some(slug_key(name.strip_suffix(".md")?))
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut twins: Vec<&String> = keys
+        .windows(2)
+        .filter(|p| p[0] == p[1])
+        .map(|p| &p[0])
+        .collect();
+    twins.dedup();
+    names.u32(u32::try_from(twins.len()).unwrap_or(u32::MAX));
+    for t in twins {
+        names.str(t);
+    }
+    w.bytes(&names.0);
     w.u64(signature);
     w.u8(u8::from(cat.producers_known));
     w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
@@ -520,7 +622,14 @@ pub fn decode_as<'b>(
     prefix: String,
 ) -> Option<Index<'b>> {
     let mut r = Reader { bytes, pos: 0 };
-    if r.take(8)? != MAGIC || r.text()? != VERSION || r.u64()? != signature {
+    if r.take(8)? != MAGIC || r.text()? != VERSION {
+        return None;
+    }
+    // The directory's stamp and the names: for [`names`]; every file's stamp is checked here.
+    r.i128()?;
+    r.u64()?;
+    r.bytes()?;
+    if r.u64()? != signature {
         return None;
     }
     let producers_known = r.u8()? == 1;
@@ -618,11 +727,11 @@ mod tests {
         )
         .unwrap();
         let (st, cat) = read(dir.path());
-        let mut bytes = encode(&cat, &st, 1);
+        let mut bytes = encode(&cat, &st, 1, DirStamp::default());
         // Same length, so the index still reads: ESC, BEL, a broken UTF-8 sequence.
         let at = bytes
             .windows(8)
-            .position(|w| w == b"ABCDEFGH")
+            .rposition(|w| w == b"ABCDEFGH")
             .expect("title in the index");
         bytes[at..at + 8].copy_from_slice(b"\x1b]0;\x07\xc3(\xff");
         let index = decode(&bytes, dir.path(), &st, 1).expect("same shape");
@@ -647,7 +756,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
         let (st, cat) = read(dir.path());
-        let bytes = encode(&cat, &st, 7);
+        let bytes = encode(&cat, &st, 7, DirStamp::default());
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
         let listed = back.catalogue(true);
@@ -676,5 +785,54 @@ mod tests {
         }
         let _ = decode(&garbage, dir.path(), &st, 7);
         assert!(decode(b"nonsense", dir.path(), &st, 7).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stamps_see_permissions_and_times_before_1970() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.md");
+        std::fs::write(&f, "x").unwrap();
+        let set = |secs: u64| {
+            let t = std::time::UNIX_EPOCH - std::time::Duration::from_secs(secs);
+            std::fs::File::options()
+                .write(true)
+                .open(&f)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+            stamps(dir.path()).unwrap()[0].mtime_ns
+        };
+        let (a, b) = (set(1_000_000_000), set(900_000_000));
+        assert!(a < 0 && b < 0 && a != b, "{a} {b}");
+        let before = stamps(dir.path()).unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let after = stamps(dir.path()).unwrap();
+        assert_ne!(before[0].mode, after[0].mode);
+        assert_ne!(before, after);
+    }
+
+    #[test]
+    fn names_are_read_alone_while_the_folder_keeps_its_names() {
+        let cache = tempfile::tempdir().unwrap();
+        // SAFETY: this test alone reads the cache directory's variable.
+        unsafe { std::env::set_var("XDG_CACHE_HOME", cache.path()) };
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.md", "Été_x.md", "ete-X.md"] {
+            std::fs::write(dir.path().join(name), "---\ntitle: T\n---\n").unwrap();
+        }
+        assert!(names(dir.path()).is_none(), "no index yet");
+        let mut buf = Vec::new();
+        let full = || {
+            let (_, cat) = read(dir.path());
+            Ok(cat)
+        };
+        load(dir.path(), &mut buf, full).unwrap();
+        let n = names(dir.path()).unwrap();
+        assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);
+        assert_eq!(n.twins, vec!["ete-x".to_string()]);
+        std::fs::write(dir.path().join("b.md"), "x").unwrap();
+        assert!(names(dir.path()).is_none(), "a new name makes them stale");
     }
 }

@@ -56,6 +56,23 @@ impl std::fmt::Display for ReadFailure {
 /// non-blocking, then checked through the opened descriptor, so a swap after the check
 /// cannot fool it) and never reads more than `limit + 1` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(ReadFailure::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // The file may grow after the check.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Opens a regular file for reading without ever blocking; with its size.
+pub fn open_regular(path: &Path) -> std::result::Result<(std::fs::File, u64), ReadFailure> {
     // Refuse what is plainly not a file before opening: opening a device can act on it.
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => return Err(ReadFailure::NotRegular),
@@ -74,18 +91,7 @@ pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Rea
     if !meta.is_file() {
         return Err(ReadFailure::NotRegular);
     }
-    if meta.len() > limit {
-        return Err(ReadFailure::TooLarge(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // The file may grow after the check.
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(ReadFailure::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadFailure::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// Reads `*.md` files of a directory, sorted by name.
@@ -111,7 +117,7 @@ pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
 }
 
 /// What the slug of an entry file is, and the file read (or why not).
-fn source_file(p: &Path, origin: &Origin) -> SourceFile {
+pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
     let stem = p
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -183,32 +189,60 @@ fn flag_twins(files: &mut [SourceFile]) {
     }
 }
 
+/// Only the producers an entry names (producer and partners), read from their own files in
+/// the producers folder beside `dir`; with whether there is such a folder.
+pub fn producers_for(dir: &Path, cat: &super::Catalogue) -> (HashMap<String, Producer>, bool) {
+    let Some(prod_dir) = producers_dir(dir) else {
+        return (HashMap::new(), false);
+    };
+    let wanted = cat
+        .entries
+        .iter()
+        .flat_map(|e| e.producer.iter().chain(&e.partners));
+    let mut producers = HashMap::new();
+    for slug in wanted {
+        // Only plain names: a slug is no path.
+        if slug.is_empty() || slug.starts_with('.') || slug.contains(['/', '\\', '\0']) {
+            continue;
+        }
+        let f = source_file(
+            &prod_dir.join(format!("{slug}.md")),
+            &Origin::Directory(prod_dir.clone()),
+        );
+        if let Some(p) = producer_of(&f) {
+            producers.insert(f.slug, p);
+        }
+    }
+    (producers, true)
+}
+
+fn producer_of(f: &SourceFile) -> Option<Producer> {
+    let Ok(text) = &f.text else { return None };
+    let split = split_front_matter(text).ok()?;
+    let Ok(Value::Mapping(m)) = serde_yaml::from_str::<Value>(split.yaml) else {
+        return None;
+    };
+    let name = m
+        .get("name")
+        .and_then(scalar_text)
+        .unwrap_or_else(|| f.slug.clone());
+    Some(Producer {
+        name: sanitize(&name).into_owned(),
+        acronym: m
+            .get("acronym")
+            .and_then(scalar_text)
+            .map(|a| sanitize(&a).into_owned()),
+    })
+}
+
 /// The producers of a directory in the api.gouv.fr layout (`…/api/` beside `…/producteurs/`).
 pub fn producers_beside(dir: &Path) -> Option<HashMap<String, Producer>> {
     let prod_dir = producers_dir(dir)?;
     let mut producers = HashMap::new();
     for f in directory_files(&prod_dir, Origin::Directory(prod_dir.clone())).ok()? {
-        let Ok(text) = &f.text else { continue };
-        let Ok(split) = split_front_matter(text) else {
-            continue;
-        };
-        let Ok(Value::Mapping(m)) = serde_yaml::from_str::<Value>(split.yaml) else {
-            continue;
-        };
-        let name = m
-            .get("name")
-            .and_then(scalar_text)
-            .unwrap_or_else(|| f.slug.clone());
-        producers.insert(
-            f.slug,
-            Producer {
-                name: sanitize(&name).into_owned(),
-                acronym: m
-                    .get("acronym")
-                    .and_then(scalar_text)
-                    .map(|a| sanitize(&a).into_owned()),
-            },
-        );
+        if let Some(p) = producer_of(&f) {
+            producers.insert(f.slug, p);
+        }
     }
     Some(producers)
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::folder::{directory_files, producers_beside};
+use super::folder::{directory_files, producers_beside, producers_for, slug_key, source_file};
 use super::markdown::SourceFile;
 use super::{Catalogue, Origin, Producer};
 use crate::error::{Error, Result};
@@ -53,6 +53,19 @@ impl Bundled {
             .collect()
     }
 
+    /// The bundled entry of a slug, alone.
+    pub fn sources_named(&self, slug: &str) -> Option<SourceFile> {
+        let f = self.files.iter().find(|f| f.slug == slug)?;
+        Some(SourceFile {
+            slug: f.slug.to_string(),
+            path: format!("catalogue/{}.md", f.slug),
+            text: Ok(f.text.to_string()),
+            origin: Origin::Bundled,
+            prepared: f.front_json,
+            known_clean: f.clean,
+        })
+    }
+
     pub fn producers() -> HashMap<String, Producer> {
         BUNDLED_PRODUCERS
             .iter()
@@ -79,6 +92,20 @@ impl Bundled {
     pub fn index(&self) -> Option<Index<'static>> {
         index::decode_as(self.index, &[], 0, Origin::Bundled, "catalogue/".into())
     }
+}
+
+/// Whether another entry file of `dir` has a slug like `name`'s (a scan of the names only).
+fn has_twin(dir: &Path, name: &str) -> bool {
+    let key = slug_key(name);
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    read.flatten().any(|e| {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        n.strip_suffix(".md")
+            .is_some_and(|stem| stem != name && slug_key(stem) == key)
+    })
 }
 
 /// The personal catalogue: `$XDG_DATA_HOME/apicat/catalogue` on Linux.
@@ -145,6 +172,57 @@ impl Sources {
         let mut cat = Catalogue::from_files(files);
         cat.set_producers(producers, false);
         Ok(cat)
+    }
+
+    /// The catalogue `show NAME` and `eligible NAME` need: the one file named NAME, with the
+    /// producers it names, read alone. `None` when no file has that name, or it cannot be
+    /// served alone (it is broken, or has a look-alike): a title, a prefix, a near name or
+    /// the report of a broken file need every entry.
+    pub fn load_named(&self, name: &str) -> Result<Option<Catalogue>> {
+        let name = name.trim();
+        if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) {
+            return Ok(None);
+        }
+        let alone = |dir: &Path, origin: Origin| -> Option<Catalogue> {
+            let path = dir.join(format!("{name}.md"));
+            std::fs::symlink_metadata(&path).ok()?;
+            // The index knows look-alikes while the folder's names are unchanged; else look.
+            let twin = match index::names(dir) {
+                Some(names) => names.twins.contains(&slug_key(name)),
+                None => has_twin(dir, name),
+            };
+            if twin {
+                return None;
+            }
+            let cat = Catalogue::from_files(vec![source_file(&path, &origin)]);
+            (cat.problems.is_empty() && cat.entries.len() == 1).then_some(cat)
+        };
+        if let Some(dir) = &self.folder {
+            Self::check_folder(dir)?;
+            return Ok(alone(dir, Origin::Directory(dir.clone())).map(|mut cat| {
+                let (producers, known) = producers_for(dir, &cat);
+                cat.set_producers(producers, known);
+                cat
+            }));
+        }
+        let mut producers = Bundled::producers();
+        if let Some(personal) = &self.personal {
+            if let Some(mut cat) = alone(personal, Origin::Personal(personal.clone())) {
+                producers.extend(producers_for(personal, &cat).0);
+                cat.set_producers(producers, false);
+                return Ok(Some(cat));
+            }
+            // A personal look-alike or broken file: the full load says which.
+            if std::fs::symlink_metadata(personal.join(format!("{name}.md"))).is_ok() {
+                return Ok(None);
+            }
+        }
+        let Some(f) = self.bundled.sources_named(name) else {
+            return Ok(None);
+        };
+        let mut cat = Catalogue::from_files(vec![f]);
+        cat.set_producers(producers, false);
+        Ok(Some(cat))
     }
 
     /// Every entry, for completion: no messages, never an error.
