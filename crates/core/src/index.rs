@@ -333,12 +333,13 @@ impl Index<'_> {
 }
 
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
-/// it is missing, stale or unreadable. `full` is how to load the directory without it.
+/// it is missing, stale or unreadable. `full` is how to read the directory without it: it
+/// gives each problem and entry to the encoder, and says whether producers are known.
 /// `buf` keeps the index's bytes, which the index borrows.
 pub fn load<'b>(
     dir: &Path,
     buf: &'b mut Vec<u8>,
-    full: impl FnOnce() -> Result<Catalogue>,
+    full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
     // Taken first: a change during the build then makes the names stale, never wrongly current.
     let dir_stamp_before = DirStamp::of(dir).unwrap_or_default();
@@ -354,9 +355,10 @@ pub fn load<'b>(
     *buf = match cached {
         Some(bytes) => bytes,
         None => {
-            let catalogue = full()?;
-            let built = encode(
-                &catalogue,
+            let mut enc = Encoder::default();
+            let producers_known = full(&mut enc)?;
+            let built = enc.finish(
+                producers_known,
                 current.as_deref().unwrap_or_default(),
                 signature,
                 dir_stamp_before,
@@ -518,60 +520,45 @@ pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
         .collect()
 }
 
-/// The index of a catalogue: what [`decode`] reads. It starts with what completion and
-/// `show` need ([`names`]): the directory's own stamp, then every slug and title and the
-/// keys of look-alike file names, so that they are read without the rest.
+/// The index of a catalogue: what [`decode`] reads.
 pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) -> Vec<u8> {
-    let fields = fields_of(cat);
-    let mut w = Writer::default();
-    w.0.extend_from_slice(MAGIC);
-    w.str(VERSION);
-    w.i128(dir.mtime_ns);
-    w.u64(dir.ino);
-    let mut names = Writer::default();
-    names.u32(u32::try_from(cat.entries.len()).unwrap_or(u32::MAX));
-    for e in &cat.entries {
-        names.str(&e.slug);
-        names.str(&e.title);
-    }
-    let mut keys: Vec<String> = stamps
-        .iter()
-        .filter_map(|s| {
-            let name = std::str::from_utf8(&s.name).ok()?;
-            Some(slug_key(name.strip_suffix(".md")?))
-        })
-        .collect();
-    keys.sort_unstable();
-    let mut twins: Vec<&String> = keys
-        .windows(2)
-        .filter(|p| p[0] == p[1])
-        .map(|p| &p[0])
-        .collect();
-    twins.dedup();
-    names.u32(u32::try_from(twins.len()).unwrap_or(u32::MAX));
-    for t in twins {
-        names.str(t);
-    }
-    w.bytes(&names.0);
-    w.u64(signature);
-    w.u8(u8::from(cat.producers_known));
-    w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
-    for s in stamps {
-        w.bytes(&s.name);
-        w.u64(s.size);
-        w.i128(s.mtime_ns);
-        w.i128(s.ctime_ns);
-        w.u32(s.mode);
-    }
-    w.u32(u32::try_from(cat.problems.len()).unwrap_or(u32::MAX));
+    let mut enc = Encoder::default();
     for p in &cat.problems {
+        enc.problem(p);
+    }
+    for e in &cat.entries {
+        enc.entry(e);
+    }
+    enc.finish(cat.producers_known, stamps, signature, dir)
+}
+
+/// Writes an index one entry at a time, so that building it never holds every entry.
+#[derive(Default)]
+pub struct Encoder {
+    names: Writer,
+    names_count: u32,
+    problems: Writer,
+    problems_count: u32,
+    records: Writer,
+    records_count: u32,
+}
+
+impl Encoder {
+    pub fn problem(&mut self, p: &Problem) {
+        let w = &mut self.problems;
         w.str(file_name(&p.path));
         w.opt_usize(p.line);
         w.opt_usize(p.col);
         w.str(&p.message);
+        self.problems_count += 1;
     }
-    w.u32(u32::try_from(cat.entries.len()).unwrap_or(u32::MAX));
-    for (e, f) in cat.entries.iter().zip(&fields) {
+
+    pub fn entry(&mut self, e: &Entry) {
+        self.names.str(&e.slug);
+        self.names.str(&e.title);
+        self.names_count += 1;
+        let f = Fields::of(e).compact();
+        let w = &mut self.records;
         w.str(&e.slug);
         w.str(file_name(&e.path));
         w.str(&e.title);
@@ -596,8 +583,62 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) 
         ] {
             w.bytes(s);
         }
+        self.records_count += 1;
     }
-    w.0
+
+    /// The index. It starts with what completion and `show` need ([`names`]): the
+    /// directory's own stamp, then every slug and title and the keys of look-alike file
+    /// names, so that they are read without the rest.
+    pub fn finish(
+        self,
+        producers_known: bool,
+        stamps: &[Stamp],
+        signature: u64,
+        dir: DirStamp,
+    ) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.0.extend_from_slice(MAGIC);
+        w.str(VERSION);
+        w.i128(dir.mtime_ns);
+        w.u64(dir.ino);
+        let mut names = Writer::default();
+        names.u32(self.names_count);
+        names.0.extend_from_slice(&self.names.0);
+        let mut keys: Vec<String> = stamps
+            .iter()
+            .filter_map(|s| {
+                let name = std::str::from_utf8(&s.name).ok()?;
+                Some(slug_key(name.strip_suffix(".md")?))
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut twins: Vec<&String> = keys
+            .windows(2)
+            .filter(|p| p[0] == p[1])
+            .map(|p| &p[0])
+            .collect();
+        twins.dedup();
+        names.u32(u32::try_from(twins.len()).unwrap_or(u32::MAX));
+        for t in twins {
+            names.str(t);
+        }
+        w.bytes(&names.0);
+        w.u64(signature);
+        w.u8(u8::from(producers_known));
+        w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
+        for s in stamps {
+            w.bytes(&s.name);
+            w.u64(s.size);
+            w.i128(s.mtime_ns);
+            w.i128(s.ctime_ns);
+            w.u32(s.mode);
+        }
+        w.u32(self.problems_count);
+        w.0.extend_from_slice(&self.problems.0);
+        w.u32(self.records_count);
+        w.0.extend_from_slice(&self.records.0);
+        w.0
+    }
 }
 
 /// Reads an index made for a directory (see [`decode_as`]).
@@ -824,9 +865,10 @@ mod tests {
         }
         assert!(names(dir.path()).is_none(), "no index yet");
         let mut buf = Vec::new();
-        let full = || {
+        let full = |enc: &mut Encoder| {
             let (_, cat) = read(dir.path());
-            Ok(cat)
+            cat.entries.iter().for_each(|e| enc.entry(e));
+            Ok(false)
         };
         load(dir.path(), &mut buf, full).unwrap();
         let n = names(dir.path()).unwrap();

@@ -96,6 +96,15 @@ pub fn open_regular(path: &Path) -> std::result::Result<(std::fs::File, u64), Re
 
 /// Reads `*.md` files of a directory, sorted by name.
 pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
+    Ok(lazy_directory_files(dir, origin)?.collect())
+}
+
+/// The `*.md` files of a directory, sorted by name, each read only when taken: a full load
+/// then holds one file's text at a time.
+pub fn lazy_directory_files(
+    dir: &Path,
+    origin: Origin,
+) -> Result<impl Iterator<Item = SourceFile>> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         what: "cannot read directory",
@@ -111,9 +120,31 @@ pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
         })
         .collect();
     paths.sort();
-    let mut files: Vec<SourceFile> = paths.iter().map(|p| source_file(p, &origin)).collect();
-    flag_twins(&mut files);
-    Ok(files)
+    let mut twins = twins(&paths);
+    Ok(paths.into_iter().enumerate().map(move |(i, p)| {
+        match twins.remove(&i) {
+            // Not even read: neither of the two is served.
+            Some(message) => SourceFile {
+                slug: slug_of(&p),
+                path: crate::text::visible(&p.display().to_string()).into_owned(),
+                text: Err((None, message)),
+                origin: origin.clone(),
+                prepared: None,
+                known_clean: false,
+            },
+            None => source_file(&p, &origin),
+        }
+    }))
+}
+
+/// The slug of an entry file: its name without `.md`, hidden characters shown as escapes so
+/// that it is told apart from the name it imitates.
+fn slug_of(p: &Path) -> String {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::text::visible(&stem).into_owned()
 }
 
 /// What the slug of an entry file is, and the file read (or why not).
@@ -122,6 +153,7 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let slug = slug_of(p);
     let path = crate::text::visible(&p.display().to_string()).into_owned();
     // A hidden character would make two names look alike: one file could pass for another.
     let hidden = stem
@@ -149,8 +181,7 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
             }),
     };
     SourceFile {
-        // Escaped, so that it is told apart from the name it imitates.
-        slug: crate::text::visible(&stem).into_owned(),
+        slug,
         path,
         text,
         origin: origin.clone(),
@@ -166,27 +197,30 @@ pub fn slug_key(slug: &str) -> String {
 }
 
 /// Files of one directory whose slugs only differ by case, accents or `-`/`_` are errors,
-/// each naming the other: serving either would hide the other.
-fn flag_twins(files: &mut [SourceFile]) {
+/// each naming the other: serving either would hide the other. Their messages, by position.
+fn twins(paths: &[PathBuf]) -> HashMap<usize, String> {
+    let slugs: Vec<String> = paths.iter().map(|p| slug_of(p)).collect();
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, f) in files.iter().enumerate() {
-        by_key.entry(slug_key(&f.slug)).or_default().push(i);
+    for (i, s) in slugs.iter().enumerate() {
+        by_key.entry(slug_key(s)).or_default().push(i);
     }
+    let mut out = HashMap::new();
     for group in by_key.into_values().filter(|g| g.len() > 1) {
         for &i in &group {
-            let others: Vec<&str> = group
+            let others: Vec<String> = group
                 .iter()
                 .filter(|&&j| j != i)
-                .map(|&j| files[j].path.as_str())
+                .map(|&j| crate::text::visible(&paths[j].display().to_string()).into_owned())
                 .collect();
             let message = format!(
                 "slug `{}` is too like that of {}: rename one (case, accents, - and _ are not told apart)",
-                files[i].slug,
+                slugs[i],
                 others.join(", ")
             );
-            files[i].text = Err((None, message));
+            out.insert(i, message);
         }
     }
+    out
 }
 
 /// Only the producers an entry names (producer and partners), read from their own files in

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::folder::{directory_files, producers_beside, producers_for, slug_key, source_file};
+use super::folder::{
+    directory_files, lazy_directory_files, producers_beside, producers_for, slug_key, source_file,
+};
 use super::markdown::SourceFile;
 use super::{Catalogue, Origin, Producer};
 use crate::error::{Error, Result};
@@ -150,8 +152,9 @@ impl Sources {
     pub fn load(&self) -> Result<Catalogue> {
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
-            let mut cat =
-                Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
+            // Each file's text is dropped once parsed.
+            let files = lazy_directory_files(dir, Origin::Directory(dir.clone()))?;
+            let mut cat = Catalogue::from_entries(files.map(|f| super::markdown::read(&f)));
             match producers_beside(dir) {
                 Some(p) => cat.set_producers(p, true),
                 None => cat.set_producers(Default::default(), false),
@@ -225,6 +228,23 @@ impl Sources {
         Ok(Some(cat))
     }
 
+    /// A folder's entries given one at a time to the index being built, each dropped once
+    /// encoded; whether its producers are known.
+    fn stream(dir: &Path, enc: &mut index::Encoder) -> Result<bool> {
+        let producers = producers_beside(dir);
+        let empty = HashMap::new();
+        for f in lazy_directory_files(dir, Origin::Directory(dir.to_path_buf()))? {
+            match super::markdown::read(&f) {
+                Ok(mut e) => {
+                    e.resolve_producers(producers.as_ref().unwrap_or(&empty));
+                    enc.entry(&e);
+                }
+                Err(p) => enc.problem(&p),
+            }
+        }
+        Ok(producers.is_some())
+    }
+
     /// Every entry, for completion: no messages, never an error.
     pub fn load_quietly(&self) -> Catalogue {
         self.load().unwrap_or_default()
@@ -237,7 +257,7 @@ impl Sources {
         match &self.folder {
             Some(dir) => {
                 Self::check_folder(dir)?;
-                index::load(dir, buf, || self.load()).map(Some)
+                index::load(dir, buf, |enc| Self::stream(dir, enc)).map(Some)
             }
             None if self.personal.is_none() => Ok(self.bundled.index()),
             None => Ok(None),
