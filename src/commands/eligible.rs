@@ -12,8 +12,19 @@ use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
 
 pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
+    let mut buf = Vec::new();
     let cat = match args.slug.as_deref() {
         Some(name) => load_for(config, name)?,
+        // Across the catalogue: verdicts need only what the index holds.
+        None if !config.no_cache => match config.sources.index(&mut buf)? {
+            Some(index) => {
+                for p in &index.problems {
+                    eprintln!("{p}");
+                }
+                index.catalogue_for_verdicts()
+            }
+            None => load(config)?,
+        },
         None => load(config)?,
     };
     let style = &config.style;

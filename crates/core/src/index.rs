@@ -217,6 +217,8 @@ pub struct Record<'b> {
     /// Joined by [`SEP`].
     themes: &'b [u8],
     keywords: &'b [u8],
+    /// What a verdict needs (see [`Encoder::entry`]), read only for `eligible`.
+    eligibility: &'b [u8],
 }
 
 /// What a cached directory gives: its entries as records, their folded search fields, and
@@ -301,6 +303,43 @@ impl Index<'_> {
             producer: Cow::Owned(producer.map(text).unwrap_or_default()),
             access: r.access,
             themes: Cow::Owned(split(r.themes).join(", ")),
+        }
+    }
+
+    /// The entry of record `i` with what a verdict needs: request links and access rules.
+    pub fn entry_for_verdict(&self, i: usize) -> Entry {
+        let mut e = self.entry(i, false);
+        let mut r = Reader {
+            bytes: self.records[i].eligibility,
+            pos: 0,
+        };
+        let mut read = || -> Option<()> {
+            let own = |b: Option<&[u8]>| b.map(text);
+            e.datapass_link = own(r.opt_bytes()?);
+            e.account_link = own(r.opt_bytes()?);
+            for _ in 0..r.u32()? {
+                e.access_page.push(crate::catalogue::AccessRule {
+                    who: split(r.bytes()?),
+                    is_eligible: r.opt_i64()?,
+                    description: text(r.bytes()?),
+                });
+            }
+            Some(())
+        };
+        // A damaged block only loses rules: the index is checked whole when read.
+        let _ = read();
+        e
+    }
+
+    /// Every entry, with request links and access rules, as a catalogue: for verdicts.
+    pub fn catalogue_for_verdicts(&self) -> Catalogue {
+        Catalogue {
+            entries: (0..self.records.len())
+                .map(|i| self.entry_for_verdict(i))
+                .collect(),
+            problems: self.problems.clone(),
+            producers_known: self.producers_known,
+            ..Catalogue::default()
         }
     }
 
@@ -572,6 +611,17 @@ impl Encoder {
         w.opt_i64(e.visits_2019);
         w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
+        // Request links and access rules: `eligible --as` across the catalogue reads them.
+        let mut el = Writer::default();
+        el.opt_str(&e.datapass_link);
+        el.opt_str(&e.account_link);
+        el.u32(u32::try_from(e.access_page.len()).unwrap_or(u32::MAX));
+        for r in &e.access_page {
+            el.str(&r.who.join(&SEP.to_string()));
+            el.opt_i64(r.is_eligible);
+            el.str(&r.description);
+        }
+        w.bytes(&el.0);
         for s in [
             &f.title,
             &f.tagline,
@@ -717,6 +767,7 @@ pub fn decode_as<'b>(
             visits_2019: r.opt_i64()?,
             themes: r.bytes()?,
             keywords: r.bytes()?,
+            eligibility: r.bytes()?,
         });
         let mut raw = || r.bytes().map(Cow::Borrowed);
         fields.push(Fields {
