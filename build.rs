@@ -52,7 +52,11 @@ fn main() {
     let mut cat = Catalogue::from_files(sources);
     cat.set_producers(Bundled::producers(), false);
     let index = Path::new(&out_dir).join("bundled.index");
-    fs::write(&index, apicat_core::index::encode(&cat, &[], 0)).unwrap();
+    fs::write(
+        &index,
+        apicat_core::index::encode(&cat, &[], 0, Default::default()),
+    )
+    .unwrap();
     out.push_str(&format!(
         "pub static INDEX: &[u8] = include_bytes!({:?});\n",
         index.display().to_string()

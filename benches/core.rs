@@ -89,7 +89,12 @@ fn main() {
     let cache = std::env::temp_dir().join(format!("apicat-bench-{}", std::process::id()));
     // SAFETY: single-threaded here; only this process reads it.
     unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
-    let full = || Ok(load());
+    let full = |enc: &mut apicat::index::Encoder| {
+        let cat = load();
+        cat.problems.iter().for_each(|p| enc.problem(p));
+        cat.entries.iter().for_each(|e| enc.entry(e));
+        Ok(cat.producers_known)
+    };
     let mut buf = Vec::new();
     drop(apicat::index::load(&dir, &mut buf, full).unwrap());
     report(

@@ -3,14 +3,22 @@
 # Needs hyperfine (Debian: apt-get install hyperfine) and ../shared/corpus for the corpus rows.
 #   scripts/bench.sh            all figures
 #   RUNS=50 scripts/bench.sh    fewer runs
+#   BIN=/path/to/apicat scripts/bench.sh   figures of another build (no cargo build)
+#   ONLY=bounded scripts/bench.sh          only the part 8 targets (show, completion, index, memory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-200}
-corpus=../shared/corpus/api
+corpus=$PWD/../shared/corpus/api
 work=${TMPDIR:-/tmp}/apicat-bench
 mkdir -p "$work"
-cargo build --release -q
-bin=$PWD/target/release/apicat
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  cargo build --release -q
+  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/apicat
+fi
+# The index cache of these runs, not the user's; one per binary, as formats differ.
+export XDG_CACHE_HOME=$work/cache-$(echo "$bin" | cksum | cut -d' ' -f1)
 
 median() { # hyperfine JSON file, command index → median in ms
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.3f" % (r["median"]*1000))' "$1" "$2"
@@ -24,6 +32,59 @@ compare() { # label, command A, command B: prints both medians and A/B
   last=$ma
 }
 
+ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
+
+# The real corpus copied under new names: n entries in $work/catalogue-n.
+make_catalogue() {
+  local n=$1 dir="$work/catalogue-$1"
+  if [ "$(find "$dir" -name '*.md' 2>/dev/null | wc -l)" != "$n" ]; then
+    rm -rf "$dir"; mkdir -p "$dir"
+    local i=0
+    while [ "$i" -lt "$n" ]; do
+      for f in "$corpus"/*.md; do
+        [ "$i" -lt "$n" ] || break
+        cp "$f" "$dir/$(basename "$f" .md)-$i.md"
+        i=$((i + 1))
+      done
+    done
+  fi
+  echo "$dir"
+}
+
+bounded() {
+  echo "part 8 targets: median of $runs runs each; ratio = apicat / reference (target)"
+  compare "bundled: show api-entreprise / --version (1.5)" "$bin show api-entreprise --no-pager" "$bin --version"
+  compare "corpus: cached search adresse / --version (1.5)" "$bin --catalogue $corpus search adresse" "$bin --version"
+  local big; big=$(make_catalogue 10000)
+  "$bin" --catalogue "$big" list >/dev/null   # index built once
+  # agent-connect-2 has an access page.
+  compare "10,000: show SLUG / --version (1.5)" "$bin --catalogue $big show agent-connect-2 --no-pager" "$bin --version"
+  compare "10,000: eligible SLUG --as / --version (1.5)" "$bin --catalogue $big eligible agent-connect-2 --as entreprise" "$bin --version"
+  # A TAB: the shell runs apicat with the words typed (env on both sides, for fairness).
+  local tab="env APICAT_COMPLETE=bash _CLAP_COMPLETE_INDEX=4 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true $bin -- apicat --catalogue $big show agent-conn"
+  compare "10,000: completion of a slug / --version (1.5)" "$tab" "env A=1 $bin --version"
+  for n in 1000 10000; do
+    local dir; dir=$(make_catalogue "$n")
+    local json="$work/first.json"
+    hyperfine -N -w 2 -r "$(( runs < 20 ? runs : 20 ))" --export-json "$json" \
+      --prepare "rm -rf $XDG_CACHE_HOME" "$bin --catalogue $dir list" "grep -ril adresse $dir" >/dev/null 2>&1
+    local a b; a=$(median "$json" 0); b=$(median "$json" 1)
+    printf '%-46s %9s ms  vs %9s ms  ratio %s\n' "$n: first index build / grep -ril (5)" "$a" "$b" "$(ratio "$a" "$b")"
+  done
+  local base peak
+  base=$(/usr/bin/time -f %M "$bin" --version 2>&1 >/dev/null | tail -1)
+  rm -rf "$XDG_CACHE_HOME"
+  peak=$(/usr/bin/time -f %M "$bin" --catalogue "$big" list 2>&1 >/dev/null | tail -1)
+  printf '%-46s %9s KB  per entry %s KB (3)\n' "10,000: index build (first list), peak" "$peak" "$(python3 -c "print('%.2f' % (($peak-$base)/10000))")"
+  peak=$(/usr/bin/time -f %M "$bin" --catalogue "$big" --no-cache list 2>&1 >/dev/null | tail -1)
+  printf '%-46s %9s KB  per entry %s KB (3)\n' "10,000: every entry held (--no-cache list), peak" "$peak" "$(python3 -c "print('%.2f' % (($peak-$base)/10000))")"
+}
+
+if [ "${ONLY:-}" = bounded ]; then
+  bounded
+  exit 0
+fi
+
 echo "median of $runs runs each; ratio = apicat / reference"
 compare "bundled: search urssaf / --version" "$bin search urssaf" "$bin --version"
 peak=$(/usr/bin/time -f %M "$bin" search urssaf 2>&1 >/dev/null | tail -1)
@@ -36,22 +97,15 @@ if [ -d "$corpus" ]; then
   # Bigger catalogues: the real corpus copied under new names.
   per_k=""
   for n in 2500 5000 10000; do
-    dir="$work/catalogue-$n"
-    if [ "$(find "$dir" -name '*.md' 2>/dev/null | wc -l)" != "$n" ]; then
-      rm -rf "$dir"; mkdir -p "$dir"
-      i=0
-      while [ "$i" -lt "$n" ]; do
-        for f in "$corpus"/*.md; do
-          [ "$i" -lt "$n" ] || break
-          cp "$f" "$dir/$(basename "$f" .md)-$i.md"
-          i=$((i + 1))
-        done
-      done
-    fi
+    dir=$(make_catalogue "$n")
     "$bin" --catalogue "$dir" search adresse >/dev/null
     compare "$n entries: search adresse / grep -ril" "$bin --catalogue $dir search adresse" "grep -ril adresse $dir"
     per_k="$per_k $n:$(python3 -c "print('%.2f' % ($last*1000/$n))")"
   done
   # Linear growth shows as a steady (or falling, as fixed costs spread) time per entry.
   printf '%-46s %s\n' "ms per 1,000 entries (entries:ms)" "$per_k"
+fi
+
+if [ -d "$corpus" ]; then
+  bounded
 fi

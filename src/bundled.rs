@@ -46,7 +46,7 @@ mod tests {
             let (a, b) = (from_json.markdown().unwrap(), from_yaml.markdown().unwrap());
             assert_eq!(a.front, b.front, "{}", f.slug);
             assert_eq!(from_json.body, from_yaml.body, "{}", f.slug);
-            assert_eq!(a.unsafe_char, b.unsafe_char);
+            assert_eq!(a.unsafe_chars, b.unsafe_chars);
         }
     }
 }

@@ -32,6 +32,10 @@ pub fn script(shell: crate::cli::Shell) -> Vec<u8> {
 /// The catalogue the command line being completed would use: `--catalogue` on that line,
 /// else `APICAT_CATALOGUE`, else bundled and personal entries.
 fn catalogue_in_use() -> Catalogue {
+    sources_in_use().load_quietly()
+}
+
+fn sources_in_use() -> Sources {
     let args: Vec<String> = std::env::args().collect();
     let mut dir: Option<PathBuf> = None;
     for (i, a) in args.iter().enumerate() {
@@ -42,7 +46,25 @@ fn catalogue_in_use() -> Catalogue {
         }
     }
     let dir = dir.or_else(|| std::env::var_os("APICAT_CATALOGUE").map(PathBuf::from));
-    Sources::new(dir, &crate::bundled::BUNDLED).load_quietly()
+    Sources::new(dir, &crate::bundled::BUNDLED)
+}
+
+/// Slugs and titles, from the compact list at the start of a folder's index while the
+/// folder's names are unchanged, else from the index (made if need be): no entry is parsed
+/// on TAB once the index exists.
+fn names_in_use() -> Vec<(String, String)> {
+    let sources = sources_in_use();
+    if let Some(dir) = &sources.folder
+        && let Some(names) = crate::index::names(dir)
+    {
+        return names.entries;
+    }
+    let mut buf = Vec::new();
+    let cat = match sources.index(&mut buf) {
+        Ok(Some(index)) => index.catalogue(false),
+        _ => sources.load_quietly(),
+    };
+    cat.entries.into_iter().map(|e| (e.slug, e.title)).collect()
 }
 
 fn candidates<'a>(
@@ -66,12 +88,10 @@ fn candidates<'a>(
 }
 
 pub fn slugs(current: &OsStr) -> Vec<CompletionCandidate> {
-    let cat = catalogue_in_use();
+    let names = names_in_use();
     candidates(
         current,
-        cat.entries
-            .iter()
-            .map(|e| (e.slug.as_str(), Some(e.title.as_str()))),
+        names.iter().map(|(s, t)| (s.as_str(), Some(t.as_str()))),
     )
 }
 

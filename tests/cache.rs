@@ -166,6 +166,10 @@ fn answers_from_the_index_are_those_of_a_fresh_read() {
             vec!["search", "adresse", "--json"],
             vec!["search", "les", "procédures", "--access", "open"],
             vec!["list", "--theme", "emploi", "--json"],
+            // Verdicts across the catalogue come from the index too.
+            vec!["eligible", "--as", "collectivite"],
+            vec!["eligible", "--as", "entreprise", "--json"],
+            vec!["eligible", "--as", "particulier"],
         ] {
             let run = |extra: &[&str]| {
                 let out = apicat(cache.path())

@@ -71,7 +71,8 @@ fn hostile() -> Vec<(&'static str, Vec<u8>, &'static str, Option<usize>)> {
             "title should be text, not a list",
             Some(2),
         ),
-        ("big-body.md", big.into_bytes(), "body of", Some(7)),
+        // Some(0): the finding names no line.
+        ("big-body.md", big.into_bytes(), "over the 1024 KiB limit", Some(0)),
         ("alias-bomb.md", bomb.into_bytes(), "invalid YAML", None),
         ("deep.md", deep.into_bytes(), "invalid YAML", Some(3)),
         ("escapes.md", esc_everywhere().into_bytes(), "a control character", Some(2)),
@@ -113,7 +114,7 @@ fn assert_clean(what: &str, bytes: &[u8]) {
     assert!(
         !text
             .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\x1b')),
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\x1b')),
         "{what}: raw control character"
     );
     assert!(!text.contains('\u{9b}'), "{what}: C1 CSI");
@@ -165,7 +166,9 @@ fn each_hostile_file_is_named_and_the_rest_is_served() {
             .find(|l| l.contains(name) && l.contains(flag));
         let finding = finding
             .unwrap_or_else(|| panic!("check does not flag {name} with {flag:?}:\n{report}"));
-        if let Some(line) = line {
+        if line == Some(0) {
+            assert!(finding.contains(&format!("{name}: ")), "{finding}");
+        } else if let Some(line) = line {
             assert!(
                 finding.contains(&format!("{name}:{line}:")),
                 "{name}: wrong line in {finding}"
@@ -181,4 +184,500 @@ fn each_hostile_file_is_named_and_the_rest_is_served() {
         }
         assert_clean(name, &checked.stdout);
     }
+}
+
+/// One run of the binary, bounded: killed after 5 s (the test then fails), with its peak
+/// resident memory.
+struct Bounded {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+    secs: f64,
+    rss_mb: f64,
+}
+
+fn bounded(envs: &[(&str, &std::ffi::OsStr)], args: &[&std::ffi::OsStr]) -> Bounded {
+    let out_dir = tempfile::tempdir().unwrap();
+    let (out, err) = (out_dir.path().join("out"), out_dir.path().join("err"));
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("apicat"));
+    cmd.env("COLUMNS", "80")
+        .env_remove("APICAT_CATALOGUE")
+        .env_remove("NO_COLOR")
+        .env_remove("PAGER")
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("apicat-tests-cache"),
+        )
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let start = std::time::Instant::now();
+    // Reaped by wait4 below, which also gives its peak memory.
+    #[allow(clippy::zombie_processes)]
+    let child = cmd.spawn().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    loop {
+        // SAFETY: waits for our own child, into locals.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(5) {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            panic!("apicat {args:?} hung: killed after 5 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Bounded {
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout: std::fs::read(&out).unwrap(),
+        stderr: std::fs::read_to_string(&err).unwrap(),
+        secs: start.elapsed().as_secs_f64(),
+        rss_mb: usage.ru_maxrss as f64 / 1024.0,
+    }
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+/// Runs apicat on a catalogue folder, bounded, and checks time, memory and output.
+fn on_folder(dir: &Path, args: &[&str]) -> Bounded {
+    let mut all = vec![os("--catalogue"), dir.as_os_str()];
+    all.extend(args.iter().map(|a| os(a)));
+    let r = bounded(&[], &all);
+    within_bounds(&format!("{args:?}"), &r);
+    r
+}
+
+fn within_bounds(what: &str, r: &Bounded) {
+    assert!(r.secs < 2.0, "{what}: {:.1} s", r.secs);
+    assert!(r.rss_mb < 100.0, "{what}: {:.0} MB resident", r.rss_mb);
+    assert!(!r.stderr.contains("panicked"), "{what}: {}", r.stderr);
+    assert_clean(what, &r.stdout);
+    assert_clean(what, r.stderr.as_bytes());
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
+}
+
+/// Every command a person runs on a folder, each bounded; the good entry always served.
+fn every_command(dir: &Path, flag: &str) {
+    for args in [
+        &["list"][..],
+        &["--no-cache", "list"],
+        &["search", "bonne"],
+        &["show", "bonne-api", "--no-pager"],
+        &["eligible", "--as", "collectivite"],
+    ] {
+        let r = on_folder(dir, args);
+        if args[0] != "eligible" {
+            assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+            assert!(
+                String::from_utf8_lossy(&r.stdout).contains("onne"),
+                "{args:?}"
+            );
+        }
+        if args[0] != "show" {
+            assert!(r.stderr.contains(flag), "{args:?}: {}", r.stderr);
+        }
+    }
+    let r = on_folder(dir, &["check"]);
+    assert_eq!(r.code, Some(1));
+    let report = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        report.contains(&flag.replacen(": ", ": error: ", 1)),
+        "{report}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_and_huge_files_are_reported_and_skipped() {
+    let sparse = |dir: &Path, name: &str| {
+        let f = std::fs::File::create(dir.join(name)).unwrap();
+        use std::io::Write;
+        (&f).write_all(b"---\ntitle: Enorme\n---\n").unwrap();
+        // Sparse: 2 GB of NULs that take no disk.
+        f.set_len(2 << 30).unwrap();
+    };
+    type Make = fn(&Path);
+    let cases: [(&str, Make, &str); 4] = [
+        (
+            "x.md",
+            |d| mkfifo(&d.join("x.md")),
+            "x.md: not a regular file",
+        ),
+        (
+            "y.md",
+            |d| std::os::unix::fs::symlink("/dev/zero", d.join("y.md")).unwrap(),
+            "y.md: not a regular file",
+        ),
+        (
+            "z.md",
+            |_| {},
+            "z.md: file of 2147483648 bytes, over the 1024 KiB limit",
+        ),
+        (
+            "nuls.md",
+            |d| {
+                let mut text = b"---\ntitle: Nuls\n---\n".to_vec();
+                text.resize(50 << 20, 0);
+                std::fs::write(d.join("nuls.md"), text).unwrap();
+            },
+            "nuls.md: file of 52428800 bytes",
+        ),
+    ];
+    for (name, make, flag) in cases {
+        let dir = catalogue_with("other.md", GOOD.as_bytes());
+        if name == "z.md" {
+            sparse(dir.path(), name);
+        } else {
+            make(dir.path());
+        }
+        every_command(dir.path(), flag);
+        let r = on_folder(dir.path(), &["show", name.trim_end_matches(".md")]);
+        assert_ne!(r.code, Some(0), "{name} is not served");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_producers_personal_catalogue_or_index_does_not_block() {
+    // producteurs/
+    let dir = catalogue_with("other.md", GOOD.as_bytes());
+    std::fs::create_dir(dir.path().join("producteurs")).unwrap();
+    mkfifo(&dir.path().join("producteurs/urssaf.md"));
+    for args in [&["list"][..], &["show", "bonne-api"], &["check"]] {
+        on_folder(dir.path(), args);
+    }
+
+    // The personal catalogue, under the bundled one.
+    let data = tempfile::tempdir().unwrap();
+    let personal = data.path().join("apicat/catalogue");
+    std::fs::create_dir_all(&personal).unwrap();
+    mkfifo(&personal.join("x.md"));
+    for args in [&["search", "urssaf"][..], &["list"], &["check"]] {
+        let argv: Vec<_> = args.iter().map(|a| os(a)).collect();
+        let r = bounded(&[("XDG_DATA_HOME", data.path().as_os_str())], &argv);
+        within_bounds(&format!("personal {args:?}"), &r);
+        assert!(r.stderr.contains("x.md: not a regular file") || args[0] == "check");
+    }
+
+    // Where the index goes.
+    let cache = tempfile::tempdir().unwrap();
+    let dir = catalogue_with("other.md", GOOD.as_bytes());
+    let with_cache = |args: &[&str]| {
+        let mut argv = vec![os("--catalogue"), dir.path().as_os_str()];
+        argv.extend(args.iter().map(|a| os(a)));
+        let r = bounded(&[("XDG_CACHE_HOME", cache.path().as_os_str())], &argv);
+        within_bounds(&format!("index {args:?}"), &r);
+        r
+    };
+    with_cache(&["list"]);
+    let index = std::fs::read_dir(cache.path().join("apicat"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::remove_file(&index).unwrap();
+    mkfifo(&index);
+    for args in [&["list"][..], &["search", "bonne"], &["paths"]] {
+        with_cache(args);
+    }
+    // Completion too.
+    let mut argv = vec![
+        os("--"),
+        os("apicat"),
+        os("--catalogue"),
+        dir.path().as_os_str(),
+    ];
+    argv.extend([os("show"), os("bo")]);
+    let r = bounded(
+        &[
+            ("XDG_CACHE_HOME", cache.path().as_os_str()),
+            ("APICAT_COMPLETE", os("bash")),
+            ("_CLAP_COMPLETE_INDEX", os("4")),
+        ],
+        &argv,
+    );
+    within_bounds("completion", &r);
+    assert!(String::from_utf8_lossy(&r.stdout).contains("bonne-api"));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_entry_is_served_once_readable_and_old_times_count() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = tempfile::tempdir().unwrap();
+    let dir = catalogue_with("other.md", GOOD.as_bytes());
+    let listed = |args: &[&str]| {
+        let mut argv = vec![os("--catalogue"), dir.path().as_os_str()];
+        argv.extend(args.iter().map(|a| os(a)));
+        let r = bounded(&[("XDG_CACHE_HOME", cache.path().as_os_str())], &argv);
+        within_bounds(&format!("{args:?}"), &r);
+        String::from_utf8_lossy(&r.stdout).into_owned()
+    };
+    let locked = dir.path().join("locked.md");
+    std::fs::write(&locked, GOOD.replace("Bonne API", "Verrou")).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads anything: nothing to test then.
+    if std::fs::read(&locked).is_err() {
+        assert!(!listed(&["list"]).contains("Verrou"));
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(listed(&["list"]).contains("Verrou"), "served once readable");
+    }
+
+    // Before 1970: two times, same size, different words.
+    let old = dir.path().join("old.md");
+    let at = |secs: i64| std::time::UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs());
+    std::fs::write(&old, GOOD.replace("Bonne API", "Ancienne")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(at(1_000_000_000))
+        .unwrap();
+    assert!(listed(&["search", "ancienne"]).contains("old"));
+    std::fs::write(&old, GOOD.replace("Bonne API", "Antiques")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(at(900_000_000))
+        .unwrap();
+    assert!(listed(&["search", "antiques"]).contains("old"));
+}
+
+#[test]
+fn a_look_alike_file_name_is_an_error_naming_both() {
+    let dir = catalogue_with(
+        "api_r2p.md",
+        GOOD.replace("Bonne API", "Authentique").as_bytes(),
+    );
+    std::fs::write(
+        dir.path().join("api_r2p\u{200b}.md"),
+        GOOD.replace("Bonne API", "Imposteur"),
+    )
+    .unwrap();
+    let r = on_folder(dir.path(), &["show", "api_r2p", "--no-pager"]);
+    let page = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        page.contains("Authentique") && !page.contains("Imposteur"),
+        "{page}"
+    );
+    let r = on_folder(dir.path(), &["check"]);
+    assert_eq!(r.code, Some(1));
+    let report = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        report.contains("api_r2p\\u{200b}.md: error: the file name holds an invisible"),
+        "{report}"
+    );
+
+    // Equal once case, accents and -/_ are set aside: both named, neither picked.
+    let dir = catalogue_with(
+        "API-R2P.md",
+        GOOD.replace("Bonne API", "Majuscules").as_bytes(),
+    );
+    std::fs::write(
+        dir.path().join("api_r2p.md"),
+        GOOD.replace("Bonne API", "Minuscules"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Évite-ça.md"), GOOD).unwrap();
+    std::fs::write(dir.path().join("evite_ca.md"), GOOD).unwrap();
+    let r = on_folder(dir.path(), &["check"]);
+    assert_eq!(r.code, Some(1));
+    let report = String::from_utf8_lossy(&r.stdout);
+    for (a, b) in [("API-R2P.md", "api_r2p.md"), ("evite_ca.md", "Évite-ça.md")] {
+        let line = report
+            .lines()
+            .find(|l| l.contains(&format!("{a}: error: slug")))
+            .unwrap_or_else(|| panic!("{a} not flagged:\n{report}"));
+        assert!(line.contains(b), "{line}");
+    }
+    for name in ["api-r2p", "api_r2p", "API-R2P"] {
+        let r = on_folder(dir.path(), &["show", name, "--no-pager"]);
+        assert_ne!(r.code, Some(0), "show {name} picked one");
+        assert!(
+            r.stderr.contains("API-R2P.md") && r.stderr.contains("api_r2p.md"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn hidden_characters_never_pass_raw_and_check_points_at_each() {
+    let hidden = [
+        '\u{61C}',
+        '\u{200E}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{2060}',
+        '\u{2064}',
+        '\u{206A}',
+        '\u{FFF9}',
+        '\u{E0041}',
+        '\u{E007F}',
+    ];
+    let mut body = String::new();
+    for c in hidden {
+        body.push_str(&format!("x{c}y\n"));
+    }
+    let text = format!("---\ntitle: \"Cach\u{202E}ée\u{E0041}\"\ntagline: t\u{2060}\n---\n{body}");
+    let dir = catalogue_with("cache.md", text.as_bytes());
+    let raw = |out: &[u8]| {
+        let s = String::from_utf8_lossy(out);
+        hidden.iter().find(|c| s.contains(**c)).copied()
+    };
+    for args in [
+        &["show", "cache", "--no-pager"][..],
+        &["show", "cache", "--json"],
+        &["list"],
+        &["list", "--json"],
+        &["search", "cache"],
+    ] {
+        let r = on_folder(dir.path(), args);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        assert_eq!(raw(&r.stdout), None, "{args:?}");
+    }
+    let r = on_folder(dir.path(), &["check"]);
+    let report = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(raw(&r.stdout), None);
+    assert!(
+        report.contains("cache.md:2:13: warning: an invisible character (U+202E)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("cache.md:3:11: warning: an invisible character (U+2060)"),
+        "{report}"
+    );
+    for (i, c) in hidden.iter().enumerate() {
+        let at = format!("cache.md:{}:2: warning:", i + 5);
+        let line = report.lines().find(|l| l.contains(&format!("/{at}")));
+        assert!(
+            line.is_some_and(|l| l.contains(&format!("U+{:04X}", *c as u32))),
+            "{at} {:x}\n{report}",
+            *c as u32
+        );
+    }
+}
+
+#[test]
+fn echoed_arguments_and_paths_are_sanitised() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("cat\x1b]0;PWN\x07\u{202E}");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("bonne-api.md"), GOOD).unwrap();
+    let bad = "\x1b]0;PWN\x07\u{202E}";
+    for args in [
+        vec!["eligible", "bonne-api", "--as", bad],
+        vec!["eligible", "--as", bad],
+        vec!["show", bad],
+        vec!["search", bad],
+        vec!["list", "--theme", bad],
+        vec!["paths"],
+    ] {
+        let r = on_folder(&dir, &args);
+        assert!(
+            !r.stderr.contains('\u{202E}')
+                && !String::from_utf8_lossy(&r.stdout).contains('\u{202E}'),
+            "{args:?}"
+        );
+    }
+    let missing = root.path().join("nope\x1b[2J\u{2066}");
+    let r = bounded(&[], &[os("--catalogue"), missing.as_os_str(), os("list")]);
+    within_bounds("missing folder", &r);
+    assert!(r.stderr.contains("\\x1b[2J"), "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{2066}'), "{}", r.stderr);
+}
+
+#[test]
+fn deep_nesting_gives_output_in_proportion() {
+    // Each level holds a paragraph: uncapped, every line repeats every level's quote mark.
+    let depth = 3000;
+    let body = format!(
+        "{}{}\n\n{}item\n",
+        "<blockquote>\n\nx\n\n".repeat(depth),
+        "</blockquote>".repeat(depth),
+        "<ul><li>".repeat(depth)
+    );
+    let text = format!("---\ntitle: Profonde\ntagline: t\n---\n{body}");
+    let dir = catalogue_with("profonde.md", text.as_bytes());
+    let r = on_folder(dir.path(), &["show", "profonde", "--no-pager"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(out.matches('x').count(), depth, "flattened, not dropped");
+    assert!(out.contains("item"));
+    assert!(
+        r.stdout.len() < 8 * text.len(),
+        "{} bytes out",
+        r.stdout.len()
+    );
+}
+
+#[test]
+fn show_and_completion_read_no_other_entry() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = catalogue_with("broken.md", b"---\nbad: key: here\n---\n");
+    let run = |envs: &[(&str, &std::ffi::OsStr)], args: &[&str]| {
+        let mut argv = vec![os("--catalogue"), dir.path().as_os_str()];
+        argv.extend(args.iter().map(|a| os(a)));
+        let mut all = vec![("XDG_CACHE_HOME", cache.path().as_os_str())];
+        all.extend_from_slice(envs);
+        let r = bounded(&all, &argv);
+        within_bounds(&format!("{args:?}"), &r);
+        r
+    };
+    // The broken file is not read, so not reported: only the named file was opened.
+    // (`eligible NAME --as P` reads the index instead: a profile is resolved against every
+    // label of the catalogue, so that both forms of the command give the same verdict.)
+    for args in [&["show", "bonne-api", "--no-pager"][..]] {
+        let r = run(&[], args);
+        assert!(!r.stderr.contains("broken.md"), "{args:?}: {}", r.stderr);
+    }
+    // A title still finds it, through every entry.
+    let r = run(&[], &["show", "Bonne API", "--no-pager"]);
+    assert_eq!(r.code, Some(0));
+    assert!(r.stderr.contains("broken.md"));
+
+    // Completion lists names from the index: an entry spoiled since is still offered, as
+    // no file is parsed on TAB.
+    run(&[], &["list"]);
+    std::fs::write(dir.path().join("bonne-api.md"), "spoiled").unwrap();
+    let mut argv = vec![
+        os("--"),
+        os("apicat"),
+        os("--catalogue"),
+        dir.path().as_os_str(),
+    ];
+    argv.extend([os("show"), os("bo")]);
+    let r = bounded(
+        &[
+            ("XDG_CACHE_HOME", cache.path().as_os_str()),
+            ("APICAT_COMPLETE", os("bash")),
+            ("_CLAP_COMPLETE_INDEX", os("4")),
+        ],
+        &argv,
+    );
+    assert!(
+        String::from_utf8_lossy(&r.stdout).contains("bonne-api"),
+        "{}",
+        r.stderr
+    );
 }

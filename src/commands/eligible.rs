@@ -13,7 +13,22 @@ use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
 
 pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
-    let cat = load(config)?;
+    let mut buf = Vec::new();
+    // Verdicts need only what the index holds, and a profile is read against every label of
+    // the catalogue (one answer everywhere), so the index serves both forms.
+    let indexed = match config.no_cache {
+        false => config.sources.index(&mut buf)?,
+        true => None,
+    };
+    let cat = match indexed {
+        Some(index) => {
+            for p in &index.problems {
+                eprintln!("{p}");
+            }
+            index.catalogue_for_verdicts()
+        }
+        None => load(config)?,
+    };
     let style = &config.style;
     let entry = args
         .slug
@@ -43,7 +58,8 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         }
         return Ok(0);
     };
-    let profile = profile.trim();
+    // Echoed on every verdict: never raw.
+    let profile = &sanitize_line(profile.trim());
     if profile_words(profile).is_empty() {
         return Err(Error::usage("--as needs a profile, e.g. --as collectivite"));
     }

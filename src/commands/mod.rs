@@ -27,6 +27,14 @@ pub fn load(config: &Config) -> Result<Catalogue> {
     Ok(cat)
 }
 
+/// The catalogue needed to find NAME: its file alone when there is one, else every entry.
+pub fn load_for(config: &Config, name: &str) -> Result<Catalogue> {
+    match config.sources.load_named(name)? {
+        Some(cat) => Ok(cat),
+        None => load(config),
+    }
+}
+
 pub fn filter_of(args: &FilterArgs) -> Filter {
     Filter {
         theme: args.theme.clone(),

@@ -1,6 +1,7 @@
 //! `apicat paths`: the folders apicat reads, and the state of the index.
 
 use apicat_core::index;
+use apicat_core::text::visible;
 
 use crate::Result;
 use crate::app::Config;
@@ -16,7 +17,7 @@ fn text(config: &Config) -> String {
     match index::dir() {
         Some(d) => out.push_str(&format!(
             "cache      {}  (index of catalogue directories; --no-cache bypasses it)\n",
-            d.display()
+            shown(&d)
         )),
         None => out.push_str("cache      (no cache directory)\n"),
     }
@@ -29,13 +30,13 @@ fn text(config: &Config) -> String {
         } else {
             "absent or stale: rebuilt on the next list or search"
         };
-        out.push_str(&format!("index      {}  ({state})\n", file.display()));
+        out.push_str(&format!("index      {}  ({state})\n", shown(&file)));
     }
     match folder {
         Some(dir) => {
             out.push_str(&format!(
                 "catalogue  {}  (--catalogue or APICAT_CATALOGUE: served alone)\n",
-                dir.display()
+                shown(dir)
             ));
         }
         None => {
@@ -50,11 +51,16 @@ fn text(config: &Config) -> String {
                     } else {
                         "absent; create it to add your own entries"
                     };
-                    out.push_str(&format!("personal   {}  ({state})\n", d.display()));
+                    out.push_str(&format!("personal   {}  ({state})\n", shown(&d)));
                 }
                 None => out.push_str("personal   (no home directory)\n"),
             }
         }
     }
     out
+}
+
+/// A path as apicat echoes it: hidden and control characters made visible.
+fn shown(p: &std::path::Path) -> String {
+    visible(&p.display().to_string()).into_owned()
 }

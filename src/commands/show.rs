@@ -1,6 +1,6 @@
 //! `apicat show`: one API's whole page, or its entry as JSON.
 
-use super::{entry_named, load};
+use super::{entry_named, load_for};
 use crate::Result;
 use crate::app::Config;
 use crate::cli::ShowArgs;
@@ -8,7 +8,7 @@ use crate::term::{emit, page_or_print};
 use crate::view;
 
 pub fn run(config: &Config, args: &ShowArgs) -> Result<u8> {
-    let cat = load(config)?;
+    let cat = load_for(config, &args.name)?;
     let e = entry_named(&cat, &args.name)?;
     if args.json {
         emit(&view::json::to_string(&view::json::entry(e)))?;

@@ -11,7 +11,7 @@ pub enum Error {
     #[error("{0}")]
     NotFound(String),
     /// A catalogue folder that cannot be read (exit 2: the command line names it).
-    #[error("{}: {what}: {source}", path.display())]
+    #[error("{}: {what}: {source}", crate::text::visible(&path.display().to_string()))]
     Read {
         path: PathBuf,
         what: &'static str,

@@ -11,11 +11,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use std::borrow::Cow;
 
-use crate::catalogue::folder::{is_entry_name, producers_dir};
+use crate::catalogue::folder::{is_entry_name, producers_dir, slug_key};
 use crate::catalogue::{Access, Catalogue, Entry, FranceConnect, Listing, Origin, Problem};
 use crate::error::{Error, Result};
 use crate::search::{Candidate, Fields};
@@ -23,7 +22,7 @@ use crate::search::{Candidate, Fields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("4-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("6-", env!("CARGO_PKG_VERSION"));
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -44,12 +43,51 @@ pub fn file_for(catalogue: &Path) -> Option<PathBuf> {
     Some(dir()?.join(format!("index-{key:016x}.bin")))
 }
 
-/// Name, size and modification time of a file: what says it is unchanged.
+/// Name, size, times and mode of a file: what says it is unchanged. The change time moves
+/// with any change a person can make (content, `touch -r`, `chmod`), and the mode says
+/// whether it can be read and is a regular file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     name: Vec<u8>,
     size: u64,
-    mtime_ns: u128,
+    /// Signed: times before 1970 differ too.
+    mtime_ns: i128,
+    ctime_ns: i128,
+    mode: u32,
+}
+
+impl Stamp {
+    fn of(name: Vec<u8>, meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+            Stamp {
+                name,
+                size: meta.len(),
+                mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+                ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+                mode: meta.mode(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let signed = |t: std::io::Result<std::time::SystemTime>| {
+                t.ok()
+                    .map_or(0, |t| match t.duration_since(std::time::UNIX_EPOCH) {
+                        Ok(d) => d.as_nanos() as i128,
+                        Err(e) => -(e.duration().as_nanos() as i128),
+                    })
+            };
+            Stamp {
+                name,
+                size: meta.len(),
+                mtime_ns: signed(meta.modified()),
+                ctime_ns: signed(meta.created()),
+                mode: u32::from(meta.permissions().readonly()),
+            }
+        }
+    }
 }
 
 /// The stamps of a directory's `*.md` files (those the loader reads), in the directory's own
@@ -71,18 +109,79 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
         if meta.is_dir() {
             continue;
         }
-        let mtime_ns = meta
-            .modified()
-            .ok()
-            .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        out.push(Stamp {
-            name,
-            size: meta.len(),
-            mtime_ns,
-        });
+        out.push(Stamp::of(name, &meta));
     }
     Some(out)
+}
+
+/// What says a directory holds the same names: its modification time moves whenever a file
+/// is added, removed or renamed in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirStamp {
+    mtime_ns: i128,
+    ino: u64,
+}
+
+impl DirStamp {
+    pub fn of(dir: &Path) -> Option<DirStamp> {
+        let meta = fs::metadata(dir).ok()?;
+        let s = Stamp::of(Vec::new(), &meta);
+        #[cfg(unix)]
+        let ino = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let ino = 0;
+        Some(DirStamp {
+            mtime_ns: s.mtime_ns,
+            ino,
+        })
+    }
+}
+
+/// The slugs and titles of a directory's entries, and the keys of look-alike file names, read
+/// from the start of its index alone: `None` when there is no index, or the directory's
+/// names may have changed since it was made.
+pub struct Names {
+    pub entries: Vec<(String, String)>,
+    pub twins: Vec<String>,
+}
+
+pub fn names(dir: &Path) -> Option<Names> {
+    use std::io::Read;
+    let now = DirStamp::of(dir)?;
+    let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
+    let head_len = 8 + 4 + VERSION.len() + 16 + 8 + 4;
+    let mut file = file.take(len);
+    let mut head = vec![0; head_len];
+    file.read_exact(&mut head).ok()?;
+    let mut r = Reader {
+        bytes: &head,
+        pos: 0,
+    };
+    if r.take(8)? != MAGIC
+        || r.text()? != VERSION
+        || r.i128()? != now.mtime_ns
+        || r.u64()? != now.ino
+        || now.mtime_ns == 0
+    {
+        return None;
+    }
+    let n = r.u32()? as u64;
+    let mut block = Vec::new();
+    file.take(n).read_to_end(&mut block).ok()?;
+    let mut r = Reader {
+        bytes: &block,
+        pos: 0,
+    };
+    let count = r.u32()? as usize;
+    let mut entries = Vec::with_capacity(count.min(block.len()));
+    for _ in 0..count {
+        entries.push((text(r.bytes()?), text(r.bytes()?)));
+    }
+    let mut twins = Vec::new();
+    for _ in 0..r.u32()? {
+        twins.push(r.str()?);
+    }
+    Some(Names { entries, twins })
 }
 
 /// One signature for the producers folder beside a catalogue: any change rebuilds.
@@ -95,6 +194,8 @@ fn producers_signature(dir: &Path) -> u64 {
         bytes.extend_from_slice(&s.name);
         bytes.extend_from_slice(&s.size.to_le_bytes());
         bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
+        bytes.extend_from_slice(&s.ctime_ns.to_le_bytes());
+        bytes.extend_from_slice(&s.mode.to_le_bytes());
     }
     hash(&bytes)
 }
@@ -117,6 +218,8 @@ pub struct Record<'b> {
     /// Joined by [`SEP`].
     themes: &'b [u8],
     keywords: &'b [u8],
+    /// What a verdict needs (see [`Encoder::entry`]), read only for `eligible`.
+    eligibility: &'b [u8],
 }
 
 /// What a cached directory gives: its entries as records, their folded search fields, and
@@ -205,6 +308,44 @@ impl Index<'_> {
         }
     }
 
+    /// The entry of record `i` with what a verdict needs: request links and access rules.
+    pub fn entry_for_verdict(&self, i: usize) -> Entry {
+        let mut e = self.entry(i, false);
+        let mut r = Reader {
+            bytes: self.records[i].eligibility,
+            pos: 0,
+        };
+        let mut read = || -> Option<()> {
+            let own = |b: Option<&[u8]>| b.map(text);
+            e.datapass_link = own(r.opt_bytes()?);
+            e.account_link = own(r.opt_bytes()?);
+            e.contact_link = own(r.opt_bytes()?);
+            for _ in 0..r.u32()? {
+                e.access_page.push(crate::catalogue::AccessRule {
+                    who: split(r.bytes()?),
+                    is_eligible: r.opt_i64()?,
+                    description: text(r.bytes()?),
+                });
+            }
+            Some(())
+        };
+        // A damaged block only loses rules: the index is checked whole when read.
+        let _ = read();
+        e
+    }
+
+    /// Every entry, with request links and access rules, as a catalogue: for verdicts.
+    pub fn catalogue_for_verdicts(&self) -> Catalogue {
+        Catalogue {
+            entries: (0..self.records.len())
+                .map(|i| self.entry_for_verdict(i))
+                .collect(),
+            problems: self.problems.clone(),
+            producers_known: self.producers_known,
+            ..Catalogue::default()
+        }
+    }
+
     /// Every entry, with the problems, as a catalogue.
     pub fn catalogue(&self, keywords: bool) -> Catalogue {
         Catalogue {
@@ -234,30 +375,35 @@ impl Index<'_> {
 }
 
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
-/// it is missing, stale or unreadable. `full` is how to load the directory without it.
+/// it is missing, stale or unreadable. `full` is how to read the directory without it: it
+/// gives each problem and entry to the encoder, and says whether producers are known.
 /// `buf` keeps the index's bytes, which the index borrows.
 pub fn load<'b>(
     dir: &Path,
     buf: &'b mut Vec<u8>,
-    full: impl FnOnce() -> Result<Catalogue>,
+    full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
+    // Taken first: a change during the build then makes the names stale, never wrongly current.
+    let dir_stamp_before = DirStamp::of(dir).unwrap_or_default();
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
     let cached = match (&current, &file) {
-        (Some(current), Some(file)) => fs::read(file)
-            .ok()
-            .filter(|b| decode(b, dir, current, signature).is_some()),
+        (Some(current), Some(file)) => {
+            read_index(file).filter(|b| decode(b, dir, current, signature).is_some())
+        }
         _ => None,
     };
     *buf = match cached {
         Some(bytes) => bytes,
         None => {
-            let catalogue = full()?;
-            let built = encode(
-                &catalogue,
+            let mut enc = Encoder::default();
+            let producers_known = full(&mut enc)?;
+            let built = enc.finish(
+                producers_known,
                 current.as_deref().unwrap_or_default(),
                 signature,
+                dir_stamp_before,
             );
             if let (Some(_), Some(file)) = (&current, &file) {
                 // A cache that cannot be written is only a slower next run.
@@ -269,10 +415,18 @@ pub fn load<'b>(
     decode(buf, dir, current.as_deref().unwrap_or_default(), signature).ok_or_else(|| {
         Error::usage(format!(
             "{}: the catalogue index could not be read back",
-            dir.display()
+            crate::text::visible(&dir.display().to_string())
         ))
     })
 }
+
+/// The bytes of an index file, if it is a regular file (a FIFO put there must not block).
+fn read_index(file: &Path) -> Option<Vec<u8>> {
+    crate::catalogue::folder::read_regular(file, MAX_INDEX_BYTES).ok()
+}
+
+/// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
+const MAX_INDEX_BYTES: u64 = 1 << 31;
 
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = file.parent() {
@@ -298,7 +452,7 @@ impl Writer {
     fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn u128(&mut self, v: u128) {
+    fn i128(&mut self, v: i128) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn i64(&mut self, v: i64) {
@@ -355,8 +509,8 @@ impl<'a> Reader<'a> {
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
-    fn u128(&mut self) -> Option<u128> {
-        Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
+    fn i128(&mut self) -> Option<i128> {
+        Some(i128::from_le_bytes(self.take(16)?.try_into().ok()?))
     }
     fn i64(&mut self) -> Option<i64> {
         Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
@@ -406,28 +560,44 @@ pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
 }
 
 /// The index of a catalogue: what [`decode`] reads.
-pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
-    let fields = fields_of(cat);
-    let mut w = Writer::default();
-    w.0.extend_from_slice(MAGIC);
-    w.str(VERSION);
-    w.u64(signature);
-    w.u8(u8::from(cat.producers_known));
-    w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
-    for s in stamps {
-        w.bytes(&s.name);
-        w.u64(s.size);
-        w.u128(s.mtime_ns);
-    }
-    w.u32(u32::try_from(cat.problems.len()).unwrap_or(u32::MAX));
+pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) -> Vec<u8> {
+    let mut enc = Encoder::default();
     for p in &cat.problems {
+        enc.problem(p);
+    }
+    for e in &cat.entries {
+        enc.entry(e);
+    }
+    enc.finish(cat.producers_known, stamps, signature, dir)
+}
+
+/// Writes an index one entry at a time, so that building it never holds every entry.
+#[derive(Default)]
+pub struct Encoder {
+    names: Writer,
+    names_count: u32,
+    problems: Writer,
+    problems_count: u32,
+    records: Writer,
+    records_count: u32,
+}
+
+impl Encoder {
+    pub fn problem(&mut self, p: &Problem) {
+        let w = &mut self.problems;
         w.str(file_name(&p.path));
         w.opt_usize(p.line);
         w.opt_usize(p.col);
         w.str(&p.message);
+        self.problems_count += 1;
     }
-    w.u32(u32::try_from(cat.entries.len()).unwrap_or(u32::MAX));
-    for (e, f) in cat.entries.iter().zip(&fields) {
+
+    pub fn entry(&mut self, e: &Entry) {
+        self.names.str(&e.slug);
+        self.names.str(&e.title);
+        self.names_count += 1;
+        let f = Fields::of(e);
+        let w = &mut self.records;
         w.str(&e.slug);
         w.str(file_name(&e.path));
         w.str(&e.title);
@@ -442,6 +612,19 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
         w.opt_i64(e.visits_2019);
         w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
+        // Request links and access rules: `eligible --as` across the catalogue reads them.
+        let mut el = Writer::default();
+        el.opt_str(&e.datapass_link);
+        el.opt_str(&e.account_link);
+        // "Not eligible" offers the contact instead.
+        el.opt_str(&e.contact_link);
+        el.u32(u32::try_from(e.access_page.len()).unwrap_or(u32::MAX));
+        for r in &e.access_page {
+            el.str(&r.who.join(&SEP.to_string()));
+            el.opt_i64(r.is_eligible);
+            el.str(&r.description);
+        }
+        w.bytes(&el.0);
         w.bytes(&f.names);
         for s in f.words.iter().chain(&f.stems) {
             w.bytes(s);
@@ -449,13 +632,67 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64) -> Vec<u8> {
         for n in f.lens {
             w.u32(n);
         }
+        self.records_count += 1;
     }
-    w.0
+
+    /// The index. It starts with what completion and `show` need ([`names`]): the
+    /// directory's own stamp, then every slug and title and the keys of look-alike file
+    /// names, so that they are read without the rest.
+    pub fn finish(
+        self,
+        producers_known: bool,
+        stamps: &[Stamp],
+        signature: u64,
+        dir: DirStamp,
+    ) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.0.extend_from_slice(MAGIC);
+        w.str(VERSION);
+        w.i128(dir.mtime_ns);
+        w.u64(dir.ino);
+        let mut names = Writer::default();
+        names.u32(self.names_count);
+        names.0.extend_from_slice(&self.names.0);
+        let mut keys: Vec<String> = stamps
+            .iter()
+            .filter_map(|s| {
+                let name = std::str::from_utf8(&s.name).ok()?;
+                Some(slug_key(name.strip_suffix(".md")?))
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut twins: Vec<&String> = keys
+            .windows(2)
+            .filter(|p| p[0] == p[1])
+            .map(|p| &p[0])
+            .collect();
+        twins.dedup();
+        names.u32(u32::try_from(twins.len()).unwrap_or(u32::MAX));
+        for t in twins {
+            names.str(t);
+        }
+        w.bytes(&names.0);
+        w.u64(signature);
+        w.u8(u8::from(producers_known));
+        w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
+        for s in stamps {
+            w.bytes(&s.name);
+            w.u64(s.size);
+            w.i128(s.mtime_ns);
+            w.i128(s.ctime_ns);
+            w.u32(s.mode);
+        }
+        w.u32(self.problems_count);
+        w.0.extend_from_slice(&self.problems.0);
+        w.u32(self.records_count);
+        w.0.extend_from_slice(&self.records.0);
+        w.0
+    }
 }
 
 /// Reads an index made for a directory (see [`decode_as`]).
 fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index<'b>> {
-    let prefix = crate::text::sanitize_line(&dir.join("").display().to_string());
+    let prefix = crate::text::visible(&dir.join("").display().to_string()).into_owned();
     decode_as(
         bytes,
         current,
@@ -475,7 +712,14 @@ pub fn decode_as<'b>(
     prefix: String,
 ) -> Option<Index<'b>> {
     let mut r = Reader { bytes, pos: 0 };
-    if r.take(8)? != MAGIC || r.text()? != VERSION || r.u64()? != signature {
+    if r.take(8)? != MAGIC || r.text()? != VERSION {
+        return None;
+    }
+    // The directory's stamp and the names: for [`names`]; every file's stamp is checked here.
+    r.i128()?;
+    r.u64()?;
+    r.bytes()?;
+    if r.u64()? != signature {
         return None;
     }
     let producers_known = r.u8()? == 1;
@@ -484,7 +728,12 @@ pub fn decode_as<'b>(
         return None;
     }
     for s in current {
-        if r.bytes()? != s.name || r.u64()? != s.size || r.u128()? != s.mtime_ns {
+        if r.bytes()? != s.name
+            || r.u64()? != s.size
+            || r.i128()? != s.mtime_ns
+            || r.i128()? != s.ctime_ns
+            || r.u32()? != s.mode
+        {
             return None;
         }
     }
@@ -521,6 +770,7 @@ pub fn decode_as<'b>(
             visits_2019: r.opt_i64()?,
             themes: r.bytes()?,
             keywords: r.bytes()?,
+            eligibility: r.bytes()?,
         });
         let mut raw = || r.bytes().map(Cow::Borrowed);
         let names = raw()?;
@@ -549,7 +799,7 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    fs::read(file).is_ok_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
+    read_index(&file).is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
 }
 
 #[cfg(test)]
@@ -572,11 +822,11 @@ mod tests {
         )
         .unwrap();
         let (st, cat) = read(dir.path());
-        let mut bytes = encode(&cat, &st, 1);
+        let mut bytes = encode(&cat, &st, 1, DirStamp::default());
         // Same length, so the index still reads: ESC, BEL, a broken UTF-8 sequence.
         let at = bytes
             .windows(8)
-            .position(|w| w == b"ABCDEFGH")
+            .rposition(|w| w == b"ABCDEFGH")
             .expect("title in the index");
         bytes[at..at + 8].copy_from_slice(b"\x1b]0;\x07\xc3(\xff");
         let index = decode(&bytes, dir.path(), &st, 1).expect("same shape");
@@ -601,7 +851,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
         let (st, cat) = read(dir.path());
-        let bytes = encode(&cat, &st, 7);
+        let bytes = encode(&cat, &st, 7, DirStamp::default());
         let back = decode(&bytes, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
         let listed = back.catalogue(true);
@@ -630,5 +880,55 @@ mod tests {
         }
         let _ = decode(&garbage, dir.path(), &st, 7);
         assert!(decode(b"nonsense", dir.path(), &st, 7).is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stamps_see_permissions_and_times_before_1970() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.md");
+        std::fs::write(&f, "x").unwrap();
+        let set = |secs: u64| {
+            let t = std::time::UNIX_EPOCH - std::time::Duration::from_secs(secs);
+            std::fs::File::options()
+                .write(true)
+                .open(&f)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+            stamps(dir.path()).unwrap()[0].mtime_ns
+        };
+        let (a, b) = (set(1_000_000_000), set(900_000_000));
+        assert!(a < 0 && b < 0 && a != b, "{a} {b}");
+        let before = stamps(dir.path()).unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let after = stamps(dir.path()).unwrap();
+        assert_ne!(before[0].mode, after[0].mode);
+        assert_ne!(before, after);
+    }
+
+    #[test]
+    fn names_are_read_alone_while_the_folder_keeps_its_names() {
+        let cache = tempfile::tempdir().unwrap();
+        // SAFETY: this test alone reads the cache directory's variable.
+        unsafe { std::env::set_var("XDG_CACHE_HOME", cache.path()) };
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.md", "Été_x.md", "ete-X.md"] {
+            std::fs::write(dir.path().join(name), "---\ntitle: T\n---\n").unwrap();
+        }
+        assert!(names(dir.path()).is_none(), "no index yet");
+        let mut buf = Vec::new();
+        let full = |enc: &mut Encoder| {
+            let (_, cat) = read(dir.path());
+            cat.entries.iter().for_each(|e| enc.entry(e));
+            Ok(false)
+        };
+        load(dir.path(), &mut buf, full).unwrap();
+        let n = names(dir.path()).unwrap();
+        assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);
+        assert_eq!(n.twins, vec!["ete-x".to_string()]);
+        std::fs::write(dir.path().join("b.md"), "x").unwrap();
+        assert!(names(dir.path()).is_none(), "a new name makes them stale");
     }
 }

@@ -194,9 +194,15 @@ struct TableState {
     in_head: bool,
 }
 
+/// Quote levels shown; deeper ones read as the deepest shown (flattened, not dropped).
+pub const MAX_NESTING: usize = 8;
+/// List levels indented, for the same reason.
+const MAX_LIST_INDENT: usize = 3;
+
 impl Writer {
     fn quote_prefix(&self) -> String {
-        "> ".repeat(self.quote_depth)
+        // Capped, so that output stays in proportion to input: deeper quotes are flattened.
+        "> ".repeat(self.quote_depth.min(MAX_NESTING))
     }
 
     fn parse(&mut self, src: &str) {
@@ -348,7 +354,7 @@ impl Writer {
     }
 
     fn list_item(&mut self) {
-        let depth = self.lists.len().saturating_sub(1).min(3);
+        let depth = self.lists.len().saturating_sub(1).min(MAX_LIST_INDENT);
         let indent = " ".repeat(depth);
         let marker = match self.lists.last_mut() {
             Some(ListState { next: Some(n) }) => {

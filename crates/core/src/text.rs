@@ -90,10 +90,19 @@ pub fn slugify(title: &str) -> String {
     slug
 }
 
-/// Characters that must not reach a terminal raw.
+/// Characters that must not reach a terminal raw: controls, and what can hide or reorder
+/// text (bidirectional controls, zero-width and invisible characters, line and paragraph
+/// separators, interlinear annotations, tag characters).
 pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(c,
+            '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}')
 }
 
 /// Makes catalogue text safe for a terminal: control characters (ESC, BEL, C1, DEL…) and
@@ -109,7 +118,7 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
             // Soft hyphens: terminals disagree on their width, and nobody reads them.
             '\r' | '\u{AD}' => {}
             '\t' => out.push_str("    "),
-            '\n' => out.push('\n'),
+            '\n' | '\u{2028}' | '\u{2029}' => out.push('\n'),
             // Control characters are shown, so that nothing is hidden from the reader.
             c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
             // Zero-width and direction marks are dropped: shown, they would only be noise,
@@ -122,7 +131,7 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 }
 
 /// Bytes that can start a character [`sanitize`] changes: controls but the newline, DEL, and
-/// the lead bytes of U+0080–U+00AD, U+200B–U+2069 and U+FEFF.
+/// the lead bytes of U+0080–U+00AD, U+061C, U+200B–U+206F, U+FEFF–U+FFFB and U+E0000–U+E007F.
 static MAY_START_UNSAFE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
@@ -132,7 +141,9 @@ static MAY_START_UNSAFE: [bool; 256] = {
     }
     t[0x7f] = true;
     t[0xc2] = true;
+    t[0xd8] = true;
     t[0xe2] = true;
+    t[0xf3] = true;
     t[0xef] = true;
     t
 };
@@ -151,14 +162,22 @@ pub fn needs_sanitizing(s: &str) -> bool {
         let bad = match b[i] {
             // U+0080–U+009F (C1) and U+00AD (soft hyphen)
             0xc2 => next(1).is_some_and(|n| (0x80..=0x9f).contains(&n) || n == 0xad),
-            // U+200B–U+200F, U+202A–U+202E, U+2066–U+2069
+            // U+061C
+            0xd8 => next(1) == Some(0x9c),
+            // U+200B–U+200F, U+2028–U+202E, U+2060–U+206F
             0xe2 => match (next(1), next(2)) {
-                (Some(0x80), Some(n)) => (0x8b..=0x8f).contains(&n) || (0xaa..=0xae).contains(&n),
-                (Some(0x81), Some(n)) => (0xa6..=0xa9).contains(&n),
+                (Some(0x80), Some(n)) => (0x8b..=0x8f).contains(&n) || (0xa8..=0xae).contains(&n),
+                (Some(0x81), Some(n)) => (0xa0..=0xaf).contains(&n),
                 _ => false,
             },
-            // U+FEFF
-            0xef => next(1) == Some(0xbb) && next(2) == Some(0xbf),
+            // U+FEFF, U+FFF9–U+FFFB
+            0xef => match (next(1), next(2)) {
+                (Some(0xbb), Some(0xbf)) => true,
+                (Some(0xbf), Some(n)) => (0xb9..=0xbb).contains(&n),
+                _ => false,
+            },
+            // U+E0000–U+E007F
+            0xf3 => next(1) == Some(0xa0) && matches!(next(2), Some(0x80 | 0x81)),
             _ => true,
         };
         if bad {
@@ -167,6 +186,25 @@ pub fn needs_sanitizing(s: &str) -> bool {
         i += 1;
     }
     false
+}
+
+/// Text with every character [`is_unsafe`] shown as an escape (`\x1b`, `\u{200b}`), none
+/// dropped: for names such as paths, which two files must never share on screen.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if (c as u32) < 0x100 && (c.is_control()) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// [`sanitize`] for text already owned: no copy when it is clean.
@@ -289,13 +327,36 @@ mod tests {
         assert_eq!(sanitize("échan\u{AD}tillons"), "échantillons");
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
         assert_eq!(sanitize_line("a\nb"), "a b");
+        // Trojan Source and friends: none passes raw.
+        for c in [
+            '\u{61C}',
+            '\u{200E}',
+            '\u{202A}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{206A}',
+            '\u{206F}',
+            '\u{FFF9}',
+            '\u{FFFB}',
+            '\u{E0001}',
+            '\u{E007F}',
+        ] {
+            assert_eq!(sanitize(&format!("a{c}b")), "ab", "{:x}", c as u32);
+        }
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a\nb\nc");
+        assert_eq!(visible("a\u{200b}.md\n\x1b"), "a\\u{200b}.md\\x0a\\x1b");
+        assert!(matches!(visible("plain é"), Cow::Borrowed(_)));
     }
 
     #[test]
     fn the_byte_scan_agrees_with_the_character_rule() {
         for c in (0u32..0x3000)
+            .chain(0xFE00..0x1_0000)
+            .chain(0xE_0000..0xE_0100)
             .filter_map(char::from_u32)
-            .chain(['\u{FEFF}', 'é', '’'])
+            .chain(['é', '’', '\u{E01EF}', '\u{F0080}'])
         {
             let s = format!("a{c}b");
             let by_char = is_unsafe(c) || c == '\t' || c == '\u{AD}';

@@ -3,6 +3,7 @@
 
 use serde_yaml::Value;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::markdown::{SourceFile, scalar_text, split_front_matter};
@@ -22,8 +23,88 @@ pub fn producers_dir(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_dir())
 }
 
+/// The largest entry file read: far above any real entry (the largest is 12.6 KB), so that a
+/// huge or endless file cannot exhaust memory.
+pub const MAX_ENTRY_BYTES: u64 = 1 << 20;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// A FIFO, socket, device or directory (or a link to one).
+    NotRegular,
+    /// Larger than the limit: its size.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadFailure::NotRegular => write!(f, "not a regular file"),
+            ReadFailure::TooLarge(n) => write!(
+                f,
+                "file of {} bytes, over the {} KiB limit for an entry; skipped",
+                n,
+                MAX_ENTRY_BYTES / 1024
+            ),
+            ReadFailure::Io(e) => write!(f, "cannot read file: {e}"),
+        }
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. Never blocks on a FIFO (opened
+/// non-blocking, then checked through the opened descriptor, so a swap after the check
+/// cannot fool it) and never reads more than `limit + 1` bytes.
+pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(ReadFailure::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // The file may grow after the check.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Opens a regular file for reading without ever blocking; with its size.
+pub fn open_regular(path: &Path) -> std::result::Result<(std::fs::File, u64), ReadFailure> {
+    // Refuse what is plainly not a file before opening: opening a device can act on it.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(ReadFailure::NotRegular),
+        Ok(_) => {}
+        Err(e) => return Err(ReadFailure::Io(e)),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(ReadFailure::Io)?;
+    let meta = file.metadata().map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular);
+    }
+    Ok((file, meta.len()))
+}
+
 /// Reads `*.md` files of a directory, sorted by name.
 pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
+    Ok(lazy_directory_files(dir, origin)?.collect())
+}
+
+/// The `*.md` files of a directory, sorted by name, each read only when taken: a full load
+/// then holds one file's text at a time.
+pub fn lazy_directory_files(
+    dir: &Path,
+    origin: Origin,
+) -> Result<impl Iterator<Item = SourceFile>> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         what: "cannot read directory",
@@ -39,35 +120,153 @@ pub fn directory_files(dir: &Path, origin: Origin) -> Result<Vec<SourceFile>> {
         })
         .collect();
     paths.sort();
-    Ok(paths
-        .into_iter()
-        .map(|p| {
-            let slug = p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = std::fs::read(&p)
-                .map_err(|e| (None, format!("cannot read file: {e}")))
-                .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|e| {
-                        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-                        (
-                            Some(line),
-                            "not UTF-8 text (re-save the file as UTF-8)".to_string(),
-                        )
-                    })
-                });
-            SourceFile {
-                slug: crate::text::sanitize_line(&slug),
-                path: crate::text::sanitize_line(&p.display().to_string()),
-                text,
+    let mut twins = twins(&paths);
+    Ok(paths.into_iter().enumerate().map(move |(i, p)| {
+        match twins.remove(&i) {
+            // Not even read: neither of the two is served.
+            Some(message) => SourceFile {
+                slug: slug_of(&p),
+                path: crate::text::visible(&p.display().to_string()).into_owned(),
+                text: Err((None, message)),
                 origin: origin.clone(),
                 prepared: None,
                 known_clean: false,
-            }
-        })
-        .collect())
+            },
+            None => source_file(&p, &origin),
+        }
+    }))
+}
+
+/// The slug of an entry file: its name without `.md`, hidden characters shown as escapes so
+/// that it is told apart from the name it imitates.
+fn slug_of(p: &Path) -> String {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::text::visible(&stem).into_owned()
+}
+
+/// What the slug of an entry file is, and the file read (or why not).
+pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let slug = slug_of(p);
+    let path = crate::text::visible(&p.display().to_string()).into_owned();
+    // A hidden character would make two names look alike: one file could pass for another.
+    let hidden = stem
+        .chars()
+        .find(|&c| c.is_control() || crate::text::is_unsafe(c));
+    let text = match hidden {
+        Some(c) => Err((
+            None,
+            format!(
+                "the file name holds an invisible or control character (U+{:04X}): rename the file",
+                c as u32
+            ),
+        )),
+        None => read_regular(p, MAX_ENTRY_BYTES)
+            .map_err(|e| (None, e.to_string()))
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| {
+                    let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+                    (
+                        Some(line),
+                        "not UTF-8 text (re-save the file as UTF-8)".to_string(),
+                    )
+                })
+            }),
+    };
+    SourceFile {
+        slug,
+        path,
+        text,
+        origin: origin.clone(),
+        prepared: None,
+        known_clean: false,
+    }
+}
+
+/// Slugs people cannot tell apart: equal once case is folded, accents removed and `-`/`_`
+/// taken alike.
+pub fn slug_key(slug: &str) -> String {
+    crate::text::fold(slug).replace('_', "-")
+}
+
+/// Files of one directory whose slugs only differ by case, accents or `-`/`_` are errors,
+/// each naming the other: serving either would hide the other. Their messages, by position.
+fn twins(paths: &[PathBuf]) -> HashMap<usize, String> {
+    let slugs: Vec<String> = paths.iter().map(|p| slug_of(p)).collect();
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in slugs.iter().enumerate() {
+        by_key.entry(slug_key(s)).or_default().push(i);
+    }
+    let mut out = HashMap::new();
+    for group in by_key.into_values().filter(|g| g.len() > 1) {
+        for &i in &group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| crate::text::visible(&paths[j].display().to_string()).into_owned())
+                .collect();
+            let message = format!(
+                "slug `{}` is too like that of {}: rename one (case, accents, - and _ are not told apart)",
+                slugs[i],
+                others.join(", ")
+            );
+            out.insert(i, message);
+        }
+    }
+    out
+}
+
+/// Only the producers an entry names (producer and partners), read from their own files in
+/// the producers folder beside `dir`; with whether there is such a folder.
+pub fn producers_for(dir: &Path, cat: &super::Catalogue) -> (HashMap<String, Producer>, bool) {
+    let Some(prod_dir) = producers_dir(dir) else {
+        return (HashMap::new(), false);
+    };
+    let wanted = cat
+        .entries
+        .iter()
+        .flat_map(|e| e.producer.iter().chain(&e.partners));
+    let mut producers = HashMap::new();
+    for slug in wanted {
+        // Only plain names: a slug is no path.
+        if slug.is_empty() || slug.starts_with('.') || slug.contains(['/', '\\', '\0']) {
+            continue;
+        }
+        let f = source_file(
+            &prod_dir.join(format!("{slug}.md")),
+            &Origin::Directory(prod_dir.clone()),
+        );
+        if let Some(p) = producer_of(&f) {
+            producers.insert(f.slug, p);
+        }
+    }
+    (producers, true)
+}
+
+fn producer_of(f: &SourceFile) -> Option<Producer> {
+    let Ok(text) = &f.text else { return None };
+    let split = split_front_matter(text).ok()?;
+    let Ok(Value::Mapping(m)) = serde_yaml::from_str::<Value>(split.yaml) else {
+        return None;
+    };
+    let name = m
+        .get("name")
+        .and_then(scalar_text)
+        .unwrap_or_else(|| f.slug.clone());
+    Some(Producer {
+        name: sanitize(&name).into_owned(),
+        acronym: m
+            .get("acronym")
+            .and_then(scalar_text)
+            .map(|a| sanitize(&a).into_owned()),
+    })
 }
 
 /// The producers of a directory in the api.gouv.fr layout (`…/api/` beside `…/producteurs/`).
@@ -75,27 +274,9 @@ pub fn producers_beside(dir: &Path) -> Option<HashMap<String, Producer>> {
     let prod_dir = producers_dir(dir)?;
     let mut producers = HashMap::new();
     for f in directory_files(&prod_dir, Origin::Directory(prod_dir.clone())).ok()? {
-        let Ok(text) = &f.text else { continue };
-        let Ok(split) = split_front_matter(text) else {
-            continue;
-        };
-        let Ok(Value::Mapping(m)) = serde_yaml::from_str::<Value>(split.yaml) else {
-            continue;
-        };
-        let name = m
-            .get("name")
-            .and_then(scalar_text)
-            .unwrap_or_else(|| f.slug.clone());
-        producers.insert(
-            f.slug,
-            Producer {
-                name: sanitize(&name).into_owned(),
-                acronym: m
-                    .get("acronym")
-                    .and_then(scalar_text)
-                    .map(|a| sanitize(&a).into_owned()),
-            },
-        );
+        if let Some(p) = producer_of(&f) {
+            producers.insert(f.slug, p);
+        }
     }
     Some(producers)
 }

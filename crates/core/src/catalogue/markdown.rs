@@ -32,9 +32,9 @@ pub struct Source {
     pub body_line: usize,
     /// Line of each top-level front-matter key, for messages.
     pub key_lines: Vec<(String, usize)>,
-    /// The first line holding a character that was escaped at load (ESC, BEL, a zero-width
-    /// or bidirectional mark…), and that character.
-    pub unsafe_char: Option<(usize, char)>,
+    /// Each character escaped or left out at load (ESC, BEL, a zero-width or bidirectional
+    /// mark…): line, column (in characters) and character; at most [`MAX_UNSAFE_REPORTED`].
+    pub unsafe_chars: Vec<(usize, usize, char)>,
 }
 
 impl Source {
@@ -53,6 +53,10 @@ impl Catalogue {
         Catalogue::from_entries(files.iter().map(read))
     }
 }
+
+/// Enough to point at every hidden character of a real file, while a file made of them stays
+/// cheap to report.
+pub const MAX_UNSAFE_REPORTED: usize = 100;
 
 /// Whether nothing in a file, nor in its front-matter values once read (YAML escapes such as
 /// `"\e"` decode to control characters), needs sanitising.
@@ -198,13 +202,22 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         body_line: split.body_line,
         ..Source::default()
     };
-    let raw_char = if raw_dirty {
-        text.lines()
-            .enumerate()
-            .find_map(|(i, l)| first_unsafe_char(l).map(|c| (i + 1, c)))
-    } else {
-        None
-    };
+    let mut unsafe_chars = Vec::new();
+    if raw_dirty {
+        'lines: for (i, l) in text.lines().enumerate() {
+            if !crate::text::needs_sanitizing(l) {
+                continue;
+            }
+            for (col, c) in l.chars().enumerate() {
+                if is_reported(c) {
+                    if unsafe_chars.len() == MAX_UNSAFE_REPORTED {
+                        break 'lines;
+                    }
+                    unsafe_chars.push((i + 1, col + 1, c));
+                }
+            }
+        }
+    }
     source.key_lines = split
         .yaml
         .lines()
@@ -219,11 +232,17 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         })
         .collect();
     // Escapes written in YAML (`"\e[2J"`) are control characters too once read.
-    let value_char = unsafe_keys
-        .iter()
-        .map(|(k, c)| (source.line_of(&sanitize(k)), *c))
-        .min();
-    source.unsafe_char = raw_char.into_iter().chain(value_char).min();
+    // Those written as YAML escapes, unless already found raw on their line.
+    for (k, c) in &unsafe_keys {
+        let line = source.line_of(&sanitize(k));
+        if !unsafe_chars.iter().any(|&(l, _, u)| l == line && u == *c) {
+            unsafe_chars.push((line, 1, *c));
+        }
+    }
+    unsafe_chars.sort_unstable();
+    unsafe_chars.dedup();
+    unsafe_chars.truncate(MAX_UNSAFE_REPORTED);
+    source.unsafe_chars = unsafe_chars;
     Ok(build_entry(file, source, &body))
 }
 
@@ -238,10 +257,13 @@ fn needs_clean(v: &Value) -> bool {
     }
 }
 
-/// The first character that must not reach a terminal raw (tabs and CRs are only reflowed).
+/// Whether a character is reported as hidden or escaped (tabs and CRs are only reflowed).
+fn is_reported(c: char) -> bool {
+    c != '\t' && c != '\r' && crate::text::is_unsafe(c)
+}
+
 fn first_unsafe_char(s: &str) -> Option<char> {
-    s.chars()
-        .find(|&c| c != '\t' && c != '\r' && crate::text::is_unsafe(c))
+    s.chars().find(|&c| is_reported(c))
 }
 
 fn first_unsafe(v: &Value) -> Option<char> {

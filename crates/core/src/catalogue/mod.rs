@@ -239,6 +239,23 @@ impl Entry {
         }
     }
 
+    /// Producer and partner slugs resolved to names.
+    pub fn resolve_producers(&mut self, producers: &HashMap<String, Producer>) {
+        if let Some(p) = self.producer.as_ref().and_then(|s| producers.get(s)) {
+            self.producer_name = Some(p.name.clone());
+            self.producer_acronym = p.acronym.clone();
+        }
+        self.partner_names = self
+            .partners
+            .iter()
+            .map(|p| {
+                producers
+                    .get(p)
+                    .map_or_else(|| p.clone(), |pr| pr.name.clone())
+            })
+            .collect();
+    }
+
     /// The request form for a non-open entry.
     pub fn request_link(&self) -> Option<&str> {
         self.datapass_link
@@ -346,19 +363,7 @@ impl Catalogue {
     /// Resolves producer and partner slugs to names.
     pub fn set_producers(&mut self, producers: HashMap<String, Producer>, known: bool) {
         for e in &mut self.entries {
-            if let Some(p) = e.producer.as_ref().and_then(|s| producers.get(s)) {
-                e.producer_name = Some(p.name.clone());
-                e.producer_acronym = p.acronym.clone();
-            }
-            e.partner_names = e
-                .partners
-                .iter()
-                .map(|p| {
-                    producers
-                        .get(p)
-                        .map_or_else(|| p.clone(), |pr| pr.name.clone())
-                })
-                .collect();
+            e.resolve_producers(&producers);
         }
         self.producers = producers;
         self.producers_known = known;

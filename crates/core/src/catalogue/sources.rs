@@ -6,7 +6,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::folder::{directory_files, is_entry_name, producers_beside};
+use super::folder::{
+    directory_files, is_entry_name, lazy_directory_files, producers_beside, producers_for,
+    slug_key, source_file,
+};
 use super::markdown::SourceFile;
 use super::{Catalogue, Origin, Producer};
 use crate::error::{Error, Result};
@@ -54,6 +57,19 @@ impl Bundled {
             .collect()
     }
 
+    /// The bundled entry of a slug, alone.
+    pub fn sources_named(&self, slug: &str) -> Option<SourceFile> {
+        let f = self.files.iter().find(|f| f.slug == slug)?;
+        Some(SourceFile {
+            slug: f.slug.to_string(),
+            path: format!("catalogue/{}.md", f.slug),
+            text: Ok(f.text.to_string()),
+            origin: Origin::Bundled,
+            prepared: f.front_json,
+            known_clean: f.clean,
+        })
+    }
+
     pub fn producers() -> HashMap<String, Producer> {
         BUNDLED_PRODUCERS
             .iter()
@@ -80,6 +96,20 @@ impl Bundled {
     pub fn index(&self) -> Option<Index<'static>> {
         index::decode_as(self.index, &[], 0, Origin::Bundled, "catalogue/".into())
     }
+}
+
+/// Whether another entry file of `dir` has a slug like `name`'s (a scan of the names only).
+fn has_twin(dir: &Path, name: &str) -> bool {
+    let key = slug_key(name);
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    read.flatten().any(|e| {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        n.strip_suffix(".md")
+            .is_some_and(|stem| stem != name && slug_key(stem) == key)
+    })
 }
 
 /// The personal catalogue: `$XDG_DATA_HOME/apicat/catalogue` on Linux.
@@ -121,7 +151,7 @@ impl Sources {
         };
         Err(Error::usage(format!(
             "{}: {what} (--catalogue or APICAT_CATALOGUE must name a folder of *.md entries)",
-            sanitize_line(&dir.display().to_string())
+            crate::text::visible(&dir.display().to_string())
         )))
     }
 
@@ -174,8 +204,9 @@ impl Sources {
     pub fn load(&self) -> Result<Catalogue> {
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
-            let mut cat =
-                Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
+            // Each file's text is dropped once parsed.
+            let files = lazy_directory_files(dir, Origin::Directory(dir.clone()))?;
+            let mut cat = Catalogue::from_entries(files.map(|f| super::markdown::read(&f)));
             if cat.entries.is_empty() {
                 return Err(Self::empty_folder(dir, &cat.problems));
             }
@@ -201,6 +232,74 @@ impl Sources {
         Ok(cat)
     }
 
+    /// The catalogue `show NAME` and `eligible NAME` need: the one file named NAME, with the
+    /// producers it names, read alone. `None` when no file has that name, or it cannot be
+    /// served alone (it is broken, or has a look-alike): a title, a prefix, a near name or
+    /// the report of a broken file need every entry.
+    pub fn load_named(&self, name: &str) -> Result<Option<Catalogue>> {
+        let name = name.trim();
+        if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) {
+            return Ok(None);
+        }
+        let alone = |dir: &Path, origin: Origin| -> Option<Catalogue> {
+            let path = dir.join(format!("{name}.md"));
+            std::fs::symlink_metadata(&path).ok()?;
+            // The index knows look-alikes while the folder's names are unchanged; else look.
+            let twin = match index::names(dir) {
+                Some(names) => names.twins.contains(&slug_key(name)),
+                None => has_twin(dir, name),
+            };
+            if twin {
+                return None;
+            }
+            let cat = Catalogue::from_files(vec![source_file(&path, &origin)]);
+            (cat.problems.is_empty() && cat.entries.len() == 1).then_some(cat)
+        };
+        if let Some(dir) = &self.folder {
+            Self::check_folder(dir)?;
+            return Ok(alone(dir, Origin::Directory(dir.clone())).map(|mut cat| {
+                let (producers, known) = producers_for(dir, &cat);
+                cat.set_producers(producers, known);
+                cat
+            }));
+        }
+        let mut producers = Bundled::producers();
+        if let Some(personal) = &self.personal {
+            if let Some(mut cat) = alone(personal, Origin::Personal(personal.clone())) {
+                producers.extend(producers_for(personal, &cat).0);
+                cat.set_producers(producers, false);
+                return Ok(Some(cat));
+            }
+            // A personal look-alike or broken file: the full load says which.
+            if std::fs::symlink_metadata(personal.join(format!("{name}.md"))).is_ok() {
+                return Ok(None);
+            }
+        }
+        let Some(f) = self.bundled.sources_named(name) else {
+            return Ok(None);
+        };
+        let mut cat = Catalogue::from_files(vec![f]);
+        cat.set_producers(producers, false);
+        Ok(Some(cat))
+    }
+
+    /// A folder's entries given one at a time to the index being built, each dropped once
+    /// encoded; whether its producers are known.
+    fn stream(dir: &Path, enc: &mut index::Encoder) -> Result<bool> {
+        let producers = producers_beside(dir);
+        let empty = HashMap::new();
+        for f in lazy_directory_files(dir, Origin::Directory(dir.to_path_buf()))? {
+            match super::markdown::read(&f) {
+                Ok(mut e) => {
+                    e.resolve_producers(producers.as_ref().unwrap_or(&empty));
+                    enc.entry(&e);
+                }
+                Err(p) => enc.problem(&p),
+            }
+        }
+        Ok(producers.is_some())
+    }
+
     /// Every entry, for completion: no messages, never an error.
     pub fn load_quietly(&self) -> Catalogue {
         self.load().unwrap_or_default()
@@ -213,7 +312,7 @@ impl Sources {
         match &self.folder {
             Some(dir) => {
                 Self::check_folder(dir)?;
-                let index = index::load(dir, buf, || self.load())?;
+                let index = index::load(dir, buf, |enc| Self::stream(dir, enc))?;
                 if index.records.is_empty() {
                     return Err(Self::empty_folder(dir, &index.problems));
                 }

@@ -21,10 +21,14 @@ struct Review<'a> {
 impl<'a> Review<'a> {
     /// A finding at a line of the file.
     fn at(&mut self, line: usize, severity: Severity, message: String) {
+        self.at_col(line, 1, severity, message);
+    }
+
+    fn at_col(&mut self, line: usize, col: usize, severity: Severity, message: String) {
         self.out.push(Finding {
             path: self.e.path.clone(),
             line: Some(line),
-            col: Some(1),
+            col: Some(col),
             severity,
             message,
         });

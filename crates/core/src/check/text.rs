@@ -7,14 +7,17 @@ use crate::catalogue::keys::{self, Kind};
 use crate::text::edit_distance;
 
 pub(super) fn review(r: &mut Review) {
-    if let Some((line, c)) = r.src.unsafe_char {
+    for &(line, col, c) in &r.src.unsafe_chars {
         let (severity, what, done) = if c.is_control() {
             (Severity::Error, "a control character", "shows it escaped")
+        } else if matches!(c, '\u{2028}' | '\u{2029}') {
+            (Severity::Warning, "a line separator", "breaks the line")
         } else {
             (Severity::Warning, "an invisible character", "leaves it out")
         };
-        r.at(
+        r.at_col(
             line,
+            col,
             severity,
             format!(
                 "{what} (U+{:04X}) in the text: apicat {done}; remove it",
@@ -52,17 +55,6 @@ pub(super) fn review(r: &mut Review) {
                 format!("{key} should be a list, not a mapping"),
             );
         }
-    }
-    const LARGE: usize = 1 << 20;
-    if r.e.body.len() > LARGE {
-        r.at(
-            r.src.body_line,
-            Severity::Warning,
-            format!(
-                "body of {} KB: over 1 MB is far beyond any real entry",
-                r.e.body.len() / 1024
-            ),
-        );
     }
     if r.e.body.trim().is_empty() && r.e.content_intro.is_none() {
         r.say(
