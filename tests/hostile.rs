@@ -647,10 +647,8 @@ fn show_and_completion_read_no_other_entry() {
     // The broken file is not read, so not reported: only the named file was opened.
     // (`eligible NAME --as P` reads the index instead: a profile is resolved against every
     // label of the catalogue, so that both forms of the command give the same verdict.)
-    for args in [&["show", "bonne-api", "--no-pager"][..]] {
-        let r = run(&[], args);
-        assert!(!r.stderr.contains("broken.md"), "{args:?}: {}", r.stderr);
-    }
+    let r = run(&[], &["show", "bonne-api", "--no-pager"]);
+    assert!(!r.stderr.contains("broken.md"), "show: {}", r.stderr);
     // A title still finds it, through every entry.
     let r = run(&[], &["show", "Bonne API", "--no-pager"]);
     assert_eq!(r.code, Some(0));
