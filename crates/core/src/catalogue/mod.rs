@@ -2,6 +2,7 @@
 //! Reading them is the business of the submodules: `markdown` (api.gouv.fr files), `folder`
 //! (directories of them) and `sources` (which of them make the catalogue in use).
 
+pub mod datagouv;
 pub mod folder;
 pub mod keys;
 pub mod markdown;
@@ -23,6 +24,8 @@ pub enum Origin {
     Personal(PathBuf),
     /// A directory given with `--catalogue` or `APICAT_CATALOGUE`.
     Directory(PathBuf),
+    /// The snapshot of data.gouv.fr's dataservices that `apicat update` saved (its file).
+    Datagouv(PathBuf),
 }
 
 impl Origin {
@@ -32,6 +35,7 @@ impl Origin {
             Origin::Bundled => "bundled",
             Origin::Personal(_) => "personal",
             Origin::Directory(_) => "directory",
+            Origin::Datagouv(_) => "datagouv",
         }
     }
 }
@@ -174,6 +178,8 @@ pub enum Format {
     Summary,
     /// An api.gouv.fr Markdown file.
     Markdown(Box<markdown::Source>),
+    /// A data.gouv.fr dataservice.
+    Dataservice(Box<datagouv::Source>),
 }
 
 impl Entry {
@@ -181,7 +187,15 @@ impl Entry {
     pub fn markdown(&self) -> Option<&markdown::Source> {
         match &self.format {
             Format::Markdown(m) => Some(m),
-            Format::Summary => None,
+            _ => None,
+        }
+    }
+
+    /// The dataservice's details, when it was read from one.
+    pub fn dataservice(&self) -> Option<&datagouv::Source> {
+        match &self.format {
+            Format::Dataservice(d) => Some(d),
+            _ => None,
         }
     }
 }
