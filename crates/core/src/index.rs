@@ -85,6 +85,21 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
     Some(out)
 }
 
+/// The stamp of one file (the snapshot's), under its own name.
+pub fn stamp_of(file: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(file).ok()?;
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Some(Stamp {
+        name: file.file_name()?.as_encoded_bytes().to_vec(),
+        size: meta.len(),
+        mtime_ns,
+    })
+}
+
 /// One signature for the producers folder beside a catalogue: any change rebuilds.
 fn producers_signature(dir: &Path) -> u64 {
     let mut bytes = Vec::new();
@@ -272,7 +287,8 @@ pub fn load<'b>(
     })
 }
 
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
     }

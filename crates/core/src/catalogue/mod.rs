@@ -6,6 +6,7 @@ pub mod datagouv;
 pub mod folder;
 pub mod keys;
 pub mod markdown;
+pub mod snapshot;
 pub mod sources;
 
 use std::borrow::Cow;
