@@ -4,7 +4,7 @@
 use apicat_core::eligibility::{self, Unanswered, profile_words};
 use apicat_core::text::sanitize_line;
 
-use super::{entry_named, load, quoted};
+use super::{load, quoted};
 use crate::app::Config;
 use crate::cli::EligibleArgs;
 use crate::term::emit;
@@ -12,13 +12,17 @@ use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
 
 pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
-    let cat = load(config)?;
     let style = &config.style;
-    let entry = args
+    let one = args
         .slug
         .as_deref()
-        .map(|s| entry_named(&cat, s))
+        .map(|s| super::one_entry(config, s))
         .transpose()?;
+    let entry = one.as_ref();
+    let cat = match entry {
+        Some(_) => Default::default(),
+        None => load(config)?,
+    };
     let Some(profile) = args.profile.as_deref() else {
         if args.json || !questionnaire::available() {
             return Err(Error::usage(

@@ -18,6 +18,10 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
             }
             return print(&index.catalogue(args.filter.json), config, args);
         }
+        let mut buf = Vec::new();
+        if let Some(merged) = config.sources.merged(&mut buf, args.filter.json)? {
+            return print(&merged.catalogue, config, args);
+        }
     }
     print(&super::load(config)?, config, args)
 }

@@ -21,6 +21,13 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
             }
             return indexed(&index, config, args);
         }
+        let mut buf = Vec::new();
+        if let Some(merged) = config.sources.merged(&mut buf, args.filter.json)? {
+            for p in &merged.catalogue.problems {
+                eprintln!("{p}");
+            }
+            return find(&merged.catalogue, Some(&merged.fields), config, args);
+        }
     }
     find(&super::load(config)?, None, config, args)
 }
@@ -35,9 +42,14 @@ fn parse_query(args: &SearchArgs) -> Result<Query> {
     Ok(query)
 }
 
-fn no_match(cat: &Catalogue, args: &SearchArgs) -> Error {
+fn no_match(cat: &Catalogue, config: &Config, args: &SearchArgs) -> Error {
     let q = sanitize_line(&args.query.join(" "));
-    nothing_matches(cat, &args.filter, format!("no API matches \"{q}\""))
+    let mut what = format!("no API matches \"{q}\"");
+    let s = &config.sources;
+    if s.folder.is_none() && s.snapshot.is_none() {
+        what.push_str("\n(`apicat update` fetches the whole catalogue)");
+    }
+    nothing_matches(cat, &args.filter, what)
 }
 
 fn find(
@@ -52,7 +64,7 @@ fn find(
         hits.truncate(n);
     }
     if hits.is_empty() {
-        return Err(no_match(cat, args));
+        return Err(no_match(cat, config, args));
     }
     if args.filter.json {
         return json(hits.iter().map(|h| (&cat.entries[h.index], h)));
@@ -76,7 +88,7 @@ fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
         hits.truncate(n);
     }
     if hits.is_empty() {
-        return Err(no_match(&Catalogue::default(), args));
+        return Err(no_match(&Catalogue::default(), config, args));
     }
     if f.json {
         let entries: Vec<_> = hits.iter().map(|h| index.entry(h.index, true)).collect();

@@ -1,6 +1,5 @@
 //! `apicat show`: one API's whole page, or its entry as JSON.
 
-use super::{entry_named, load};
 use crate::Result;
 use crate::app::Config;
 use crate::cli::ShowArgs;
@@ -8,8 +7,8 @@ use crate::term::{emit, page_or_print};
 use crate::view;
 
 pub fn run(config: &Config, args: &ShowArgs) -> Result<u8> {
-    let cat = load(config)?;
-    let e = entry_named(&cat, &args.name)?;
+    let e = super::one_entry(config, &args.name)?;
+    let e = &e;
     if args.json {
         emit(&view::json::to_string(&view::json::entry(e)))?;
     } else {

@@ -152,6 +152,17 @@ pub struct Entry {
     pub body: String,
     /// What only the format it was read from knows (raw front matter, line numbers).
     pub format: Format,
+    /// Entries of the same API in other sources, which this one was preferred to.
+    pub elsewhere: Vec<Elsewhere>,
+}
+
+/// An entry of the same API in another source (see [`sources::merge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// `bundled`, `personal`, `datagouv`.
+    pub source: &'static str,
+    pub slug: String,
+    pub last_update: Option<String>,
 }
 
 /// How an API works with FranceConnect, from `is_france_connected`.
