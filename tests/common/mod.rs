@@ -11,6 +11,11 @@ pub fn apicat() -> Command {
         "XDG_CACHE_HOME",
         std::env::temp_dir().join("apicat-tests-cache"),
     )
+    // No personal catalogue or snapshot of the user's: a data folder that does not exist.
+    .env(
+        "XDG_DATA_HOME",
+        std::env::temp_dir().join("apicat-tests-no-data"),
+    )
     .env_remove("NO_COLOR")
     .env_remove("APICAT_CATALOGUE")
     .env_remove("PAGER")

@@ -81,8 +81,10 @@ pub struct Source {
     /// The api.gouv.fr slug the item records (an `api.gouv.fr/les-api/SLUG` link in `harvest`
     /// or `extras`), to find the bundled entry it stands for.
     pub apigouv_slug: Option<String>,
-    /// The item as read (kept for `show --json`).
+    /// The item as read, sanitised (for `show --json`).
     pub raw: Value,
+    /// When and where the snapshot holding it was fetched (set when read from one).
+    pub fetched: Option<String>,
 }
 
 /// Where an item was read: a page of the listing, a file, a line.
@@ -323,6 +325,20 @@ fn fits(v: &Value, want: Want) -> bool {
             | (Want::Object | Want::ObjectOrText, Value::Object(_))
             | (Want::Number, Value::Number(_) | Value::String(_))
     )
+}
+
+/// A JSON value with every string (keys too) sanitised, for `show --json`.
+fn sanitized(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(sanitize(s).into_owned()),
+        Value::Array(items) => Value::Array(items.iter().map(sanitized).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (sanitize(k).into_owned(), sanitized(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Text of a field: trimmed, sanitised, `None` when blank.
@@ -669,7 +685,8 @@ pub fn entry(item: &Value, place: &Place, origin: Origin, path: String) -> Resul
         access_type: unknown_access,
         access_reason: text(o, "access_type_reason"),
         apigouv_slug: apigouv_slug(o),
-        raw: item.clone(),
+        raw: sanitized(item),
+        fetched: None,
     };
     Ok(Entry {
         slug,

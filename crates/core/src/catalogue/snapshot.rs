@@ -167,6 +167,9 @@ impl Snapshot {
         if let Some(s) = slug {
             e.slug = s;
         }
+        if let super::Format::Dataservice(d) = &mut e.format {
+            d.fetched = Some(format!("{} from {}", self.meta.when(), self.meta.origin));
+        }
         Some(e)
     }
 
