@@ -285,23 +285,12 @@ impl Sources {
 
     /// Reads every entry.
     pub fn load(&self) -> Result<Catalogue> {
-        self.check_only()?;
-        if let Some(dir) = &self.folder {
-            Self::check_folder(dir)?;
-            let mut cat =
-                Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
-            match producers_beside(dir) {
-                Some(p) => cat.set_producers(p, true),
-                None => cat.set_producers(Default::default(), false),
-            }
-            return Ok(cat);
-        }
-        let mut cat = self.load_local()?;
-        if let Some(snap) = self
+        let mut cat = self.load_files()?;
+        let snap = self
             .snapshot
             .as_ref()
-            .filter(|_| self.wants(SourceKind::Datagouv))
-        {
+            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv));
+        if let Some(snap) = snap {
             let base = std::mem::take(&mut cat.entries)
                 .into_iter()
                 .map(|e| (e, ()))
@@ -318,6 +307,23 @@ impl Sources {
             cat.entries = merge(base, entries).into_iter().map(|(e, ())| e).collect();
         }
         Ok(cat)
+    }
+
+    /// Reads the entries of files only (the folder, or bundled and personal), not the
+    /// snapshot: what `apicat check` checks.
+    pub fn load_files(&self) -> Result<Catalogue> {
+        self.check_only()?;
+        if let Some(dir) = &self.folder {
+            Self::check_folder(dir)?;
+            let mut cat =
+                Catalogue::from_files(directory_files(dir, Origin::Directory(dir.clone()))?);
+            match producers_beside(dir) {
+                Some(p) => cat.set_producers(p, true),
+                None => cat.set_producers(Default::default(), false),
+            }
+            return Ok(cat);
+        }
+        self.load_local()
     }
 
     /// The bundled and personal entries that `--source` keeps.
