@@ -26,6 +26,8 @@ fn fixture_path(name: &str) -> PathBuf {
 /// What the server answers to one request.
 enum Reply {
     Json(u16, String, Vec<(&'static str, String)>),
+    /// A body sent gzip-compressed.
+    Gzip(String),
     /// Never answers (the connection stays open for this long).
     Stall(Duration),
 }
@@ -90,6 +92,20 @@ fn serve(answer: impl Fn(&str, usize, &str) -> Reply + Send + Sync + 'static) ->
                     for (k, v) in headers {
                         r.add_header(tiny_http::Header::from_bytes(k, v.as_bytes()).unwrap());
                     }
+                    let _ = rq.respond(r);
+                }
+                Reply::Gzip(body) => {
+                    use std::io::Write;
+                    let mut z = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+                    z.write_all(body.as_bytes()).unwrap();
+                    let r = tiny_http::Response::from_data(z.finish().unwrap())
+                        .with_header(
+                            tiny_http::Header::from_bytes("Content-Encoding", "gzip").unwrap(),
+                        )
+                        .with_header(
+                            tiny_http::Header::from_bytes("Content-Type", "application/json")
+                                .unwrap(),
+                        );
                     let _ = rq.respond(r);
                 }
                 Reply::Stall(d) => {
@@ -487,4 +503,111 @@ fn without_a_snapshot_nothing_changes_and_a_failed_search_says_how_to_get_one() 
     let (code, _, err) = user.run(&["search", "zzzz"]);
     assert_eq!(code, 1);
     assert!(!err.contains("apicat update"), "{err}");
+}
+
+#[test]
+fn gzip_responses_are_accepted() {
+    let server = serve(|_, _, _| {
+        Reply::Gzip(
+            fixture("items.json")
+                .replacen("[", "{\"data\": [", 1)
+                .trim_end()
+                .to_string()
+                + "}",
+        )
+    });
+    let user = User::new();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("2 APIs"), "{out}");
+}
+
+/// A CONNECT proxy on 127.0.0.1 that tunnels every connection to `backend`, whatever host
+/// was asked for; it records the hosts asked for.
+fn connect_proxy(backend: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let log = asked.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let (backend, log) = (backend.clone(), log.clone());
+            std::thread::spawn(move || {
+                let mut client = client;
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_string();
+                let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                log.lock().unwrap().push(target);
+                let Ok(mut server) = std::net::TcpStream::connect(&backend) else {
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c2, &mut s2);
+                    let _ = s2.shutdown(std::net::Shutdown::Write);
+                });
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (addr, asked)
+}
+
+#[test]
+fn the_proxy_of_the_environment_is_used_unless_no_proxy_says_otherwise() {
+    // The site's name never resolves: only the proxy can reach it (here, the local server).
+    let site = serve(|url, _, _| pages(url, "apicat-test.invalid"));
+    let (proxy, asked) = connect_proxy(site.host.clone());
+    let user = User::new();
+    let out = user
+        .cmd()
+        .env("HTTPS_PROXY", &proxy)
+        .args(["update", "--from", "http://apicat-test.invalid"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("5 APIs from http://apicat-test.invalid"),
+        "{stdout}"
+    );
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|h| h == "apicat-test.invalid:80")
+    );
+    assert_eq!(site.seen().len(), 3);
+
+    let direct = serve(|url, _, host| pages(url, host));
+    let before = asked.lock().unwrap().len();
+    let out = user
+        .cmd()
+        .env("HTTPS_PROXY", &proxy)
+        .env("NO_PROXY", "127.0.0.1")
+        .args(["update", "--from", &direct.root()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        asked.lock().unwrap().len(),
+        before,
+        "NO_PROXY bypasses the proxy"
+    );
+    assert_eq!(direct.seen().len(), 3);
 }
