@@ -29,9 +29,9 @@ pub fn script(shell: crate::cli::Shell) -> Vec<u8> {
     buf
 }
 
-/// The catalogue the command line being completed would use: `--catalogue` on that line,
-/// else `APICAT_CATALOGUE`, else bundled and personal entries.
-fn catalogue_in_use() -> Catalogue {
+/// The sources the command line being completed would use: `--catalogue` on that line,
+/// else `APICAT_CATALOGUE`, else bundled and personal entries and the snapshot.
+fn sources_in_use() -> Sources {
     let args: Vec<String> = std::env::args().collect();
     let mut dir: Option<PathBuf> = None;
     for (i, a) in args.iter().enumerate() {
@@ -42,7 +42,22 @@ fn catalogue_in_use() -> Catalogue {
         }
     }
     let dir = dir.or_else(|| std::env::var_os("APICAT_CATALOGUE").map(PathBuf::from));
-    Sources::new(dir, &crate::bundled::BUNDLED).load_quietly()
+    Sources::new(dir, &crate::bundled::BUNDLED)
+}
+
+/// Every entry in full (profiles need the access rules).
+fn catalogue_in_use() -> Catalogue {
+    sources_in_use().load_quietly()
+}
+
+/// Entries as `list` shows them: with the snapshot, read through its index, not item by item.
+fn listed_in_use() -> Catalogue {
+    let sources = sources_in_use();
+    let mut buf = Vec::new();
+    match sources.merged(&mut buf, false) {
+        Ok(Some(m)) => m.catalogue,
+        _ => sources.load_quietly(),
+    }
 }
 
 fn candidates<'a>(
@@ -66,7 +81,7 @@ fn candidates<'a>(
 }
 
 pub fn slugs(current: &OsStr) -> Vec<CompletionCandidate> {
-    let cat = catalogue_in_use();
+    let cat = listed_in_use();
     candidates(
         current,
         cat.entries
@@ -76,7 +91,7 @@ pub fn slugs(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 pub fn themes(current: &OsStr) -> Vec<CompletionCandidate> {
-    let cat = catalogue_in_use();
+    let cat = listed_in_use();
     candidates(
         current,
         cat.entries
@@ -86,7 +101,7 @@ pub fn themes(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 pub fn producers(current: &OsStr) -> Vec<CompletionCandidate> {
-    let cat = catalogue_in_use();
+    let cat = listed_in_use();
     candidates(
         current,
         cat.entries

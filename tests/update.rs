@@ -248,6 +248,13 @@ fn an_update_follows_every_page_then_search_show_and_eligible_serve_it() {
         page.contains("catalogue/api-entreprise.md (bundled)"),
         "{page}"
     );
+    // By title or slug prefix too, not only by slug.
+    let (code, page, err) = user.run(&["show", "API Sirene"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(page.contains("(datagouv)"), "{page}");
+    let (code, page, err) = user.run(&["show", "api-recherche"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(page.contains("Recherche d"), "{page}");
     let (_, page, _) = user.run(&["show", "api-particulier"]);
     assert!(page.contains("FranceConnect compatible"), "{page}");
     let shown = json(&user.run(&["show", "api-sirene", "--json"]).1);

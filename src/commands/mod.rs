@@ -95,6 +95,12 @@ pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a Entry> {
 /// from it.
 pub fn one_entry(config: &Config, name: &str) -> Result<Entry> {
     if !config.no_cache {
+        if let Some((e, problems)) = config.sources.by_slug(name.trim())? {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            return Ok(e);
+        }
         let mut buf = Vec::new();
         if let Some(merged) = config.sources.merged(&mut buf, false)? {
             for p in &merged.catalogue.problems {

@@ -166,6 +166,11 @@ fn split(joined: &[u8]) -> Vec<String> {
 }
 
 impl Index<'_> {
+    /// The slug of record `i` as the index holds it (not checked: compare it, do not show it).
+    pub fn raw_slug(&self, i: usize) -> &[u8] {
+        self.records[i].slug
+    }
+
     /// The entry of record `i`, as `list` and `search` show it (no body, no access rules);
     /// keywords only when asked for, since only JSON shows them.
     pub fn entry(&self, i: usize, keywords: bool) -> Entry {

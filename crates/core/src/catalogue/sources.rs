@@ -380,6 +380,56 @@ impl Sources {
         })
     }
 
+    /// The entry whose slug is exactly `name` when the snapshot is among the sources, with the
+    /// problems of the files read: the fast way of `show`, which reads the snapshot's index and
+    /// one line of it, and makes no other entry of it. `None` when no entry has that slug (the
+    /// caller then looks further, by title or prefix, through [`Sources::merged`]).
+    pub fn by_slug(&self, name: &str) -> Result<Option<(Entry, Vec<super::Problem>)>> {
+        self.check_only()?;
+        let Some(snap) = self
+            .snapshot
+            .as_ref()
+            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
+        else {
+            return Ok(None);
+        };
+        let mut local = self.load_local()?;
+        let mut buf = Vec::new();
+        let Some(ix) = snap.index(&mut buf) else {
+            return Ok(None);
+        };
+        let found = (0..ix.slots.len())
+            .find(|&i| ix.index.raw_slug(i) == name.as_bytes())
+            .or_else(|| {
+                (0..ix.slots.len()).find(|&i| ix.slots[i].apigouv_slug.as_deref() == Some(name))
+            });
+        let problems = std::mem::take(&mut local.problems);
+        let Some(i) = found else {
+            return Ok(local.get(name).cloned().map(|e| (e, problems)));
+        };
+        let slot = &ix.slots[i];
+        let mut summary = ix.index.entry(i, false);
+        summary.last_update_iso = slot.updated.clone();
+        let other = local
+            .get(&summary.slug)
+            .or_else(|| slot.apigouv_slug.as_deref().and_then(|s| local.get(s)))
+            .cloned();
+        let base = other.into_iter().map(|e| (e, ())).collect();
+        let merged = merge(base, vec![(summary, slot.apigouv_slug.clone(), ())]);
+        let Some((winner, ())) = merged.into_iter().next() else {
+            return Ok(None);
+        };
+        if !matches!(winner.origin, Origin::Datagouv(_)) {
+            return Ok(Some((winner, problems)));
+        }
+        let Some(mut full) = snap.read(slot) else {
+            return Ok(None);
+        };
+        full.slug = winner.slug;
+        full.elsewhere = winner.elsewhere;
+        Ok(Some((full, problems)))
+    }
+
     /// The snapshot beside the bundled and personal entries, as `list`, `search` and `show`
     /// read them: the snapshot through its index (no item parsed), the others in full.
     /// `None` when the snapshot is not among the sources served.
