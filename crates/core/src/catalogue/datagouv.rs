@@ -547,6 +547,18 @@ pub fn iso_day(s: &str) -> Option<String> {
 /// Converts one dataservice. `Err` names the field of the wrong type; the caller decides
 /// beforehand whether the item is [`left_out`].
 pub fn entry(item: &Value, place: &Place, origin: Origin, path: String) -> Result<Entry, Problem> {
+    entry_with(item, place, origin, path, true)
+}
+
+/// [`entry`], keeping a sanitised copy of the item (`Source::raw`) only when `keep_raw`: a
+/// whole catalogue read for its verdicts does without.
+pub fn entry_with(
+    item: &Value,
+    place: &Place,
+    origin: Origin,
+    path: String,
+    keep_raw: bool,
+) -> Result<Entry, Problem> {
     let Value::Object(o) = item else {
         return Err(place.problem(format!(
             "{} where a dataservice object was expected",
@@ -685,7 +697,11 @@ pub fn entry(item: &Value, place: &Place, origin: Origin, path: String) -> Resul
         access_type: unknown_access,
         access_reason: text(o, "access_type_reason"),
         apigouv_slug: apigouv_slug(o),
-        raw: sanitized(item),
+        raw: if keep_raw {
+            sanitized(item)
+        } else {
+            Value::Null
+        },
         fetched: None,
     };
     Ok(Entry {
@@ -751,7 +767,7 @@ pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
             out.left_out.push((name, why));
             continue;
         }
-        match entry(&item, &place, origin.clone(), String::new()) {
+        match entry_with(&item, &place, origin.clone(), String::new(), false) {
             Ok(mut e) => {
                 if let Some(id) = item.get("id").and_then(Value::as_str)
                     && !ids.insert(id.to_string())

@@ -144,14 +144,14 @@ impl Snapshot {
         };
         let mut cat = Catalogue::default();
         for (n, line) in text.lines().enumerate().skip(1) {
-            if let Some(e) = self.convert_line(line, n + 1) {
+            if let Some(e) = self.convert_line(line, n + 1, false) {
                 cat.entries.push(e);
             }
         }
         cat
     }
 
-    fn convert_line(&self, line: &str, line_no: usize) -> Option<Entry> {
+    fn convert_line(&self, line: &str, line_no: usize, keep_raw: bool) -> Option<Entry> {
         let v: Value = serde_json::from_str(line).ok()?;
         let slug = v
             .get("apicat_slug")
@@ -163,7 +163,9 @@ impl Snapshot {
             line: Some(line_no),
             item: None,
         };
-        let mut e = datagouv::entry(item, &place, self.origin(), self.path_of(line_no)).ok()?;
+        let mut e =
+            datagouv::entry_with(item, &place, self.origin(), self.path_of(line_no), keep_raw)
+                .ok()?;
         if let Some(s) = slug {
             e.slug = s;
         }
@@ -179,7 +181,7 @@ impl Snapshot {
         f.seek(SeekFrom::Start(slot.offset)).ok()?;
         let mut buf = vec![0; slot.len as usize];
         f.read_exact(&mut buf).ok()?;
-        self.convert_line(std::str::from_utf8(&buf).ok()?, slot.line)
+        self.convert_line(std::str::from_utf8(&buf).ok()?, slot.line, true)
     }
 
     /// The index, read from its file, or rebuilt from the items when missing or stale.
@@ -214,7 +216,7 @@ impl Snapshot {
             let body = line.strip_suffix(b"\n").unwrap_or(line);
             let Some(e) = std::str::from_utf8(body)
                 .ok()
-                .and_then(|l| self.convert_line(l, n + 1))
+                .and_then(|l| self.convert_line(l, n + 1, false))
             else {
                 continue;
             };
