@@ -196,6 +196,7 @@ fn an_update_follows_every_page_then_search_show_and_eligible_serve_it() {
         "{out}"
     );
     assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(err, "", "piped: no progress bar");
     let seen = server.seen();
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert_eq!(seen[0].url, "/api/1/dataservices/?page_size=100");
