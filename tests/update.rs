@@ -262,6 +262,8 @@ fn an_update_follows_every_page_then_search_show_and_eligible_serve_it() {
     assert_eq!(shown["source"]["kind"], "datagouv");
     assert_eq!(shown["access"], "account");
     assert_eq!(shown["dataservice"]["id"], "6614021de6b2c5d1a0e4b9c7");
+    let again = json(&user.run(&["show", "api-sirene", "--json", "--no-cache"]).1);
+    assert_eq!(again, shown, "the same entry without the index");
 
     let (code, out, err) = user.run(&["eligible", "api-entreprise", "--as", "entreprise"]);
     assert_eq!(code, 0, "{err}");

@@ -116,5 +116,13 @@ pub fn one_entry(config: &Config, name: &str) -> Result<Entry> {
         }
     }
     let cat = load(config)?;
-    entry_named(&cat, name).cloned()
+    let e = entry_named(&cat, name)?;
+    // A whole-catalogue read keeps no copy of each item: read this one's again for --json.
+    if let (Some(snap), Some(d)) = (&config.sources.snapshot, e.dataservice())
+        && d.raw.is_null()
+        && let Some(full) = snap.reread(e)
+    {
+        return Ok(full);
+    }
+    Ok(e.clone())
 }

@@ -184,6 +184,18 @@ impl Snapshot {
         self.convert_line(std::str::from_utf8(&buf).ok()?, slot.line, true)
     }
 
+    /// An entry of a whole-catalogue read ([`Snapshot::entries`]) again, with its item kept
+    /// (for `show --json` without the index): its line is found by number.
+    pub fn reread(&self, e: &Entry) -> Option<Entry> {
+        let line_no: usize = e.path.rsplit_once(':')?.1.parse().ok()?;
+        let text = fs::read_to_string(self.items_file()).ok()?;
+        let line = text.lines().nth(line_no.checked_sub(1)?)?;
+        let mut full = self.convert_line(line, line_no, true)?;
+        full.slug = e.slug.clone();
+        full.elsewhere = e.elsewhere.clone();
+        Some(full)
+    }
+
     /// The index, read from its file, or rebuilt from the items when missing or stale.
     pub fn index<'b>(&self, buf: &'b mut Vec<u8>) -> Option<Indexed<'b>> {
         let stamp = stamp_of(&self.items_file())?;
