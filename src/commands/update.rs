@@ -146,7 +146,10 @@ fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(Value, Place)>> {
             .get(&url, MAX_BYTES - bytes, |m| bar.set_message(m.to_string()))
             .map_err(|e| {
                 bar.finish_and_clear();
-                Error::Update(format!("cannot reach {host}: {e} ({what}); {kept}"))
+                Error::Update(format!(
+                    "cannot reach {host}: {e} (page {n}: {}); {kept}",
+                    sanitize_line(&url)
+                ))
             })?;
         bar.set_message("");
         bytes += body.len() as u64;

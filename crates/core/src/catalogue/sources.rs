@@ -491,3 +491,60 @@ pub fn bundled_for_tests() -> Catalogue {
     cat.set_producers(Bundled::producers(), false);
     cat
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(slug: &str, origin: Origin, date: Option<&str>) -> Entry {
+        Entry {
+            slug: slug.into(),
+            origin,
+            last_update_iso: date.map(str::to_string),
+            ..Entry::default()
+        }
+    }
+
+    #[test]
+    fn the_more_recently_updated_entry_of_one_api_is_served() {
+        let snap = Origin::Datagouv(PathBuf::new());
+        let merged = merge(
+            vec![
+                (entry("a", Origin::Bundled, Some("2020-01-01")), ()),
+                (entry("b", Origin::Bundled, Some("2026-01-01")), ()),
+                (entry("c", Origin::Bundled, None), ()),
+            ],
+            vec![
+                // Another slug, but it records the api.gouv.fr one.
+                (
+                    entry("a-dgv", snap.clone(), Some("2025-06-17")),
+                    Some("a".into()),
+                    (),
+                ),
+                (entry("b", snap.clone(), Some("2025-06-17")), None, ()),
+                (entry("c", snap.clone(), None), None, ()),
+                (entry("d", snap.clone(), None), None, ()),
+            ],
+        );
+        let shown: Vec<(&str, &str, Vec<&str>)> = merged
+            .iter()
+            .map(|(e, ())| {
+                (
+                    e.slug.as_str(),
+                    e.origin.kind(),
+                    e.elsewhere.iter().map(|o| o.slug.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a-dgv", "datagouv", vec!["a"]),
+                ("b", "bundled", vec!["b"]),
+                ("c", "datagouv", vec!["c"]),
+                ("d", "datagouv", vec![]),
+            ]
+        );
+        assert_eq!(merged[1].0.elsewhere[0].source, "datagouv");
+    }
+}
