@@ -621,3 +621,31 @@ fn the_proxy_of_the_environment_is_used_unless_no_proxy_says_otherwise() {
     );
     assert_eq!(direct.seen().len(), 3);
 }
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_a_progress_bar_counts_the_apis_of_the_announced_total() {
+    use expectrl::{Expect, Session};
+    let server = serve(|url, _, host| {
+        // Slow enough for the bar to be drawn.
+        std::thread::sleep(Duration::from_millis(400));
+        pages(url, host)
+    });
+    let user = User::new();
+    let h = user.home.path();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("apicat"));
+    cmd.args(["update", "--from", &server.root()])
+        .env("HOME", h)
+        .env("XDG_DATA_HOME", h.join("data"))
+        .env("XDG_CACHE_HOME", h.join("cache"))
+        .env("COLUMNS", "100")
+        .env("TERM", "xterm")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.expect(format!("Fetching from {}", server.host)).unwrap();
+    s.expect("/8 APIs").unwrap();
+    s.expect("5 APIs from").unwrap();
+}
