@@ -14,7 +14,8 @@ use crate::catalogue::sources::SourceKind;
     about = "Explore the catalogue of French public APIs (api.gouv.fr) offline",
     long_about = "Explore the catalogue of French public APIs (the api.gouv.fr catalogue format) offline: \
                   find an API, read its page, learn whether you may use it.\n\n\
-                  The catalogue is bundled in the binary; --catalogue serves any folder of entries instead.",
+                  The catalogue is bundled in the binary; `apicat update` adds the whole catalogue of data.gouv.fr; \
+                  --catalogue serves any folder of entries instead.",
     after_help = "Examples:\n  apicat update\n  apicat search urssaf\n  apicat list --access restricted\n  apicat --catalogue ~/api.gouv.fr/_data/api search adresse"
 )]
 pub struct Cli {
