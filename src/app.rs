@@ -19,7 +19,8 @@ pub struct Config {
 impl Config {
     pub fn of(cli: &Cli) -> Config {
         Config {
-            sources: Sources::new(cli.catalogue.clone(), &crate::bundled::BUNDLED),
+            sources: Sources::new(cli.catalogue.clone(), &crate::bundled::BUNDLED)
+                .only(cli.source.map(Into::into)),
             no_cache: cli.no_cache,
             style: Style::detect(cli.color),
         }
@@ -38,5 +39,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Completions(args) => commands::completions::run(args),
         Command::Man => commands::man::run(),
         Command::Paths => commands::paths::run(&config),
+        Command::Update(args) => commands::update::run(&config, args),
     }
 }

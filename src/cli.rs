@@ -5,6 +5,7 @@ use clap_complete::engine::ArgValueCompleter;
 use std::path::PathBuf;
 
 use crate::catalogue::Access;
+use crate::catalogue::sources::SourceKind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,8 +14,9 @@ use crate::catalogue::Access;
     about = "Explore the catalogue of French public APIs (api.gouv.fr) offline",
     long_about = "Explore the catalogue of French public APIs (the api.gouv.fr catalogue format) offline: \
                   find an API, read its page, learn whether you may use it.\n\n\
-                  The catalogue is bundled in the binary; --catalogue serves any folder of entries instead.",
-    after_help = "Examples:\n  apicat search urssaf\n  apicat list --access restricted\n  apicat --catalogue ~/api.gouv.fr/_data/api search adresse"
+                  The catalogue is bundled in the binary; `apicat update` adds the whole catalogue of data.gouv.fr; \
+                  --catalogue serves any folder of entries instead.",
+    after_help = "Examples:\n  apicat update\n  apicat search urssaf\n  apicat list --access restricted\n  apicat --catalogue ~/api.gouv.fr/_data/api search adresse"
 )]
 pub struct Cli {
     /// Serve the *.md entries of this directory instead of the bundled catalogue
@@ -26,12 +28,40 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
+    /// Serve only the entries of one source: bundled (built in), datagouv (the snapshot of
+    /// `apicat update`), personal (your own folder) or folder (--catalogue)
+    #[arg(long, global = true, value_enum, value_name = "SOURCE")]
+    pub source: Option<SourceArg>,
+
     /// When to use colour
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    /// The entries built into apicat
+    Bundled,
+    /// The snapshot of data.gouv.fr that `apicat update` saved
+    Datagouv,
+    /// Your own entries, in the personal catalogue folder
+    Personal,
+    /// The folder given with --catalogue
+    Folder,
+}
+
+impl From<SourceArg> for SourceKind {
+    fn from(s: SourceArg) -> SourceKind {
+        match s {
+            SourceArg::Bundled => SourceKind::Bundled,
+            SourceArg::Datagouv => SourceKind::Datagouv,
+            SourceArg::Personal => SourceKind::Personal,
+            SourceArg::Folder => SourceKind::Folder,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,6 +90,24 @@ pub enum Command {
     Man,
     /// Show the directories apicat reads
     Paths,
+    /// Fetch the whole catalogue from data.gouv.fr (or import a saved response) and keep it
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The root of a udata site (apicat appends /api/1/dataservices/)
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://www.data.gouv.fr",
+        conflicts_with = "file"
+    )]
+    pub from: String,
+
+    /// Import a saved response instead: one API page, a JSON array of items, or JSON Lines
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -35,6 +35,18 @@ fn catalogue_in_use() -> Catalogue {
     sources_in_use().load_quietly()
 }
 
+/// The sources the command line being completed would use: `--catalogue` on that line,
+/// else `APICAT_CATALOGUE`, else bundled and personal entries and the snapshot.
+/// Entries as `list` shows them: with the snapshot, read through its index, not item by item.
+fn listed_in_use() -> Catalogue {
+    let sources = sources_in_use();
+    let mut buf = Vec::new();
+    match sources.merged(&mut buf, false) {
+        Ok(Some(m)) => m.catalogue,
+        _ => sources.load_quietly(),
+    }
+}
+
 fn sources_in_use() -> Sources {
     let args: Vec<String> = std::env::args().collect();
     let mut dir: Option<PathBuf> = None;
@@ -54,6 +66,18 @@ fn sources_in_use() -> Sources {
 /// on TAB once the index exists.
 fn names_in_use() -> Vec<(String, String)> {
     let sources = sources_in_use();
+    // With the snapshot: entries as `list` shows them, through its index.
+    if sources.snapshot.is_some() {
+        let mut buf = Vec::new();
+        if let Ok(Some(m)) = sources.merged(&mut buf, false) {
+            return m
+                .catalogue
+                .entries
+                .into_iter()
+                .map(|e| (e.slug, e.title))
+                .collect();
+        }
+    }
     if let Some(dir) = &sources.folder
         && let Some(names) = crate::index::names(dir)
     {
@@ -96,7 +120,7 @@ pub fn slugs(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 pub fn themes(current: &OsStr) -> Vec<CompletionCandidate> {
-    let cat = catalogue_in_use();
+    let cat = listed_in_use();
     candidates(
         current,
         cat.entries
@@ -106,7 +130,7 @@ pub fn themes(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 pub fn producers(current: &OsStr) -> Vec<CompletionCandidate> {
-    let cat = catalogue_in_use();
+    let cat = listed_in_use();
     candidates(
         current,
         cat.entries

@@ -11,5 +11,6 @@ pub mod bundled;
 pub mod cli;
 pub mod commands;
 pub mod complete;
+pub mod net;
 pub mod term;
 pub mod view;

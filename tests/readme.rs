@@ -18,6 +18,9 @@ const CATALOGUE_IN_README: &str = "~/api.gouv.fr/_data/api";
 /// One `$ apicat …` command of the README and the output it shows.
 struct Example {
     line: usize,
+    /// Which block it is in: the commands of one block share a home (an `update` then a
+    /// `search` read the same snapshot).
+    block: usize,
     command: String,
     expected: Vec<String>,
 }
@@ -48,6 +51,7 @@ fn examples(readme: &str) -> (usize, Vec<Example>) {
         for (n, l) in block {
             if let Some(cmd) = l.strip_prefix("$ ") {
                 found.push(Example {
+                    block: blocks,
                     line: n,
                     command: cmd.to_string(),
                     expected: Vec::new(),
@@ -186,16 +190,15 @@ fn first_difference(pattern: &[String], lines: &[&str]) -> String {
 
 /// What a person sees running apicat in an 80×24 terminal with colour off (NO_COLOR) and
 /// `cat` as the pager: standard output and error as the terminal shows them.
-fn on_terminal(cwd: &Path, args: &[String]) -> String {
+fn on_terminal(cwd: &Path, home: &Path, args: &[String]) -> String {
     use expectrl::{Eof, Expect, Session};
-    let home = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("apicat"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
         .env("TERM", "xterm-256color")
         .env("LANG", "C.UTF-8")
         .env("NO_COLOR", "1")
@@ -225,6 +228,7 @@ fn readme_examples_are_what_apicat_prints() {
         None
     };
     let (mut matching, mut skipped, mut in_order) = (0, 0, 0);
+    let mut homes = std::collections::HashMap::new();
     let mut report = Vec::new();
     for e in &examples {
         let mut words = shell_words(&e.command);
@@ -244,7 +248,10 @@ fn readme_examples_are_what_apicat_prints() {
                 }
             }
         }
-        let text = on_terminal(root, &words);
+        let home = homes
+            .entry(e.block)
+            .or_insert_with(|| tempfile::tempdir().unwrap());
+        let text = on_terminal(root, home.path(), &words);
         let lines: Vec<&str> = text.lines().collect();
         if lines_match(&e.expected, &lines) {
             matching += 1;

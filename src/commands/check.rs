@@ -9,8 +9,9 @@ use crate::term::emit;
 use crate::view;
 
 pub fn run(config: &Config, args: &CheckArgs) -> Result<u8> {
-    // Unreadable files are findings here, not messages.
-    let cat = config.sources.load()?;
+    // Unreadable files are findings here, not messages. The snapshot is not the user's to
+    // correct: only files are checked.
+    let cat = config.sources.load_files()?;
     let findings = check::catalogue(&cat);
     let errors = findings
         .iter()

@@ -5,7 +5,7 @@ use apicat_core::catalogue::Access;
 use apicat_core::eligibility::{self, Audience, UnknownProfile, profile_words};
 use apicat_core::text::sanitize_line;
 
-use super::{entry_named, load, quoted};
+use super::{load, quoted};
 use crate::app::Config;
 use crate::cli::{EligibleArgs, Format};
 use crate::term::{emit, page_or_print};
@@ -30,11 +30,12 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         None => load(config)?,
     };
     let style = &config.style;
-    let entry = args
+    let one = args
         .slug
         .as_deref()
-        .map(|s| entry_named(&cat, s))
+        .map(|s| super::one_entry(config, s))
         .transpose()?;
+    let entry = one.as_ref();
     let Some(profile) = args.profile.as_deref() else {
         // An open API needs no question: anyone may use it.
         if let Some(e) = entry.filter(|e| e.access == Access::Open) {

@@ -22,6 +22,10 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
                 args,
             );
         }
+        let mut buf = Vec::new();
+        if let Some(merged) = config.sources.merged(&mut buf, args.filter.json)? {
+            return print(&merged.catalogue, config, args);
+        }
     }
     print(&super::load(config)?, config, args)
 }

@@ -9,6 +9,7 @@ pub mod man;
 pub mod paths;
 pub mod search;
 pub mod show;
+pub mod update;
 
 use apicat_core::catalogue::{Catalogue, Entry};
 use apicat_core::search::Filter;
@@ -161,4 +162,41 @@ pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a Entry> {
         msg.push_str("\n(`apicat search WORDS` finds APIs by words)");
         Error::not_found(msg)
     })
+}
+
+/// The entry a NAME argument designates, in full. With the snapshot among the sources, the
+/// others are read in full and the snapshot through its index: only the entry chosen is read
+/// from it.
+pub fn one_entry(config: &Config, name: &str) -> Result<Entry> {
+    if !config.no_cache {
+        if let Some((e, problems)) = config.sources.by_slug(name.trim())? {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            return Ok(e);
+        }
+        let mut buf = Vec::new();
+        if let Some(merged) = config.sources.merged(&mut buf, false)? {
+            for p in &merged.catalogue.problems {
+                eprintln!("{p}");
+            }
+            let e = entry_named(&merged.catalogue, name)?;
+            return merged.full(e).ok_or_else(|| {
+                Error::usage(format!(
+                    "{}: the snapshot cannot be read; `apicat update` fetches it again",
+                    merged.snapshot.items_file().display()
+                ))
+            });
+        }
+    }
+    let cat = load_for(config, name)?;
+    let e = entry_named(&cat, name)?;
+    // A whole-catalogue read keeps no copy of each item: read this one's again for --json.
+    if let (Some(snap), Some(d)) = (&config.sources.snapshot, e.dataservice())
+        && d.raw.is_null()
+        && let Some(full) = snap.reread(e)
+    {
+        return Ok(full);
+    }
+    Ok(e.clone())
 }

@@ -55,6 +55,22 @@ fn text(config: &Config) -> String {
                 }
                 None => out.push_str("personal   (no home directory)\n"),
             }
+            match &config.sources.snapshot {
+                Some(s) => out.push_str(&format!(
+                    "snapshot   {}  ({} APIs from {}, fetched {}; `apicat update` refreshes it)\n",
+                    s.items_file().display(),
+                    s.meta.count,
+                    s.meta.origin,
+                    s.meta.when()
+                )),
+                None => match apicat_core::catalogue::snapshot::dir() {
+                    Some(d) => out.push_str(&format!(
+                        "snapshot   {}  (none yet: `apicat update` fetches the whole catalogue)\n",
+                        d.join(apicat_core::catalogue::snapshot::ITEMS).display()
+                    )),
+                    None => out.push_str("snapshot   (no home directory)\n"),
+                },
+            }
         }
     }
     out

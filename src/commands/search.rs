@@ -21,10 +21,27 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
             }
             return indexed(&index, config, args);
         }
+        let mut buf = Vec::new();
+        if let Some(merged) = config.sources.merged(&mut buf, args.filter.json)? {
+            for p in &merged.catalogue.problems {
+                eprintln!("{p}");
+            }
+            return ranked(&merged.catalogue, Some(&merged.fields), config, args);
+        }
     }
     let cat = super::load(config)?;
+    ranked(&cat, None, config, args)
+}
+
+/// Ranks every entry of a catalogue (with their search fields when an index gave them).
+fn ranked(
+    cat: &apicat_core::catalogue::Catalogue,
+    fields: Option<&[apicat_core::search::Fields<'_>]>,
+    config: &Config,
+    args: &SearchArgs,
+) -> Result<u8> {
     let query = parse_query(args)?;
-    let ranking = search_in(&cat.entries, None, &query, &filter_of(&args.filter));
+    let ranking = search_in(&cat.entries, fields, &query, &filter_of(&args.filter));
     let json = format_of(config, args.filter.format, args.filter.json) == Format::Json;
     if ranking.hits.is_empty() && json {
         // A filter value that names nothing is said so, rather than "no API matches".
@@ -32,7 +49,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
     }
     let no_match = || {
         let what = no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone());
-        nothing_matches(&cat, &args.filter, what)
+        nothing_matches(cat, &args.filter, what)
     };
     show(&ranking, config, args, no_match, |i| {
         (cat.entries[i].listing(), cat.entries[i].clone())

@@ -63,6 +63,10 @@ pub fn entry(e: &Entry) -> Value {
         "front_matter": e.markdown().map_or(Value::Object(Default::default()), |m| {
             from_yaml(&serde_yaml::Value::Mapping(m.front.clone()))
         }),
+        "dataservice": e.dataservice().map(|d| d.raw.clone()),
+        "elsewhere": e.elsewhere.iter().map(|o| json!({
+            "source": o.source, "slug": o.slug, "last_update": o.last_update,
+        })).collect::<Vec<_>>(),
         "body": e.body,
         "body_markdown": crate::markup::to_markdown(&e.body),
         "content_intro_markdown": e.content_intro.as_deref().map(crate::markup::to_markdown),

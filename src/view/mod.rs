@@ -3,5 +3,6 @@
 pub mod json;
 pub mod page;
 pub mod questionnaire;
+pub mod sources;
 pub mod table;
 pub mod verdict;

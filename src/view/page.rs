@@ -841,6 +841,9 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         Some(format!("{} ({})", e.path, e.origin.kind())),
         false,
     );
+    for (k, v, url) in super::sources::facts(e) {
+        add(k, Some(v), url);
+    }
 
     let key_width = rows.iter().map(|(k, _, _)| k.width()).max().unwrap_or(0);
     // Two cells, each padded by one space on both sides.

@@ -295,6 +295,8 @@ pub fn bundled() -> apicat::catalogue::Catalogue {
     let sources = apicat::catalogue::sources::Sources {
         folder: None,
         personal: None,
+        snapshot: None,
+        only: None,
         bundled: &apicat::bundled::BUNDLED,
     };
     sources.load().unwrap()

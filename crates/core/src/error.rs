@@ -17,6 +17,9 @@ pub enum Error {
         what: &'static str,
         source: std::io::Error,
     },
+    /// The catalogue could not be fetched or imported; the previous snapshot is kept (exit 3).
+    #[error("{0}")]
+    Update(String),
     /// Output that cannot be written (exit 1).
     #[error("{0}")]
     Output(#[from] std::io::Error),
@@ -36,6 +39,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Read { .. } => 2,
             Error::NotFound(_) | Error::Output(_) => 1,
+            Error::Update(_) => 3,
         }
     }
 }

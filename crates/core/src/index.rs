@@ -184,6 +184,15 @@ pub fn names(dir: &Path) -> Option<Names> {
     Some(Names { entries, twins })
 }
 
+/// The stamp of one file (the snapshot's), under its own name.
+pub fn stamp_of(file: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(file).ok()?;
+    Some(Stamp::of(
+        file.file_name()?.as_encoded_bytes().to_vec(),
+        &meta,
+    ))
+}
+
 /// One signature for the producers folder beside a catalogue: any change rebuilds.
 fn producers_signature(dir: &Path) -> u64 {
     let mut bytes = Vec::new();
@@ -255,6 +264,11 @@ fn split(joined: &[u8]) -> Vec<String> {
 }
 
 impl Index<'_> {
+    /// The slug of record `i` as the index holds it (not checked: compare it, do not show it).
+    pub fn raw_slug(&self, i: usize) -> &[u8] {
+        self.records[i].slug
+    }
+
     /// The entry of record `i`, as `list` and `search` show it (no body, no access rules);
     /// keywords only when asked for, since only JSON shows them.
     pub fn entry(&self, i: usize, keywords: bool) -> Entry {
@@ -428,7 +442,8 @@ fn read_index(file: &Path) -> Option<Vec<u8>> {
 /// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
 const MAX_INDEX_BYTES: u64 = 1 << 31;
 
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
     }

@@ -477,6 +477,7 @@ fn build_entry(file: &SourceFile, source: Source, body: &str) -> Entry {
         visits_2019: int_of(get("visits_2019")).or_else(|| int_of(get("visit_2019"))),
         body: body.to_string(),
         format: Format::Markdown(Box::default()),
+        elsewhere: Vec::new(),
     };
     entry.format = Format::Markdown(Box::new(source));
     entry

@@ -2,9 +2,11 @@
 //! Reading them is the business of the submodules: `markdown` (api.gouv.fr files), `folder`
 //! (directories of them) and `sources` (which of them make the catalogue in use).
 
+pub mod datagouv;
 pub mod folder;
 pub mod keys;
 pub mod markdown;
+pub mod snapshot;
 pub mod sources;
 
 use std::borrow::Cow;
@@ -23,6 +25,8 @@ pub enum Origin {
     Personal(PathBuf),
     /// A directory given with `--catalogue` or `APICAT_CATALOGUE`.
     Directory(PathBuf),
+    /// The snapshot of data.gouv.fr's dataservices that `apicat update` saved (its file).
+    Datagouv(PathBuf),
 }
 
 impl Origin {
@@ -32,6 +36,7 @@ impl Origin {
             Origin::Bundled => "bundled",
             Origin::Personal(_) => "personal",
             Origin::Directory(_) => "directory",
+            Origin::Datagouv(_) => "datagouv",
         }
     }
 }
@@ -153,6 +158,17 @@ pub struct Entry {
     pub body: String,
     /// What only the format it was read from knows (raw front matter, line numbers).
     pub format: Format,
+    /// Entries of the same API in other sources, which this one was preferred to.
+    pub elsewhere: Vec<Elsewhere>,
+}
+
+/// An entry of the same API in another source (see [`sources::merge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// `bundled`, `personal`, `datagouv`.
+    pub source: &'static str,
+    pub slug: String,
+    pub last_update: Option<String>,
 }
 
 /// How an API works with FranceConnect, from `is_france_connected`.
@@ -187,6 +203,8 @@ pub enum Format {
     Summary,
     /// An api.gouv.fr Markdown file.
     Markdown(Box<markdown::Source>),
+    /// A data.gouv.fr dataservice.
+    Dataservice(Box<datagouv::Source>),
 }
 
 impl Entry {
@@ -194,7 +212,15 @@ impl Entry {
     pub fn markdown(&self) -> Option<&markdown::Source> {
         match &self.format {
             Format::Markdown(m) => Some(m),
-            Format::Summary => None,
+            _ => None,
+        }
+    }
+
+    /// The dataservice's details, when it was read from one.
+    pub fn dataservice(&self) -> Option<&datagouv::Source> {
+        match &self.format {
+            Format::Dataservice(d) => Some(d),
+            _ => None,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Which entries make the catalogue in use: a folder given with `--catalogue` (or
 //! `APICAT_CATALOGUE`) alone, or the bundled entries with the personal ones added (a personal
-//! entry replaces the bundled one of the same slug). `list` and `search` read the same
-//! sources through an index (see [`crate::index`]).
+//! entry replaces the bundled one of the same slug) and, after `apicat update`, data.gouv.fr's
+//! snapshot beside them: between a snapshot entry and a bundled or personal one of the same API,
+//! the more recently updated is served (see [`merge`]). `--source` keeps one source. `list` and
+//! `search` read the same sources through indexes (see [`crate::index`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,10 +13,118 @@ use super::folder::{
     slug_key, source_file,
 };
 use super::markdown::SourceFile;
-use super::{Catalogue, Origin, Producer};
+use super::snapshot::{self, Slot, Snapshot};
+use super::{Catalogue, Elsewhere, Entry, Origin, Producer};
 use crate::error::{Error, Result};
 use crate::index::{self, Index};
+use crate::search::Fields;
 use crate::text::sanitize_line;
+
+/// One source of entries, as `--source` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Bundled,
+    Datagouv,
+    Personal,
+    Folder,
+}
+
+impl SourceKind {
+    pub fn of(origin: &Origin) -> SourceKind {
+        match origin {
+            Origin::Bundled => SourceKind::Bundled,
+            Origin::Personal(_) => SourceKind::Personal,
+            Origin::Directory(_) => SourceKind::Folder,
+            Origin::Datagouv(_) => SourceKind::Datagouv,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Bundled => "bundled",
+            SourceKind::Datagouv => "datagouv",
+            SourceKind::Personal => "personal",
+            SourceKind::Folder => "folder",
+        }
+    }
+}
+
+/// Whether the snapshot's entry is served rather than the other source's: the more recently
+/// updated (`yyyy-mm-dd`); without a date on one side, the one with a date; without either,
+/// the snapshot (the living catalogue).
+fn snapshot_wins(snap: Option<&str>, other: Option<&str>) -> bool {
+    match (snap, other) {
+        (Some(s), Some(o)) => s >= o,
+        (None, Some(_)) => false,
+        _ => true,
+    }
+}
+
+/// Puts the snapshot's entries beside the others. A snapshot entry stands for another when it
+/// has its slug, or records it as its api.gouv.fr slug; the more recently updated of the two is
+/// kept, and says the other exists (`elsewhere`). `T` travels with each entry (search fields).
+pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) -> Vec<(Entry, T)> {
+    let mut out = base;
+    let mut by_slug: HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, (e, _))| (e.slug.clone(), i))
+        .collect();
+    for (mut e, apigouv, t) in snap {
+        let found = by_slug
+            .get(&e.slug)
+            .or_else(|| apigouv.as_ref().and_then(|s| by_slug.get(s)))
+            .copied();
+        match found {
+            Some(i) => {
+                let other = &mut out[i].0;
+                let note = |x: &Entry| Elsewhere {
+                    source: SourceKind::of(&x.origin).name(),
+                    slug: x.slug.clone(),
+                    last_update: x.last_update_iso.clone(),
+                };
+                if snapshot_wins(
+                    e.last_update_iso.as_deref(),
+                    other.last_update_iso.as_deref(),
+                ) {
+                    e.elsewhere.push(note(other));
+                    e.elsewhere.append(&mut other.elsewhere);
+                    by_slug.insert(e.slug.clone(), i);
+                    out[i] = (e, t);
+                } else {
+                    other.elsewhere.push(note(&e));
+                }
+            }
+            None => {
+                by_slug.insert(e.slug.clone(), out.len());
+                out.push((e, t));
+            }
+        }
+    }
+    out
+}
+
+/// The catalogue `list`, `search` and `show` read when the snapshot joins other sources:
+/// entries as the indexes give them, their search fields, and where each snapshot entry lies.
+pub struct Merged<'b> {
+    pub catalogue: Catalogue,
+    pub fields: Vec<Fields<'b>>,
+    pub slots: HashMap<String, Slot>,
+    pub snapshot: Snapshot,
+}
+
+impl Merged<'_> {
+    /// An entry in full: a snapshot entry is read from its one line.
+    pub fn full(&self, e: &Entry) -> Option<Entry> {
+        if !matches!(e.origin, Origin::Datagouv(_)) || e.dataservice().is_some() {
+            return Some(e.clone());
+        }
+        let mut full = self.snapshot.read(self.slots.get(&e.slug)?)?;
+        full.slug = e.slug.clone();
+        full.elsewhere = e.elsewhere.clone();
+        Some(full)
+    }
+}
 
 /// One bundled entry file, embedded by the binary's build script.
 pub struct BundledFile {
@@ -124,6 +234,10 @@ pub struct Sources {
     /// The personal folder, when it exists.
     pub personal: Option<PathBuf>,
     pub bundled: &'static Bundled,
+    /// data.gouv.fr's snapshot, when `apicat update` saved one (never with `--catalogue`).
+    pub snapshot: Option<Snapshot>,
+    /// `--source`: only this source.
+    pub only: Option<SourceKind>,
 }
 
 impl Sources {
@@ -133,11 +247,61 @@ impl Sources {
             Some(_) => None,
             None => personal_dir().filter(|d| d.is_dir()),
         };
+        let snapshot = match folder {
+            Some(_) => None,
+            None => snapshot::dir().and_then(|d| Snapshot::open(&d)),
+        };
         Sources {
             folder,
             personal,
             bundled,
+            snapshot,
+            only: None,
         }
+    }
+
+    /// Keeps only one source (`--source`).
+    pub fn only(mut self, kind: Option<SourceKind>) -> Sources {
+        self.only = kind;
+        self
+    }
+
+    fn wants(&self, kind: SourceKind) -> bool {
+        self.only.is_none_or(|k| k == kind)
+    }
+
+    /// `--source` asks for a source that is not in use: say which are.
+    fn check_only(&self) -> Result<()> {
+        let Some(k) = self.only else { return Ok(()) };
+        let in_use = match (&self.folder, k) {
+            (Some(_), SourceKind::Folder) => true,
+            (Some(_), _) => {
+                return Err(Error::usage(format!(
+                    "--source {}: --catalogue serves its folder alone (--source folder, or no --catalogue)",
+                    k.name()
+                )));
+            }
+            (None, SourceKind::Folder) => false,
+            (None, SourceKind::Bundled) => true,
+            (None, SourceKind::Personal) => self.personal.is_some(),
+            (None, SourceKind::Datagouv) => self.snapshot.is_some(),
+        };
+        if in_use {
+            return Ok(());
+        }
+        Err(Error::usage(match k {
+            SourceKind::Folder => {
+                "--source folder: no folder is served (give one with --catalogue DIR)".to_string()
+            }
+            SourceKind::Personal => format!(
+                "--source personal: there is no personal catalogue{}",
+                personal_dir()
+                    .map(|d| format!(" ({} does not exist)", d.display()))
+                    .unwrap_or_default()
+            ),
+            _ => "--source datagouv: no snapshot yet; `apicat update` fetches the whole catalogue"
+                .to_string(),
+        }))
     }
 
     fn check_folder(dir: &Path) -> Result<()> {
@@ -202,6 +366,34 @@ impl Sources {
 
     /// Reads every entry.
     pub fn load(&self) -> Result<Catalogue> {
+        let mut cat = self.load_files()?;
+        let snap = self
+            .snapshot
+            .as_ref()
+            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv));
+        if let Some(snap) = snap {
+            let base = std::mem::take(&mut cat.entries)
+                .into_iter()
+                .map(|e| (e, ()))
+                .collect();
+            let entries = snap
+                .entries()
+                .entries
+                .into_iter()
+                .map(|e| {
+                    let apigouv = e.dataservice().and_then(|d| d.apigouv_slug.clone());
+                    (e, apigouv, ())
+                })
+                .collect();
+            cat.entries = merge(base, entries).into_iter().map(|(e, ())| e).collect();
+        }
+        Ok(cat)
+    }
+
+    /// Reads the entries of files only (the folder, or bundled and personal), not the
+    /// snapshot: what `apicat check` checks.
+    pub fn load_files(&self) -> Result<Catalogue> {
+        self.check_only()?;
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
             // Each file's text is dropped once parsed.
@@ -216,9 +408,22 @@ impl Sources {
             }
             return Ok(cat);
         }
-        let mut files = self.bundled.sources();
+        self.load_local()
+    }
+
+    /// The bundled and personal entries that `--source` keeps.
+    fn load_local(&self) -> Result<Catalogue> {
+        let mut files = if self.wants(SourceKind::Bundled) {
+            self.bundled.sources()
+        } else {
+            Vec::new()
+        };
         let mut producers = Bundled::producers();
-        if let Some(personal) = &self.personal {
+        if let Some(personal) = self
+            .personal
+            .as_ref()
+            .filter(|_| self.wants(SourceKind::Personal))
+        {
             files.extend(directory_files(
                 personal,
                 Origin::Personal(personal.clone()),
@@ -305,22 +510,129 @@ impl Sources {
         self.load().unwrap_or_default()
     }
 
-    /// The index `list` and `search` read: a folder's from the cache (rebuilt when stale), the
-    /// bundled one made at build time. `None` when personal entries join the bundled ones:
-    /// they are read in full.
+    /// The index `list` and `search` read when one source is served: a folder's from the cache
+    /// (rebuilt when stale), the bundled one made at build time, the snapshot's. `None` when
+    /// several sources join (see [`Sources::merged`]) or personal entries are served: they
+    /// are read in full.
     pub fn index<'b>(&self, buf: &'b mut Vec<u8>) -> Result<Option<Index<'b>>> {
-        match &self.folder {
-            Some(dir) => {
-                Self::check_folder(dir)?;
-                let index = index::load(dir, buf, |enc| Self::stream(dir, enc))?;
-                if index.records.is_empty() {
-                    return Err(Self::empty_folder(dir, &index.problems));
-                }
-                Ok(Some(index))
+        self.check_only()?;
+        if let Some(dir) = &self.folder {
+            Self::check_folder(dir)?;
+            let index = index::load(dir, buf, |enc| Self::stream(dir, enc))?;
+            if index.records.is_empty() {
+                return Err(Self::empty_folder(dir, &index.problems));
             }
-            None if self.personal.is_none() => Ok(self.bundled.index()),
-            None => Ok(None),
+            return Ok(Some(index));
         }
+        let personal = self.personal.is_some() && self.wants(SourceKind::Personal);
+        let snapshot = self
+            .snapshot
+            .as_ref()
+            .filter(|_| self.wants(SourceKind::Datagouv));
+        let bundled = self.wants(SourceKind::Bundled);
+        Ok(match (bundled, personal, snapshot) {
+            (true, false, None) => self.bundled.index(),
+            (false, false, Some(s)) => s.index(buf).map(|ix| ix.index),
+            _ => None,
+        })
+    }
+
+    /// The entry whose slug is exactly `name` when the snapshot is among the sources, with the
+    /// problems of the files read: the fast way of `show`, which reads the snapshot's index and
+    /// one line of it, and makes no other entry of it. `None` when no entry has that slug (the
+    /// caller then looks further, by title or prefix, through [`Sources::merged`]).
+    pub fn by_slug(&self, name: &str) -> Result<Option<(Entry, Vec<super::Problem>)>> {
+        self.check_only()?;
+        let Some(snap) = self
+            .snapshot
+            .as_ref()
+            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
+        else {
+            return Ok(None);
+        };
+        let mut local = self.load_local()?;
+        let mut buf = Vec::new();
+        let Some(ix) = snap.index(&mut buf) else {
+            return Ok(None);
+        };
+        let found = (0..ix.slots.len())
+            .find(|&i| ix.index.raw_slug(i) == name.as_bytes())
+            .or_else(|| {
+                (0..ix.slots.len()).find(|&i| ix.slots[i].apigouv_slug.as_deref() == Some(name))
+            });
+        let problems = std::mem::take(&mut local.problems);
+        let Some(i) = found else {
+            return Ok(local.get(name).cloned().map(|e| (e, problems)));
+        };
+        let slot = &ix.slots[i];
+        let mut summary = ix.index.entry(i, false);
+        summary.last_update_iso = slot.updated.clone();
+        let other = local
+            .get(&summary.slug)
+            .or_else(|| slot.apigouv_slug.as_deref().and_then(|s| local.get(s)))
+            .cloned();
+        let base = other.into_iter().map(|e| (e, ())).collect();
+        let merged = merge(base, vec![(summary, slot.apigouv_slug.clone(), ())]);
+        let Some((winner, ())) = merged.into_iter().next() else {
+            return Ok(None);
+        };
+        if !matches!(winner.origin, Origin::Datagouv(_)) {
+            return Ok(Some((winner, problems)));
+        }
+        let Some(mut full) = snap.read(slot) else {
+            return Ok(None);
+        };
+        full.slug = winner.slug;
+        full.elsewhere = winner.elsewhere;
+        Ok(Some((full, problems)))
+    }
+
+    /// The snapshot beside the bundled and personal entries, as `list`, `search` and `show`
+    /// read them: the snapshot through its index (no item parsed), the others in full.
+    /// `None` when the snapshot is not among the sources served.
+    pub fn merged<'b>(&self, buf: &'b mut Vec<u8>, keywords: bool) -> Result<Option<Merged<'b>>> {
+        self.check_only()?;
+        let Some(snap) = self
+            .snapshot
+            .as_ref()
+            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
+        else {
+            return Ok(None);
+        };
+        let local = self.load_local()?;
+        let Some(ix) = snap.index(buf) else {
+            return Ok(None);
+        };
+        let mut slots = HashMap::new();
+        let mut entries = Vec::with_capacity(ix.slots.len());
+        for (i, slot) in ix.slots.into_iter().enumerate() {
+            let mut e = ix.index.entry(i, keywords);
+            e.last_update_iso = slot.updated.clone();
+            let apigouv = slot.apigouv_slug.clone();
+            slots.insert(e.slug.clone(), slot);
+            entries.push((e, apigouv, ix.index.fields[i].clone()));
+        }
+        let base = local
+            .entries
+            .into_iter()
+            .map(|e| {
+                let f = Fields::of(&e);
+                (e, f)
+            })
+            .collect();
+        let (entries, fields) = merge(base, entries).into_iter().unzip();
+        Ok(Some(Merged {
+            catalogue: Catalogue {
+                entries,
+                problems: local.problems,
+                producers: local.producers,
+                producers_known: local.producers_known,
+                replaced: local.replaced,
+            },
+            fields,
+            slots,
+            snapshot: snap.clone(),
+        }))
     }
 }
 
@@ -335,4 +647,61 @@ pub fn bundled_for_tests() -> Catalogue {
     let mut cat = Catalogue::from_files(files);
     cat.set_producers(Bundled::producers(), false);
     cat
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(slug: &str, origin: Origin, date: Option<&str>) -> Entry {
+        Entry {
+            slug: slug.into(),
+            origin,
+            last_update_iso: date.map(str::to_string),
+            ..Entry::default()
+        }
+    }
+
+    #[test]
+    fn the_more_recently_updated_entry_of_one_api_is_served() {
+        let snap = Origin::Datagouv(PathBuf::new());
+        let merged = merge(
+            vec![
+                (entry("a", Origin::Bundled, Some("2020-01-01")), ()),
+                (entry("b", Origin::Bundled, Some("2026-01-01")), ()),
+                (entry("c", Origin::Bundled, None), ()),
+            ],
+            vec![
+                // Another slug, but it records the api.gouv.fr one.
+                (
+                    entry("a-dgv", snap.clone(), Some("2025-06-17")),
+                    Some("a".into()),
+                    (),
+                ),
+                (entry("b", snap.clone(), Some("2025-06-17")), None, ()),
+                (entry("c", snap.clone(), None), None, ()),
+                (entry("d", snap.clone(), None), None, ()),
+            ],
+        );
+        let shown: Vec<(&str, &str, Vec<&str>)> = merged
+            .iter()
+            .map(|(e, ())| {
+                (
+                    e.slug.as_str(),
+                    e.origin.kind(),
+                    e.elsewhere.iter().map(|o| o.slug.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a-dgv", "datagouv", vec!["a"]),
+                ("b", "bundled", vec!["b"]),
+                ("c", "datagouv", vec!["c"]),
+                ("d", "datagouv", vec![]),
+            ]
+        );
+        assert_eq!(merged[1].0.elsewhere[0].source, "datagouv");
+    }
 }

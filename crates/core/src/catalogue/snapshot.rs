@@ -1,0 +1,381 @@
+//! The snapshot `apicat update` saves: data.gouv.fr's dataservices as they were read, served
+//! beside the bundled and personal entries.
+//!
+//! It is a folder in the user data folder (`~/.local/share/apicat/snapshot` on Linux) with two
+//! files:
+//!
+//! - `dataservices.jsonl`: a first line of facts (where from, when, how many), then one kept
+//!   item a line, exactly as the portal sent it (so a better conversion needs no new download).
+//! - `dataservices.idx`: for each item its byte offset and length in that file, its last update
+//!   and the api.gouv.fr slug it records, then the same index a catalogue folder gets (see
+//!   [`crate::index`]), stamped with the JSON Lines file's size and time.
+//!
+//! `list` and `search` read only the index; `show` finds a slug there and reads that one line.
+//! Both files are written to a temporary file and renamed, the items first: an index that does
+//! not match them is rebuilt from them, never trusted.
+
+use std::fs;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::datagouv::{self, Place};
+use super::{Catalogue, Entry, Origin, Problem};
+use crate::index::{self, Index, stamp_of, write_atomically};
+
+pub const ITEMS: &str = "dataservices.jsonl";
+pub const INDEX: &str = "dataservices.idx";
+const MAGIC: &[u8; 8] = b"APICATSN";
+
+/// The snapshot folder: `$XDG_DATA_HOME/apicat/snapshot` on Linux.
+pub fn dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "apicat").map(|p| p.data_dir().join("snapshot"))
+}
+
+/// What the first line of the snapshot says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The listing's first URL, or the file imported.
+    pub origin: String,
+    /// When it was fetched, `yyyy-mm-ddThh:mm:ssZ`.
+    pub fetched_at: String,
+    pub count: usize,
+}
+
+impl Meta {
+    /// `yyyy-mm-dd hh:mm UTC`.
+    pub fn when(&self) -> String {
+        let s = &self.fetched_at;
+        match (s.get(..10), s.get(11..16)) {
+            (Some(d), Some(t)) => format!("{d} {t} UTC"),
+            _ => s.clone(),
+        }
+    }
+}
+
+/// A time as `yyyy-mm-ddThh:mm:ssZ`, from seconds since 1970.
+pub fn iso_utc(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// A saved snapshot.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub dir: PathBuf,
+    pub meta: Meta,
+}
+
+/// One item's place in the JSON Lines file, and what merging needs without reading it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub offset: u64,
+    pub len: u32,
+    pub line: usize,
+    pub updated: Option<String>,
+    pub apigouv_slug: Option<String>,
+}
+
+/// The snapshot's index, borrowed from `buf`, with each record's slot.
+pub struct Indexed<'b> {
+    pub index: Index<'b>,
+    pub slots: Vec<Slot>,
+}
+
+impl Snapshot {
+    /// The snapshot in `dir`, if one was saved there.
+    pub fn open(dir: &Path) -> Option<Snapshot> {
+        let mut first = String::new();
+        let file = fs::File::open(dir.join(ITEMS)).ok()?;
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(file.take(64 * 1024)),
+            &mut first,
+        )
+        .ok()?;
+        let v: Value = serde_json::from_str(&first).ok()?;
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(crate::text::sanitize_line)
+        };
+        Some(Snapshot {
+            dir: dir.to_path_buf(),
+            meta: Meta {
+                origin: text("origin")?,
+                fetched_at: text("fetched_at")?,
+                count: v.get("count").and_then(Value::as_u64).unwrap_or(0) as usize,
+            },
+        })
+    }
+
+    pub fn items_file(&self) -> PathBuf {
+        self.dir.join(ITEMS)
+    }
+
+    fn origin(&self) -> Origin {
+        Origin::Datagouv(self.items_file())
+    }
+
+    fn path_of(&self, line: usize) -> String {
+        crate::text::sanitize_line(&format!("{}:{line}", self.items_file().display()))
+    }
+
+    /// Every item, converted in full (for `eligible` across the catalogue and completion).
+    pub fn entries(&self) -> Catalogue {
+        let Ok(text) = fs::read_to_string(self.items_file()) else {
+            return Catalogue::default();
+        };
+        let mut cat = Catalogue::default();
+        for (n, line) in text.lines().enumerate().skip(1) {
+            if let Some(e) = self.convert_line(line, n + 1, false) {
+                cat.entries.push(e);
+            }
+        }
+        cat
+    }
+
+    fn convert_line(&self, line: &str, line_no: usize, keep_raw: bool) -> Option<Entry> {
+        let v: Value = serde_json::from_str(line).ok()?;
+        let slug = v
+            .get("apicat_slug")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let item = v.get("item")?;
+        let place = Place {
+            what: self.items_file().display().to_string(),
+            line: Some(line_no),
+            item: None,
+        };
+        let mut e =
+            datagouv::entry_with(item, &place, self.origin(), self.path_of(line_no), keep_raw)
+                .ok()?;
+        if let Some(s) = slug {
+            e.slug = s;
+        }
+        if let super::Format::Dataservice(d) = &mut e.format {
+            d.fetched = Some(format!("{} from {}", self.meta.when(), self.meta.origin));
+        }
+        Some(e)
+    }
+
+    /// The entry of one slot: one line read, not the file.
+    pub fn read(&self, slot: &Slot) -> Option<Entry> {
+        let mut f = fs::File::open(self.items_file()).ok()?;
+        f.seek(SeekFrom::Start(slot.offset)).ok()?;
+        let mut buf = vec![0; slot.len as usize];
+        f.read_exact(&mut buf).ok()?;
+        self.convert_line(std::str::from_utf8(&buf).ok()?, slot.line, true)
+    }
+
+    /// An entry of a whole-catalogue read ([`Snapshot::entries`]) again, with its item kept
+    /// (for `show --json` without the index): its line is found by number.
+    pub fn reread(&self, e: &Entry) -> Option<Entry> {
+        let line_no: usize = e.path.rsplit_once(':')?.1.parse().ok()?;
+        let text = fs::read_to_string(self.items_file()).ok()?;
+        let line = text.lines().nth(line_no.checked_sub(1)?)?;
+        let mut full = self.convert_line(line, line_no, true)?;
+        full.slug = e.slug.clone();
+        full.elsewhere = e.elsewhere.clone();
+        Some(full)
+    }
+
+    /// The index, read from its file, or rebuilt from the items when missing or stale.
+    pub fn index<'b>(&self, buf: &'b mut Vec<u8>) -> Option<Indexed<'b>> {
+        let stamp = stamp_of(&self.items_file())?;
+        let current = [stamp];
+        let fresh = fs::read(self.dir.join(INDEX))
+            .ok()
+            .filter(|b| self.decode(b, &current).is_some());
+        *buf = match fresh {
+            Some(b) => b,
+            None => {
+                let built = self.build_index(&current)?;
+                let _ = write_atomically(&self.dir.join(INDEX), &built);
+                built
+            }
+        };
+        self.decode(buf, &current)
+    }
+
+    fn build_index(&self, current: &[index::Stamp]) -> Option<Vec<u8>> {
+        let text = fs::read(self.items_file()).ok()?;
+        let mut entries = Vec::new();
+        let mut slots = Vec::new();
+        let mut offset = 0usize;
+        for (n, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+            let start = offset;
+            offset += line.len();
+            if n == 0 {
+                continue;
+            }
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            let Some(e) = std::str::from_utf8(body)
+                .ok()
+                .and_then(|l| self.convert_line(l, n + 1, false))
+            else {
+                continue;
+            };
+            slots.push(Slot {
+                offset: start as u64,
+                len: u32::try_from(body.len()).ok()?,
+                line: n + 1,
+                updated: e.last_update_iso.clone(),
+                apigouv_slug: e.dataservice().and_then(|d| d.apigouv_slug.clone()),
+            });
+            entries.push(e);
+        }
+        let cat = Catalogue {
+            entries,
+            ..Catalogue::default()
+        };
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&u32::try_from(slots.len()).ok()?.to_le_bytes());
+        for s in &slots {
+            out.extend_from_slice(&s.offset.to_le_bytes());
+            out.extend_from_slice(&s.len.to_le_bytes());
+            out.extend_from_slice(&u32::try_from(s.line).ok()?.to_le_bytes());
+            for t in [&s.updated, &s.apigouv_slug] {
+                let t = t.as_deref().unwrap_or("");
+                out.push(u8::try_from(t.len()).ok()?);
+                out.extend_from_slice(t.as_bytes());
+            }
+        }
+        out.extend_from_slice(&index::encode(&cat, current, 0, index::DirStamp::default()));
+        Some(out)
+    }
+
+    fn decode<'b>(&self, bytes: &'b [u8], current: &[index::Stamp]) -> Option<Indexed<'b>> {
+        let mut pos = 0usize;
+        let mut take = |n: usize| -> Option<&'b [u8]> {
+            let s = bytes.get(pos..pos.checked_add(n)?)?;
+            pos += n;
+            Some(s)
+        };
+        if take(8)? != MAGIC {
+            return None;
+        }
+        let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
+        let n = u32_of(take(4)?) as usize;
+        let mut slots = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let offset = u64::from_le_bytes(take(8)?.try_into().ok()?);
+            let len = u32_of(take(4)?);
+            let line = u32_of(take(4)?) as usize;
+            let mut text = || -> Option<Option<String>> {
+                let l = take(1)?[0] as usize;
+                let s = std::str::from_utf8(take(l)?).ok()?;
+                Some((!s.is_empty()).then(|| s.to_string()))
+            };
+            let updated = text()?;
+            let apigouv_slug = text()?;
+            slots.push(Slot {
+                offset,
+                len,
+                line,
+                updated,
+                apigouv_slug,
+            });
+        }
+        let prefix = crate::text::sanitize_line(&self.dir.join("").display().to_string());
+        let index = index::decode_as(&bytes[pos..], current, 0, self.origin(), prefix)?;
+        (index.records.len() == slots.len()).then_some(Indexed { index, slots })
+    }
+}
+
+/// Saves a snapshot of `kept` items with their slugs: items first, then the index, each to a
+/// temporary file renamed in place. Returns the snapshot.
+pub fn save(dir: &Path, meta: &Meta, kept: &[(Value, Entry)]) -> std::io::Result<Snapshot> {
+    fs::create_dir_all(dir)?;
+    let mut text = serde_json::to_string(&json!({
+        "apicat_snapshot": 1,
+        "origin": meta.origin,
+        "fetched_at": meta.fetched_at,
+        "count": kept.len(),
+    }))
+    .map_err(std::io::Error::other)?;
+    text.push('\n');
+    for (item, e) in kept {
+        let line = serde_json::to_string(&json!({ "apicat_slug": e.slug, "item": item }))
+            .map_err(std::io::Error::other)?;
+        text.push_str(&line);
+        text.push('\n');
+    }
+    write_atomically(&dir.join(ITEMS), text.as_bytes())?;
+    let snap = Snapshot {
+        dir: dir.to_path_buf(),
+        meta: Meta {
+            count: kept.len(),
+            ..meta.clone()
+        },
+    };
+    // The index is made now, so the first `list` after an update is as fast as the next.
+    let mut buf = Vec::new();
+    let _ = snap.index(&mut buf);
+    Ok(snap)
+}
+
+/// The problems of a conversion, for messages.
+pub fn describe(problems: &[Problem]) -> Vec<String> {
+    problems.iter().map(ToString::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_798_386_000), "2026-12-27T15:40:00Z");
+        assert_eq!(iso_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn saved_then_read_by_index_and_by_line() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/datagouv");
+        let text = fs::read_to_string(fixtures.join("odd.json")).unwrap();
+        let items = datagouv::file_items(&text, "odd.json").unwrap();
+        let c = datagouv::convert(items, &Origin::Datagouv(PathBuf::new()));
+        let dir = tempfile::tempdir().unwrap();
+        let meta = Meta {
+            origin: "odd.json".into(),
+            fetched_at: iso_utc(0),
+            count: 0,
+        };
+        let snap = save(dir.path(), &meta, &c.kept).unwrap();
+        let opened = Snapshot::open(dir.path()).unwrap();
+        assert_eq!(opened.meta.count, 8);
+        assert_eq!(opened.meta.when(), "1970-01-01 00:00 UTC");
+        let mut buf = Vec::new();
+        let ix = snap.index(&mut buf).unwrap();
+        assert_eq!(ix.slots.len(), 8);
+        let l = ix.index.listing(7);
+        assert_eq!(l.slug, "api-qualite-de-l-air-atmo-2");
+        let e = snap.read(&ix.slots[7]).unwrap();
+        assert_eq!(e.slug, "api-qualite-de-l-air-atmo-2");
+        assert!(e.path.ends_with("dataservices.jsonl:9"), "{}", e.path);
+        assert_eq!(e.origin.kind(), "datagouv");
+        assert_eq!(snap.entries().entries.len(), 8);
+        // A damaged index is rebuilt, not trusted.
+        fs::write(dir.path().join(INDEX), b"APICATSNxx").unwrap();
+        let mut buf = Vec::new();
+        assert_eq!(snap.index(&mut buf).unwrap().slots, ix.slots);
+    }
+}

@@ -1,0 +1,651 @@
+//! `apicat update` against a real HTTP server on 127.0.0.1 (tiny_http) serving the fixtures
+//! of `tests/fixtures/datagouv`, and `--file`; then list, search, show and eligible on the
+//! snapshot. Each test has its own HOME and XDG folders; none touches the internet.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+mod common;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/datagouv")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/datagouv")
+        .join(name)
+}
+
+/// What the server answers to one request.
+enum Reply {
+    Json(u16, String, Vec<(&'static str, String)>),
+    /// A body sent gzip-compressed.
+    Gzip(String),
+    /// Never answers (the connection stays open for this long).
+    Stall(Duration),
+}
+
+fn ok(body: String) -> Reply {
+    Reply::Json(200, body, Vec::new())
+}
+
+/// A request as the server saw it: its URL and User-Agent.
+#[derive(Debug, Clone)]
+struct Seen {
+    url: String,
+    agent: String,
+}
+
+struct Server {
+    host: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    fn root(&self) -> String {
+        format!("http://{}", self.host)
+    }
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// Serves `answer(url, n)` for the n-th request (from 0), each on its own thread.
+fn serve(answer: impl Fn(&str, usize, &str) -> Reply + Send + Sync + 'static) -> Server {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let host = format!("127.0.0.1:{}", server.server_addr().to_ip().unwrap().port());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let answer = Arc::new(answer);
+    let (s, h) = (seen.clone(), host.clone());
+    std::thread::spawn(move || {
+        for rq in server.incoming_requests() {
+            let agent = rq
+                .headers()
+                .iter()
+                .find(|x| x.field.equiv("User-Agent"))
+                .map(|x| x.value.to_string())
+                .unwrap_or_default();
+            let url = rq.url().to_string();
+            let n = {
+                let mut s = s.lock().unwrap();
+                s.push(Seen {
+                    url: url.clone(),
+                    agent,
+                });
+                s.len() - 1
+            };
+            let answer = answer.clone();
+            let h = h.clone();
+            std::thread::spawn(move || match answer(&url, n, &h) {
+                Reply::Json(status, body, headers) => {
+                    let mut r = tiny_http::Response::from_string(body).with_status_code(status);
+                    r.add_header(
+                        tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap(),
+                    );
+                    for (k, v) in headers {
+                        r.add_header(tiny_http::Header::from_bytes(k, v.as_bytes()).unwrap());
+                    }
+                    let _ = rq.respond(r);
+                }
+                Reply::Gzip(body) => {
+                    use std::io::Write;
+                    let mut z = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+                    z.write_all(body.as_bytes()).unwrap();
+                    let r = tiny_http::Response::from_data(z.finish().unwrap())
+                        .with_header(
+                            tiny_http::Header::from_bytes("Content-Encoding", "gzip").unwrap(),
+                        )
+                        .with_header(
+                            tiny_http::Header::from_bytes("Content-Type", "application/json")
+                                .unwrap(),
+                        );
+                    let _ = rq.respond(r);
+                }
+                Reply::Stall(d) => {
+                    std::thread::sleep(d);
+                    drop(rq);
+                }
+            });
+        }
+    });
+    Server { host, seen }
+}
+
+/// The three pages of the listing, `{{BASE}}` replaced by the server's address.
+fn pages(url: &str, host: &str) -> Reply {
+    let page = if url.contains("page=3") {
+        "page3.json"
+    } else if url.contains("page=2") {
+        "page2.json"
+    } else {
+        "page1.json"
+    };
+    ok(fixture(page).replace("{{BASE}}", host))
+}
+
+/// A user of apicat with a home of their own.
+struct User {
+    home: tempfile::TempDir,
+}
+
+impl User {
+    fn new() -> User {
+        User {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self) -> common::Apicat {
+        let h = self.home.path();
+        let mut c = common::apicat();
+        c.env("HOME", h)
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("XDG_CACHE_HOME", h.join("cache"))
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("APICAT_HTTP_TIMEOUT", "2")
+            .env("APICAT_HTTP_BUDGET", "6")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy");
+        c
+    }
+
+    /// Runs apicat: (exit status, stdout, stderr).
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd().args(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    fn snapshot(&self) -> PathBuf {
+        self.home
+            .path()
+            .join("data/apicat/snapshot/dataservices.jsonl")
+    }
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn an_update_follows_every_page_then_search_show_and_eligible_serve_it() {
+    let server = serve(|url, _, host| pages(url, host));
+    let user = User::new();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!("5 APIs from {}, ", server.root())),
+        "{out}"
+    );
+    assert!(
+        out.contains("(3 left out: archived, deleted or private)"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(err, "", "piped: no progress bar");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen[0].url, "/api/1/dataservices/?page_size=100");
+    assert!(seen[2].url.contains("page=3"));
+    assert!(seen[0].agent.starts_with("apicat/"), "{seen:?}");
+
+    // Served beside the bundled entries; each says its source.
+    let list = json(&user.run(&["list", "--json"]).1);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 5 + 5 - 1, "api-entreprise is in both");
+    let source = |slug: &str| {
+        list.iter()
+            .find(|e| e["slug"] == slug)
+            .map(|e| e["source"].as_str().unwrap().to_string())
+    };
+    assert_eq!(source("api-sirene").as_deref(), Some("datagouv"));
+    assert_eq!(source("api-entreprise").as_deref(), Some("datagouv"));
+    assert_eq!(
+        source("procedures-collectives-france-entiere").as_deref(),
+        Some("bundled")
+    );
+    assert_eq!(source("api-entreprise-v2-depreciee"), None, "archived");
+    let only = json(&user.run(&["list", "--json", "--source", "datagouv"]).1);
+    assert_eq!(only.as_array().unwrap().len(), 5);
+    let bundled = json(&user.run(&["list", "--json", "--source", "bundled"]).1);
+    assert_eq!(bundled.as_array().unwrap().len(), 5);
+
+    let (code, out, _) = user.run(&["search", "sirene"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("api-sirene"), "{out}");
+    let (code, out, _) = user.run(&["search", "spectacles", "--json"]);
+    assert_eq!(code, 0, "the body is searched");
+    assert!(out.contains("api-recherche-d-entreprises"), "{out}");
+
+    // The more recently updated entry is shown, and names the other.
+    let (code, page, _) = user.run(&["show", "api-entreprise"]);
+    assert_eq!(code, 0);
+    assert!(page.contains("2025-06-17"), "{page}");
+    assert!(page.contains("(datagouv)"), "{page}");
+    assert!(
+        page.contains("apicat show --source") && page.contains("bundled api-entreprise"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Administration ou collectivité — eligible"),
+        "{page}"
+    );
+    let (_, page, _) = user.run(&["show", "--source", "bundled", "api-entreprise"]);
+    assert!(
+        page.contains("catalogue/api-entreprise.md (bundled)"),
+        "{page}"
+    );
+    // By title or slug prefix too, not only by slug.
+    let (code, page, err) = user.run(&["show", "API Sirene"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(page.contains("(datagouv)"), "{page}");
+    let (code, page, err) = user.run(&["show", "api-recherche"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(page.contains("Recherche d"), "{page}");
+    let (_, page, _) = user.run(&["show", "api-particulier"]);
+    assert!(page.contains("FranceConnect compatible"), "{page}");
+    let shown = json(&user.run(&["show", "api-sirene", "--json"]).1);
+    assert_eq!(shown["source"]["kind"], "datagouv");
+    assert_eq!(shown["access"], "account");
+    assert_eq!(shown["dataservice"]["id"], "6614021de6b2c5d1a0e4b9c7");
+    let again = json(&user.run(&["show", "api-sirene", "--json", "--no-cache"]).1);
+    assert_eq!(again, shown, "the same entry without the index");
+
+    let (code, out, err) = user.run(&["eligible", "api-entreprise", "--as", "entreprise"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("eligible under conditions"), "{out}");
+    assert!(
+        out.contains("https://datapass.api.gouv.fr/api-entreprise"),
+        "{out}"
+    );
+    let (code, out, err) = user.run(&["eligible", "--as", "particulier", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = json(&out);
+    let verdict = |slug: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["slug"] == slug)
+            .map(|r| r["verdict"].as_str().unwrap().to_string())
+    };
+    assert_eq!(verdict("api-particulier").as_deref(), Some("not eligible"));
+
+    let (_, paths, _) = user.run(&["paths"]);
+    assert!(
+        paths.contains(&user.snapshot().display().to_string()),
+        "{paths}"
+    );
+    assert!(paths.contains("5 APIs from"), "{paths}");
+}
+
+#[test]
+fn a_503_then_success_and_a_429_with_retry_after_are_retried() {
+    let server = serve(|url, n, host| match n {
+        0 => Reply::Json(503, "unavailable".into(), Vec::new()),
+        2 => Reply::Json(429, "slow down".into(), vec![("Retry-After", "1".into())]),
+        _ => pages(url, host),
+    });
+    let user = User::new();
+    let start = Instant::now();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("5 APIs"), "{out}");
+    assert!(
+        start.elapsed() >= Duration::from_secs(2),
+        "waited before retrying"
+    );
+    let urls: Vec<String> = server.seen().into_iter().map(|s| s.url).collect();
+    assert_eq!(urls.len(), 5, "{urls:?}");
+    assert_eq!(urls[0], urls[1]);
+    assert_eq!(urls[2], urls[3]);
+}
+
+#[test]
+fn a_stalled_server_is_given_up_and_the_previous_snapshot_kept() {
+    let user = User::new();
+    let (code, _, err) = user.run(&[
+        "update",
+        "--file",
+        fixture_path("items.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(user.snapshot()).unwrap();
+    let server = serve(|_, _, _| Reply::Stall(Duration::from_secs(30)));
+    let start = Instant::now();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        err.starts_with(&format!("apicat: cannot reach {}: ", server.host)),
+        "{err}"
+    );
+    assert!(err.contains("; your snapshot of "), "{err}");
+    assert!(err.trim_end().ends_with("is kept"), "{err}");
+    assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
+    let (code, out, _) = user.run(&["search", "impot"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("impot"), "{out}");
+}
+
+#[test]
+fn nothing_listening_says_the_host_cannot_be_reached() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let user = User::new();
+    let (code, _, err) = user.run(&["update", "--from", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 3);
+    assert!(
+        err.starts_with(&format!("apicat: cannot reach 127.0.0.1:{port}: ")),
+        "{err}"
+    );
+    assert!(err.contains("no snapshot was saved"), "{err}");
+    assert!(!user.snapshot().exists());
+}
+
+#[test]
+fn malformed_or_wrong_shaped_pages_are_errors_naming_page_and_field() {
+    let user = User::new();
+    let (code, _, err) = user.run(&[
+        "update",
+        "--file",
+        fixture_path("page3.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(user.snapshot()).unwrap();
+
+    let server = serve(|_, _, _| ok(fixture("malformed.json")));
+    let (code, _, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 3);
+    assert!(err.contains("page 1 (http://127.0.0.1:"), "{err}");
+    assert!(
+        err.contains("invalid JSON: EOF while parsing a string"),
+        "{err}"
+    );
+    assert!(err.contains("your snapshot of"), "{err}");
+
+    let server = serve(|_, _, _| ok(fixture("wrong_shape.json")));
+    let (code, _, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("page 1 (") && err.contains("field `data` is an object, expected a list"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    // Wrongly typed items are named and left out; the good one is kept.
+    let server = serve(|_, _, _| ok(fixture("wrong_types.json")));
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("1 APIs"), "{out}");
+    assert!(out.contains("13 unreadable"), "{out}");
+    assert!(err.contains("item 1: field `title` is a number"), "{err}");
+    assert_ne!(std::fs::read(user.snapshot()).unwrap(), before);
+}
+
+#[test]
+fn odd_fields_and_files_in_every_shape_are_read() {
+    let user = User::new();
+    for (file, count) in [("odd.json", 8), ("items.json", 2), ("items.jsonl", 2)] {
+        let (code, out, err) =
+            user.run(&["update", "--file", fixture_path(file).to_str().unwrap()]);
+        assert_eq!(code, 0, "{file}: {err}");
+        assert!(out.starts_with(&format!("{count} APIs from ")), "{out}");
+    }
+    let (code, out, _) = user.run(&["show", "api-statut-etudiant"]);
+    assert_eq!(code, 0, "{out}");
+    user.run(&[
+        "update",
+        "--file",
+        fixture_path("odd.json").to_str().unwrap(),
+    ]);
+    for slug in [
+        "api-horaires-des-marees",
+        "api-qualite-de-l-air-atmo",
+        "api-qualite-de-l-air-atmo-2",
+        "api-meteo-publique",
+        "api-minimale",
+    ] {
+        let (code, page, err) = user.run(&["show", slug]);
+        assert_eq!(code, 0, "{slug}: {err}");
+        assert!(page.contains("(datagouv)"), "{page}");
+    }
+    let (_, page, _) = user.run(&["show", "api-horaires-des-marees"]);
+    assert!(page.contains("Camille"), "a person as producer: {page}");
+    let (code, _, err) = user.run(&[
+        "eligible",
+        "api-subventions-locales",
+        "--as",
+        "collectivite",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal_raw() {
+    let server = serve(|_, _, _| ok(fixture("hostile.json")));
+    let user = User::new();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    let clean = |s: &str| {
+        !s.chars().any(|c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+    };
+    assert!(clean(&out) && clean(&err));
+    let list = json(&user.run(&["list", "--json", "--source", "datagouv"]).1);
+    let slugs: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["slug"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!slugs.is_empty());
+    for args in [
+        vec!["list"],
+        vec!["search", "adresse"],
+        vec!["eligible", "--as", "particulier"],
+    ] {
+        let (_, out, err) = user.run(&args);
+        assert!(clean(&out), "{args:?}: {out:?}");
+        assert!(clean(&err), "{args:?}: {err:?}");
+    }
+    for slug in &slugs {
+        assert!(
+            slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+            "{slug}"
+        );
+        for args in [
+            vec!["show", slug.as_str()],
+            vec!["show", slug.as_str(), "--json"],
+        ] {
+            let (code, out, err) = user.run(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            assert!(clean(&out), "{args:?}: {out:?}");
+            assert!(
+                !out.contains("javascript:alert") || !out.contains("Access request  javascript")
+            );
+        }
+    }
+}
+
+#[test]
+fn without_a_snapshot_nothing_changes_and_a_failed_search_says_how_to_get_one() {
+    let user = User::new();
+    let list = json(&user.run(&["list", "--json"]).1);
+    assert_eq!(list.as_array().unwrap().len(), 5);
+    let (code, _, err) = user.run(&["search", "marées"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`apicat update` fetches the whole catalogue"),
+        "{err}"
+    );
+    let (code, _, err) = user.run(&["list", "--source", "datagouv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no snapshot yet"), "{err}");
+    user.run(&[
+        "update",
+        "--file",
+        fixture_path("odd.json").to_str().unwrap(),
+    ]);
+    let (code, _, err) = user.run(&["search", "zzzz"]);
+    assert_eq!(code, 1);
+    assert!(!err.contains("apicat update"), "{err}");
+}
+
+#[test]
+fn gzip_responses_are_accepted() {
+    let server = serve(|_, _, _| {
+        Reply::Gzip(
+            fixture("items.json")
+                .replacen("[", "{\"data\": [", 1)
+                .trim_end()
+                .to_string()
+                + "}",
+        )
+    });
+    let user = User::new();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("2 APIs"), "{out}");
+}
+
+/// A CONNECT proxy on 127.0.0.1 that tunnels every connection to `backend`, whatever host
+/// was asked for; it records the hosts asked for.
+fn connect_proxy(backend: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let log = asked.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let (backend, log) = (backend.clone(), log.clone());
+            std::thread::spawn(move || {
+                let mut client = client;
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_string();
+                let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                log.lock().unwrap().push(target);
+                let Ok(mut server) = std::net::TcpStream::connect(&backend) else {
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c2, &mut s2);
+                    let _ = s2.shutdown(std::net::Shutdown::Write);
+                });
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (addr, asked)
+}
+
+#[test]
+fn the_proxy_of_the_environment_is_used_unless_no_proxy_says_otherwise() {
+    // The site's name never resolves: only the proxy can reach it (here, the local server).
+    let site = serve(|url, _, _| pages(url, "apicat-test.invalid"));
+    let (proxy, asked) = connect_proxy(site.host.clone());
+    let user = User::new();
+    let out = user
+        .cmd()
+        .env("HTTPS_PROXY", &proxy)
+        .args(["update", "--from", "http://apicat-test.invalid"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("5 APIs from http://apicat-test.invalid"),
+        "{stdout}"
+    );
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|h| h == "apicat-test.invalid:80")
+    );
+    assert_eq!(site.seen().len(), 3);
+
+    let direct = serve(|url, _, host| pages(url, host));
+    let before = asked.lock().unwrap().len();
+    let out = user
+        .cmd()
+        .env("HTTPS_PROXY", &proxy)
+        .env("NO_PROXY", "127.0.0.1")
+        .args(["update", "--from", &direct.root()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        asked.lock().unwrap().len(),
+        before,
+        "NO_PROXY bypasses the proxy"
+    );
+    assert_eq!(direct.seen().len(), 3);
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_a_progress_bar_counts_the_apis_of_the_announced_total() {
+    use expectrl::{Expect, Session};
+    let server = serve(|url, _, host| {
+        // Slow enough for the bar to be drawn.
+        std::thread::sleep(Duration::from_millis(400));
+        pages(url, host)
+    });
+    let user = User::new();
+    let h = user.home.path();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("apicat"));
+    cmd.args(["update", "--from", &server.root()])
+        .env("HOME", h)
+        .env("XDG_DATA_HOME", h.join("data"))
+        .env("XDG_CACHE_HOME", h.join("cache"))
+        .env("COLUMNS", "100")
+        .env("TERM", "xterm")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.expect(format!("Fetching from {}", server.host)).unwrap();
+    s.expect("/8 APIs").unwrap();
+    s.expect("5 APIs from").unwrap();
+}
