@@ -48,7 +48,10 @@ fn ranked(
         emit("[]\n")?;
     }
     let no_match = || {
-        let what = no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone());
+        let what = hint_update(
+            config,
+            no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone()),
+        );
         nothing_matches(cat, &args.filter, what)
     };
     show(&ranking, config, args, no_match, |i| {
@@ -67,6 +70,16 @@ fn parse_query(args: &SearchArgs) -> Result<Query> {
 }
 
 /// "no API matches all of: carte grise — closest: a (carte), b (grise)".
+/// Without a snapshot the bundled catalogue is five APIs: say how to get them all.
+fn hint_update(config: &Config, what: String) -> String {
+    let s = &config.sources;
+    if s.folder.is_none() && s.snapshot.is_none() {
+        format!("{what}\n(`apicat update` fetches the whole catalogue)")
+    } else {
+        what
+    }
+}
+
 fn no_match(query: &Query, closest: &[Hit], slug: impl Fn(usize) -> String) -> String {
     let q = sanitize_line(&query.terms.join(" "));
     let mut msg = if query.terms.len() > 1 {
@@ -109,7 +122,10 @@ fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
             emit("[]\n")?;
         }
         let no_match = || {
-            let what = no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone());
+            let what = hint_update(
+                config,
+                no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone()),
+            );
             nothing_matches(&cat, f, what)
         };
         return show(&ranking, config, args, no_match, |i| {
@@ -121,7 +137,10 @@ fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
         emit("[]\n")?;
     }
     let no_match = || {
-        let what = no_match(&query, &ranking.closest, |i| index.entry(i, false).slug);
+        let what = hint_update(
+            config,
+            no_match(&query, &ranking.closest, |i| index.entry(i, false).slug),
+        );
         Error::not_found(what)
     };
     show(&ranking, config, args, no_match, |i| {
