@@ -55,7 +55,7 @@ impl How {
 
 /// BM25 term-frequency saturation.
 const K1: f64 = 1.2;
-/// Occurrences of a word in a field counted at most (the index keeps no more).
+/// Occurrences of a word in a field counted at most (the index keeps no more; one digit).
 const TF_CAP: usize = 3;
 /// The score is a band plus a BM25F relevance in [0, 1). Bands, highest first: the query
 /// spells the entry's name (slug, title or acronym); every word matched in a field other than
@@ -265,17 +265,12 @@ fn word_list_owned<'w>(ws: impl Iterator<Item = Cow<'w, str>>, cap: usize) -> Ve
     out
 }
 
-/// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3.
+/// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
+/// digit ([`TF_CAP`] < 10), so it is found from the end without scanning the word.
 fn token(t: &[u8]) -> (&[u8], usize) {
-    match t.iter().position(|&c| c == b':') {
-        Some(p) => (
-            &t[..p],
-            std::str::from_utf8(&t[p + 1..])
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1),
-        ),
-        None => (t, 1),
+    match t {
+        [word @ .., b':', n @ b'2'..=b'9'] => (word, usize::from(n - b'0')),
+        _ => (t, 1),
     }
 }
 
@@ -419,20 +414,6 @@ fn stem_count(f: &Fields, i: usize, stem: &str, fixed: bool) -> usize {
         }
 }
 
-/// The words of a sorted list that start with `term` but are longer: how many, and the first.
-fn prefixed<'a>(list: &'a [u8], term: &[u8]) -> (usize, Option<&'a [u8]>) {
-    let mut first = None;
-    let mut n = 0;
-    let words = words_from(list, term).map(|t| token(t).0);
-    for w in words.take_while(|w| w.starts_with(term)) {
-        if w.len() > term.len() {
-            first = first.or(Some(w));
-            n += 1;
-        }
-    }
-    (n, first)
-}
-
 /// Whether `word` is `term` misspelt: same first letter (or the first two swapped), and one
 /// edit (a letter changed, added, dropped, or two swapped) for up to 9 letters, two beyond.
 fn is_typo(term: &str, word: &str) -> bool {
@@ -459,8 +440,12 @@ fn field_match(
     (term, stem, fixed, joined): (&str, &str, bool, [Option<&String>; 2]),
     prefix: bool,
 ) -> FieldMatch {
-    let n = count(&f.words[i], term.as_bytes());
-    if n > 0 {
+    // One bisection finds the word, or where the words it starts begin.
+    let mut from = words_from(&f.words[i], term.as_bytes()).map(token);
+    let first = from.next();
+    if let Some((w, n)) = first
+        && w == term.as_bytes()
+    {
         return Some((How::Exact, n, None));
     }
     for j in joined.into_iter().flatten() {
@@ -469,15 +454,23 @@ fn field_match(
             return Some((How::Exact, n, Some(j.clone())));
         }
     }
-    let n = stem_count(f, i, stem, fixed);
+    // The word itself, were it its own stem, is known absent.
+    let n = stem_count(f, i, stem, fixed && stem != term);
     if n > 0 {
         return Some((How::Stem, n, Some(stem.to_string())));
     }
     if prefix {
-        let (n, first) = prefixed(&f.words[i], term.as_bytes());
-        if n > 0 {
-            let first = first.map(|w| String::from_utf8_lossy(w).into_owned());
-            return Some((How::Prefix, n, first));
+        let mut starting = first
+            .into_iter()
+            .chain(from)
+            .take_while(|(w, _)| w.starts_with(term.as_bytes()));
+        if let Some((w, _)) = starting.next() {
+            let n = 1 + starting.count();
+            return Some((
+                How::Prefix,
+                n,
+                Some(String::from_utf8_lossy(w).into_owned()),
+            ));
         }
     }
     None
@@ -594,6 +587,8 @@ pub fn rank(candidates: &[Candidate], query: &Query) -> Vec<Hit> {
 pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
     let nterms = query.terms.len();
     let last = nterms.saturating_sub(1);
+    // Whether each term's stem is its own stem (see `stem_count`).
+    let fixed: Vec<bool> = query.stems.iter().map(|s| stem(s) == *s).collect();
     // Per candidate, per term, per field: how it matched, typos aside.
     let mut found: Vec<Vec<[FieldMatch; 4]>> = candidates
         .iter()
@@ -611,8 +606,7 @@ pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
                         t.checked_sub(1).and_then(|p| query.joined.get(p)),
                         query.joined.get(t),
                     ];
-                    let fixed = self::stem(stem) == *stem;
-                    let words = (term.as_str(), stem.as_str(), fixed, joined);
+                    let words = (term.as_str(), stem.as_str(), fixed[t], joined);
                     std::array::from_fn(|i| field_match(c.fields, i, words, prefix))
                 })
                 .collect()
@@ -948,14 +942,10 @@ mod tests {
         let list = word_list("a a a1 b".split(' '), 3);
         assert_eq!(list, b"a:2 a1 b");
         assert_eq!(count(&list, b"a1"), 1);
-        assert_eq!(prefixed(&list, b"a"), (1, Some(&b"a1"[..])));
+        let after_a: Vec<_> = words_from(&list, b"a").map(token).collect();
+        assert_eq!(after_a, [(&b"a"[..], 2), (&b"a1"[..], 1), (&b"b"[..], 1)]);
         assert_eq!(count(&list, b"bb"), 0);
         assert_eq!(count(b"", b"x"), 0);
-        assert_eq!(
-            prefixed(b"ban banc bancaire bar", b"ban"),
-            (2, Some(&b"banc"[..]))
-        );
-        assert_eq!(prefixed(b"a b", b"c"), (0, None));
         assert_eq!(words_from(b"a b c", b"bb").next(), Some(&b"c"[..]));
         assert_eq!(words_from(b"a b c", b"0").next(), Some(&b"a"[..]));
         assert_eq!(words_from(b"a b c", b"d").next(), None);
