@@ -440,13 +440,30 @@ fn field_match(
     (term, stem, fixed, joined): (&str, &str, bool, [Option<&String>; 2]),
     prefix: bool,
 ) -> FieldMatch {
-    // One bisection finds the word, or where the words it starts begin.
-    let mut from = words_from(&f.words[i], term.as_bytes()).map(token);
-    let first = from.next();
-    if let Some((w, n)) = first
-        && w == term.as_bytes()
-    {
-        return Some((How::Exact, n, None));
+    let (t, st) = (term.as_bytes(), stem.as_bytes());
+    // One bisection of the word list finds the stem as a word (when it is its own stem), the
+    // word, and the words it starts: a stem that starts the word sorts just before it, and
+    // every word between them starts with the stem.
+    let stem_first = fixed && t.starts_with(st);
+    let from = if stem_first { st } else { t };
+    let (mut self_stem, mut exact, mut starting, mut first) = (0, 0, 0, None);
+    for (w, n) in words_from(&f.words[i], from).map(token) {
+        if w < t {
+            self_stem += if w == st { n } else { 0 };
+        } else if w == t {
+            exact = n;
+        } else if w.starts_with(t) {
+            first = first.or(Some(w));
+            starting += 1;
+            if !prefix {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    if exact > 0 {
+        return Some((How::Exact, exact, None));
     }
     for j in joined.into_iter().flatten() {
         let n = count(&f.words[i], j.as_bytes());
@@ -454,26 +471,22 @@ fn field_match(
             return Some((How::Exact, n, Some(j.clone())));
         }
     }
-    // The word itself, were it its own stem, is known absent.
-    let n = stem_count(f, i, stem, fixed && stem != term);
+    let n = if stem_first {
+        count(&f.stems[i], st) + self_stem
+    } else {
+        stem_count(f, i, stem, fixed)
+    };
     if n > 0 {
         return Some((How::Stem, n, Some(stem.to_string())));
     }
-    if prefix {
-        let mut starting = first
-            .into_iter()
-            .chain(from)
-            .take_while(|(w, _)| w.starts_with(term.as_bytes()));
-        if let Some((w, _)) = starting.next() {
-            let n = 1 + starting.count();
-            return Some((
-                How::Prefix,
-                n,
-                Some(String::from_utf8_lossy(w).into_owned()),
-            ));
-        }
+    match first {
+        Some(w) if prefix => Some((
+            How::Prefix,
+            starting,
+            Some(String::from_utf8_lossy(w).into_owned()),
+        )),
+        _ => None,
     }
-    None
 }
 
 /// The words of the catalogue's fields (the body aside) that `term` misspells, at the least
