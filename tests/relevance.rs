@@ -124,3 +124,26 @@ fn search_finds_what_people_mean() {
         SUCCESS_AT_3_FLOOR * 100.0
     );
 }
+
+#[test]
+fn no_entry_with_every_word_names_the_closest() {
+    let Some(corpus) = corpus() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("apicat")
+        .unwrap()
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env_remove("APICAT_CATALOGUE")
+        .arg("--catalogue")
+        .arg(&corpus)
+        .args(["search", "--json", "carte", "grise"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no API matches all of: carte grise — closest: ") && err.contains("(carte)"),
+        "{err}"
+    );
+}

@@ -55,7 +55,7 @@ impl How {
 
 /// BM25 term-frequency saturation.
 const K1: f64 = 1.2;
-/// Occurrences of a word in a field counted at most (the index keeps no more).
+/// Occurrences of a word in a field counted at most (the index keeps no more; one digit).
 const TF_CAP: usize = 3;
 /// The score is a band plus a BM25F relevance in [0, 1). Bands, highest first: the query
 /// spells the entry's name (slug, title or acronym); every word matched in a field other than
@@ -245,7 +245,8 @@ pub struct Fields<'a> {
     pub lens: [u32; 4],
 }
 
-/// A sorted word list of `ws`, each word at most `cap` times.
+/// A sorted list of the distinct words of `ws`, one space apart, each followed by `:N` when it
+/// occurs N times, 2 ≤ N ≤ `cap` (more count as `cap`).
 fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
     word_list_owned(ws.map(Cow::Borrowed), cap)
 }
@@ -254,21 +255,28 @@ fn word_list_owned<'w>(ws: impl Iterator<Item = Cow<'w, str>>, cap: usize) -> Ve
     let mut all: Vec<Cow<str>> = ws.collect();
     all.sort_unstable();
     let mut out: Vec<u8> = Vec::new();
-    let mut run = 0;
-    for (i, w) in all.iter().enumerate() {
-        run = if i > 0 && all[i - 1] == *w {
-            run + 1
-        } else {
-            1
-        };
-        if run <= cap {
-            if !out.is_empty() {
-                out.push(b' ');
-            }
-            out.extend_from_slice(w.as_bytes());
+    let mut k = 0;
+    while k < all.len() {
+        let run = all[k..].iter().take_while(|w| **w == all[k]).count();
+        if !out.is_empty() {
+            out.push(b' ');
         }
+        out.extend_from_slice(all[k].as_bytes());
+        if run.min(cap) > 1 {
+            out.extend_from_slice(format!(":{}", run.min(cap)).as_bytes());
+        }
+        k += run;
     }
     out
+}
+
+/// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
+/// digit ([`TF_CAP`] < 10), so it is found from the end without scanning the word.
+fn token(t: &[u8]) -> (&[u8], usize) {
+    match t {
+        [word @ .., b':', n @ b'2'..=b'9'] => (word, usize::from(n - b'0')),
+        _ => (t, 1),
+    }
 }
 
 /// The parenthesised parts of a title: `API Adresse (Base Adresse Nationale - BAN)` gives
@@ -340,7 +348,12 @@ impl Fields<'_> {
             // The title field is a set: names repeat there (title and slug) without meaning more.
             let cap = if i == 0 { 1 } else { TF_CAP };
             f.words[i] = Cow::Owned(word_list(words(t), cap));
-            f.stems[i] = Cow::Owned(word_list_owned(words(t).map(|w| stemmer.stem(w)), cap));
+            // Only stems that differ from their word: the others are in the word list.
+            let stems = words(t).filter_map(|w| {
+                let s = stemmer.stem(w);
+                (s != w).then(|| Cow::Owned(s.into_owned()))
+            });
+            f.stems[i] = Cow::Owned(word_list_owned(stems, cap));
             f.lens[i] = u32::try_from(words(t).count()).unwrap_or(u32::MAX);
         }
         f
@@ -373,7 +386,7 @@ fn words_from<'a>(b: &'a [u8], term: &[u8]) -> impl Iterator<Item = &'a [u8]> {
             .iter()
             .position(|&c| c == b' ')
             .map_or(b.len(), |p| mid + p);
-        if &b[mid..end] < term {
+        if token(&b[mid..end]).0 < term {
             lo = (end + 1).min(b.len());
         } else {
             hi = mid;
@@ -389,20 +402,21 @@ fn count(list: &[u8], term: &[u8]) -> usize {
     if term.is_empty() {
         return 0;
     }
-    words_from(list, term).take_while(|w| *w == term).count()
+    match words_from(list, term).next().map(token) {
+        Some((w, n)) if w == term => n,
+        _ => 0,
+    }
 }
 
-/// The words of a sorted list that start with `term` but are longer: how many, and the first.
-fn prefixed<'a>(list: &'a [u8], term: &[u8]) -> (usize, Option<&'a [u8]>) {
-    let mut first = None;
-    let mut n = 0;
-    for w in words_from(list, term).take_while(|w| w.starts_with(term)) {
-        if w.len() > term.len() {
-            first = first.or(Some(w));
-            n += 1;
+/// How often field `i` holds a word of stem `stem`; `fixed` when `stem` is its own stem (then
+/// the word itself counts: the stem list leaves out words that are their own stem).
+fn stem_count(f: &Fields, i: usize, stem: &str, fixed: bool) -> usize {
+    count(&f.stems[i], stem.as_bytes())
+        + if fixed {
+            count(&f.words[i], stem.as_bytes())
+        } else {
+            0
         }
-    }
-    (n, first)
 }
 
 /// Whether `word` is `term` misspelt: same first letter (or the first two swapped), and one
@@ -428,12 +442,33 @@ type FieldMatch = Option<(How, usize, Option<String>)>;
 fn field_match(
     f: &Fields,
     i: usize,
-    (term, stem, joined): (&str, &str, [Option<&String>; 2]),
+    (term, stem, fixed, joined): (&str, &str, bool, [Option<&String>; 2]),
     prefix: bool,
 ) -> FieldMatch {
-    let n = count(&f.words[i], term.as_bytes());
-    if n > 0 {
-        return Some((How::Exact, n, None));
+    let (t, st) = (term.as_bytes(), stem.as_bytes());
+    // One bisection of the word list finds the stem as a word (when it is its own stem), the
+    // word, and the words it starts: a stem that starts the word sorts just before it, and
+    // every word between them starts with the stem.
+    let stem_first = fixed && t.starts_with(st);
+    let from = if stem_first { st } else { t };
+    let (mut self_stem, mut exact, mut starting, mut first) = (0, 0, 0, None);
+    for (w, n) in words_from(&f.words[i], from).map(token) {
+        if w < t {
+            self_stem += if w == st { n } else { 0 };
+        } else if w == t {
+            exact = n;
+        } else if w.starts_with(t) {
+            first = first.or(Some(w));
+            starting += 1;
+            if !prefix {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    if exact > 0 {
+        return Some((How::Exact, exact, None));
     }
     for j in joined.into_iter().flatten() {
         let n = count(&f.words[i], j.as_bytes());
@@ -441,18 +476,22 @@ fn field_match(
             return Some((How::Exact, n, Some(j.clone())));
         }
     }
-    let n = count(&f.stems[i], stem.as_bytes());
+    let n = if stem_first {
+        count(&f.stems[i], st) + self_stem
+    } else {
+        stem_count(f, i, stem, fixed)
+    };
     if n > 0 {
         return Some((How::Stem, n, Some(stem.to_string())));
     }
-    if prefix {
-        let (n, first) = prefixed(&f.words[i], term.as_bytes());
-        if n > 0 {
-            let first = first.map(|w| String::from_utf8_lossy(w).into_owned());
-            return Some((How::Prefix, n, first));
-        }
+    match first {
+        Some(w) if prefix => Some((
+            How::Prefix,
+            starting,
+            Some(String::from_utf8_lossy(w).into_owned()),
+        )),
+        _ => None,
     }
-    None
 }
 
 /// The words of the catalogue's fields (the body aside) that `term` misspells, at the least
@@ -466,9 +505,15 @@ fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String
             for (k, list, t) in [
                 (0, &c.fields.words[i], term),
                 (1, &c.fields.stems[i], &term_stem[..]),
+                // Words that are their own stem are not in the stem list.
+                (1, &c.fields.words[i], &term_stem[..]),
             ] {
                 // Only a field from a damaged index is not UTF-8; its words are still compared.
-                for w in String::from_utf8_lossy(list).split(' ') {
+                let list = String::from_utf8_lossy(list);
+                for w in list.split(' ').map(|t| {
+                    let w = token(t.as_bytes()).0;
+                    &t[..w.len()]
+                }) {
                     if is_typo(t, w) {
                         let d = edit_distance(t, w);
                         if d < best[k].0 {
@@ -489,17 +534,17 @@ fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String
 /// How a field holds one of the corrections of a misspelt term: the corrected word, or a word
 /// of the same stem.
 fn typo_match(f: &Fields, i: usize, (words, stems): &(Vec<String>, Vec<String>)) -> FieldMatch {
-    let stemmed: Vec<String> = words.iter().map(|w| stem(w)).collect();
-    for (list, wanted) in [
-        (&f.words[i], words),
-        (&f.stems[i], &stemmed),
-        (&f.stems[i], stems),
-    ] {
-        for w in wanted {
-            let n = count(list, w.as_bytes());
-            if n > 0 {
-                return Some((How::Typo, n, Some(w.clone())));
-            }
+    for w in words {
+        let n = count(&f.words[i], w.as_bytes());
+        if n > 0 {
+            return Some((How::Typo, n, Some(w.clone())));
+        }
+    }
+    let stemmed = words.iter().map(|w| stem(w));
+    for s in stemmed.chain(stems.iter().cloned()) {
+        let n = stem_count(f, i, &s, stem(&s) == s);
+        if n > 0 {
+            return Some((How::Typo, n, Some(s)));
         }
     }
     None
@@ -560,6 +605,8 @@ pub fn rank(candidates: &[Candidate], query: &Query) -> Vec<Hit> {
 pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
     let nterms = query.terms.len();
     let last = nterms.saturating_sub(1);
+    // Whether each term's stem is its own stem (see `stem_count`).
+    let fixed: Vec<bool> = query.stems.iter().map(|s| stem(s) == *s).collect();
     // Per candidate, per term, per field: how it matched, typos aside.
     let mut found: Vec<Vec<[FieldMatch; 4]>> = candidates
         .iter()
@@ -577,7 +624,7 @@ pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
                         t.checked_sub(1).and_then(|p| query.joined.get(p)),
                         query.joined.get(t),
                     ];
-                    let words = (term.as_str(), stem.as_str(), joined);
+                    let words = (term.as_str(), stem.as_str(), fixed[t], joined);
                     std::array::from_fn(|i| field_match(c.fields, i, words, prefix))
                 })
                 .collect()
@@ -904,17 +951,19 @@ mod tests {
 
     #[test]
     fn word_lists_count_repeats_up_to_the_cap() {
-        let list = word_list("b a c a a a".split(' '), 3);
-        assert_eq!(list, b"a a a b c");
+        let list = word_list("b a c a a a a b".split(' '), 3);
+        assert_eq!(list, b"a:3 b:2 c");
         assert_eq!(count(&list, b"a"), 3);
-        assert_eq!(count(&list, b"b"), 1);
+        assert_eq!(count(&list, b"b"), 2);
+        assert_eq!(count(&list, b"c"), 1);
+        // The count is no part of the word: "a1" sorts after "a", whatever the suffix.
+        let list = word_list("a a a1 b".split(' '), 3);
+        assert_eq!(list, b"a:2 a1 b");
+        assert_eq!(count(&list, b"a1"), 1);
+        let after_a: Vec<_> = words_from(&list, b"a").map(token).collect();
+        assert_eq!(after_a, [(&b"a"[..], 2), (&b"a1"[..], 1), (&b"b"[..], 1)]);
         assert_eq!(count(&list, b"bb"), 0);
         assert_eq!(count(b"", b"x"), 0);
-        assert_eq!(
-            prefixed(b"ban banc bancaire bar", b"ban"),
-            (2, Some(&b"banc"[..]))
-        );
-        assert_eq!(prefixed(b"a b", b"c"), (0, None));
         assert_eq!(words_from(b"a b c", b"bb").next(), Some(&b"c"[..]));
         assert_eq!(words_from(b"a b c", b"0").next(), Some(&b"a"[..]));
         assert_eq!(words_from(b"a b c", b"d").next(), None);
