@@ -113,25 +113,11 @@ fn terms_of(h: &Hit) -> Vec<&str> {
 /// Search on an index: entries are made only for the hits, unless a filter needs them all.
 fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
     let f = &args.filter;
-    let query = parse_query(args)?;
     let json = format_of(config, f.format, f.json) == Format::Json;
     if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
-        let cat = index.catalogue(json);
-        let ranking = search_in(&cat.entries, Some(&index.fields), &query, &filter_of(f));
-        if ranking.hits.is_empty() && json {
-            emit("[]\n")?;
-        }
-        let no_match = || {
-            let what = hint_update(
-                config,
-                no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone()),
-            );
-            nothing_matches(&cat, f, what)
-        };
-        return show(&ranking, config, args, no_match, |i| {
-            (cat.entries[i].listing(), cat.entries[i].clone())
-        });
+        return ranked(&index.catalogue(json), Some(&index.fields), config, args);
     }
+    let query = parse_query(args)?;
     let ranking = rank_all(&index.candidates(), &query);
     if ranking.hits.is_empty() && json {
         emit("[]\n")?;

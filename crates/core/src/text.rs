@@ -220,6 +220,16 @@ pub fn sanitize_line(s: &str) -> String {
     sanitize(s).replace('\n', " ")
 }
 
+/// A number as people write it in French text: `99,5 %`, ` 12 `.
+pub fn number(s: &str) -> Option<f64> {
+    s.trim()
+        .trim_end_matches('%')
+        .trim()
+        .replace(',', ".")
+        .parse()
+        .ok()
+}
+
 /// Edit distance with adjacent transpositions (optimal string alignment), on chars.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)

@@ -426,13 +426,7 @@ fn apigouv_slug(o: &Map<String, Value>) -> Option<String> {
 fn float(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s
-            .trim()
-            .trim_end_matches('%')
-            .trim()
-            .replace(',', ".")
-            .parse()
-            .ok(),
+        Value::String(s) => crate::text::number(s),
         _ => None,
     }
     .filter(|f: &f64| f.is_finite() && (0.0..=100.0).contains(f))

@@ -377,13 +377,7 @@ pub fn int_of(v: Option<&Value>) -> Option<i64> {
 fn float_of(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s
-            .trim()
-            .trim_end_matches('%')
-            .trim()
-            .replace(',', ".")
-            .parse()
-            .ok(),
+        Value::String(s) => crate::text::number(s),
         _ => None,
     }
     .filter(|f: &f64| f.is_finite())
