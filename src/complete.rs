@@ -79,7 +79,7 @@ fn names_in_use() -> Vec<(String, String)> {
         }
     }
     if let Some(dir) = &sources.folder
-        && let Some(names) = crate::index::names(dir)
+        && let Some(names) = crate::index::names(dir, true)
     {
         return names.entries;
     }

@@ -22,7 +22,7 @@ use crate::search::{Candidate, Fields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("7-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("8-", env!("CARGO_PKG_VERSION"));
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -145,13 +145,12 @@ pub struct Names {
     pub twins: Vec<String>,
 }
 
-pub fn names(dir: &Path) -> Option<Names> {
+pub fn names(dir: &Path, with_entries: bool) -> Option<Names> {
     use std::io::Read;
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
-    let head_len = 8 + 4 + VERSION.len() + 16 + 8 + 4;
-    let mut file = file.take(len);
-    let mut head = vec![0; head_len];
+    let mut file = std::io::BufReader::new(file.take(len));
+    let mut head = vec![0; 8 + 4 + VERSION.len() + 16 + 8 + 4];
     file.read_exact(&mut head).ok()?;
     let mut r = Reader {
         bytes: &head,
@@ -165,21 +164,30 @@ pub fn names(dir: &Path) -> Option<Names> {
     {
         return None;
     }
-    let n = r.u32()? as u64;
-    let mut block = Vec::new();
-    file.take(n).read_to_end(&mut block).ok()?;
-    let mut r = Reader {
-        bytes: &block,
-        pos: 0,
-    };
-    let count = r.u32()? as usize;
-    let mut entries = Vec::with_capacity(count.min(block.len()));
-    for _ in 0..count {
-        entries.push((text(r.bytes()?), text(r.bytes()?)));
-    }
+    let block_len = r.u32()?;
     let mut twins = Vec::new();
-    for _ in 0..r.u32()? {
-        twins.push(r.str()?);
+    let mut b4 = [0u8; 4];
+    let mut read_str = |file: &mut dyn Read| -> Option<Vec<u8>> {
+        file.read_exact(&mut b4).ok()?;
+        let n = u32::from_le_bytes(b4);
+        (n <= block_len).then_some(())?;
+        let mut v = vec![0; n as usize];
+        file.read_exact(&mut v).ok()?;
+        Some(v)
+    };
+    let count = |file: &mut dyn Read| -> Option<u32> {
+        let mut b = [0u8; 4];
+        file.read_exact(&mut b).ok()?;
+        Some(u32::from_le_bytes(b))
+    };
+    for _ in 0..count(&mut file)? {
+        twins.push(text(&read_str(&mut file)?));
+    }
+    let mut entries = Vec::new();
+    if with_entries {
+        for _ in 0..count(&mut file)?.min(block_len) {
+            entries.push((text(&read_str(&mut file)?), text(&read_str(&mut file)?)));
+        }
     }
     Some(Names { entries, twins })
 }
@@ -666,8 +674,6 @@ impl Encoder {
         w.i128(dir.mtime_ns);
         w.u64(dir.ino);
         let mut names = Writer::default();
-        names.u32(self.names_count);
-        names.0.extend_from_slice(&self.names.0);
         let mut keys: Vec<String> = stamps
             .iter()
             .filter_map(|s| {
@@ -682,11 +688,15 @@ impl Encoder {
             .map(|p| &p[0])
             .collect();
         twins.dedup();
+        // Look-alikes first: `show` reads them alone; completion reads on to the names.
         names.u32(u32::try_from(twins.len()).unwrap_or(u32::MAX));
         for t in twins {
             names.str(t);
         }
-        w.bytes(&names.0);
+        names.u32(self.names_count);
+        names.0.extend_from_slice(&self.names.0);
+        w.u32(u32::try_from(names.0.len()).unwrap_or(u32::MAX));
+        w.0.extend_from_slice(&names.0);
         w.u64(signature);
         w.u8(u8::from(producers_known));
         w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
@@ -932,7 +942,7 @@ mod tests {
         for name in ["a.md", "Été_x.md", "ete-X.md"] {
             std::fs::write(dir.path().join(name), "---\ntitle: T\n---\n").unwrap();
         }
-        assert!(names(dir.path()).is_none(), "no index yet");
+        assert!(names(dir.path(), true).is_none(), "no index yet");
         let mut buf = Vec::new();
         let full = |enc: &mut Encoder| {
             let (_, cat) = read(dir.path());
@@ -940,10 +950,14 @@ mod tests {
             Ok(false)
         };
         load(dir.path(), &mut buf, full).unwrap();
-        let n = names(dir.path()).unwrap();
+        assert_eq!(names(dir.path(), false).unwrap().twins, ["ete-x"]);
+        let n = names(dir.path(), true).unwrap();
         assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);
         assert_eq!(n.twins, vec!["ete-x".to_string()]);
         std::fs::write(dir.path().join("b.md"), "x").unwrap();
-        assert!(names(dir.path()).is_none(), "a new name makes them stale");
+        assert!(
+            names(dir.path(), true).is_none(),
+            "a new name makes them stale"
+        );
     }
 }

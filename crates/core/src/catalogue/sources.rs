@@ -450,7 +450,7 @@ impl Sources {
             let path = dir.join(format!("{name}.md"));
             std::fs::symlink_metadata(&path).ok()?;
             // The index knows look-alikes while the folder's names are unchanged; else look.
-            let twin = match index::names(dir) {
+            let twin = match index::names(dir, false) {
                 Some(names) => names.twins.contains(&slug_key(name)),
                 None => has_twin(dir, name),
             };
