@@ -1,18 +1,40 @@
 //! `apicat eligible`: the verdict for a profile, on one API or across the catalogue; on a
 //! terminal without `--as`, the questionnaire asks. Verdicts are the core's `eligibility`.
 
-use apicat_core::catalogue::Access;
-use apicat_core::eligibility::{self, Audience, UnknownProfile, profile_words};
+use apicat_core::catalogue::{Access, Entry};
+use apicat_core::eligibility::{self, Answer, Audience, UnknownProfile, profile_words};
 use apicat_core::text::sanitize_line;
 
 use super::{load, quoted};
 use crate::app::Config;
 use crate::cli::{EligibleArgs, Format};
-use crate::term::{emit, page_or_print};
+use crate::term::{Style, emit, page_or_print};
 use crate::view::{self, questionnaire, verdict};
 use crate::{Error, Result};
 
 pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
+    let style = &config.style;
+    let one = args
+        .slug
+        .as_deref()
+        .map(|s| super::one_entry(config, s))
+        .transpose()?;
+    // Most profiles are settled by the entry alone (an audience, a label of its page): the
+    // rest of the catalogue is then not read.
+    if let Some(e) = &one {
+        let typed = args.profile.as_deref().map(|p| sanitize_line(p.trim()));
+        let open = typed.is_none() && e.access == Access::Open;
+        if let Some(t) = typed.as_deref().filter(|t| !profile_words(t).is_empty())
+            && let Some((who, a)) = eligibility::for_entry_alone(e, t)
+        {
+            verdict_of_one(e, Some(t), who.name(), &a, args.json, style)?;
+            return Ok(0);
+        }
+        if open && let Some((_, a)) = eligibility::for_entry_alone(e, "") {
+            verdict_of_one(e, None, "anyone", &a, args.json, style)?;
+            return Ok(0);
+        }
+    }
     let mut buf = Vec::new();
     // Verdicts need only what the index holds, and a profile is read against every label of
     // the catalogue (one answer everywhere), so the index serves both forms.
@@ -29,22 +51,12 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         }
         None => load(config)?,
     };
-    let style = &config.style;
-    let one = args
-        .slug
-        .as_deref()
-        .map(|s| super::one_entry(config, s))
-        .transpose()?;
     let entry = one.as_ref();
     let Some(profile) = args.profile.as_deref() else {
         // An open API needs no question: anyone may use it.
         if let Some(e) = entry.filter(|e| e.access == Access::Open) {
             let (_, a) = eligibility::for_entry(&cat.entries, e, "").map_err(|u| unknown(u, ""))?;
-            if args.json {
-                emit(&view::json::to_string(&verdict::json(e, None, &a)))?;
-            } else {
-                emit(&verdict::page(e, "anyone", &a, style))?;
-            }
+            verdict_of_one(e, None, "anyone", &a, args.json, style)?;
             return Ok(0);
         }
         if args.json || !questionnaire::available() {
@@ -67,11 +79,7 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
     if let Some(e) = entry {
         let (who, a) =
             eligibility::for_entry(&cat.entries, e, profile).map_err(|u| unknown(u, profile))?;
-        if args.json {
-            emit(&view::json::to_string(&verdict::json(e, Some(profile), &a)))?;
-        } else {
-            emit(&verdict::page(e, who.name(), &a, style))?;
-        }
+        verdict_of_one(e, Some(profile), who.name(), &a, args.json, style)?;
         return Ok(0);
     }
     let (_, rows) = eligibility::across(&cat.entries, profile).map_err(|u| unknown(u, profile))?;
@@ -87,6 +95,23 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
         Format::Tsv => emit(&verdict::tsv(&rows))?,
     }
     Ok(0)
+}
+
+/// One API's verdict, as a page or as JSON.
+fn verdict_of_one(
+    e: &Entry,
+    profile: Option<&str>,
+    who: &str,
+    a: &Answer,
+    json: bool,
+    style: &Style,
+) -> Result<()> {
+    if json {
+        emit(&view::json::to_string(&verdict::json(e, profile, a)))?;
+    } else {
+        emit(&verdict::page(e, who, a, style))?;
+    }
+    Ok(())
 }
 
 /// A profile no access page names: what it may have meant, the audiences, then every label

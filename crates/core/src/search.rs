@@ -6,6 +6,10 @@
 //! the weights below are the only place ranking is tuned.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -245,29 +249,79 @@ pub struct Fields<'a> {
     pub lens: [u32; 4],
 }
 
-/// A sorted list of the distinct words of `ws`, one space apart, each followed by `:N` when it
-/// occurs N times, 2 ≤ N ≤ `cap` (more count as `cap`).
-fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
-    word_list_owned(ws.map(Cow::Borrowed), cap)
+/// Each distinct word with its count, in order, and the number of words.
+fn counted<'w>(ws: impl Iterator<Item = &'w str>) -> (Vec<(&'w str, usize)>, usize) {
+    // Hashed, then sorted once: a body repeats its words many times.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut len = 0;
+    for w in ws {
+        *counts.entry(w).or_default() += 1;
+        len += 1;
+    }
+    let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+    counts.sort_unstable();
+    (counts, len)
 }
 
-fn word_list_owned<'w>(ws: impl Iterator<Item = Cow<'w, str>>, cap: usize) -> Vec<u8> {
-    let mut all: Vec<Cow<str>> = ws.collect();
-    all.sort_unstable();
+/// A sorted list of the distinct words counted, one space apart, each followed by `:N` when it
+/// occurs N times, 2 ≤ N ≤ `cap` (more count as `cap`).
+fn counted_list(counts: &[(&str, usize)], cap: usize) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::new();
-    let mut k = 0;
-    while k < all.len() {
-        let run = all[k..].iter().take_while(|w| **w == all[k]).count();
+    for &(w, n) in counts {
         if !out.is_empty() {
             out.push(b' ');
         }
-        out.extend_from_slice(all[k].as_bytes());
-        if run.min(cap) > 1 {
-            out.extend_from_slice(format!(":{}", run.min(cap)).as_bytes());
+        out.extend_from_slice(w.as_bytes());
+        if n.min(cap) > 1 {
+            out.push(b':');
+            out.push(b'0' + u8::try_from(n.min(cap)).unwrap_or(9));
         }
-        k += run;
     }
     out
+}
+
+/// French stems, each word stemmed once per process: building an index of a large folder
+/// meets the same words in every entry, and stemming is most of its cost.
+struct StemCache {
+    stemmer: Stemmer,
+    // The stem where it differs from the word.
+    known: HashMap<String, Option<String>>,
+}
+
+/// Enough for any real vocabulary; past it, the cache starts again rather than growing.
+const STEM_CACHE_MAX: usize = 200_000;
+
+impl StemCache {
+    /// Stems every word not yet known, so that [`StemCache::get`] has them all.
+    fn learn<'w>(&mut self, ws: impl ExactSizeIterator<Item = &'w str>) {
+        if self.known.len() + ws.len() > STEM_CACHE_MAX {
+            self.known.clear();
+        }
+        for w in ws {
+            if !self.known.contains_key(w) {
+                let s = self.stemmer.stem(w);
+                let differs = (s != w).then(|| s.into_owned());
+                self.known.insert(w.to_owned(), differs);
+            }
+        }
+    }
+
+    /// The stem of a learnt word, where it differs from the word.
+    fn get(&self, w: &str) -> Option<&str> {
+        self.known.get(w).and_then(|s| s.as_deref())
+    }
+}
+
+thread_local! {
+    static STEMS: RefCell<StemCache> = RefCell::new(StemCache {
+        stemmer: Stemmer::create(Algorithm::French),
+        known: HashMap::new(),
+    });
+}
+
+#[cfg(test)]
+fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
+    counted_list(&counted(ws).0, cap)
 }
 
 /// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
@@ -339,23 +393,29 @@ impl Fields<'_> {
             fold(&tags),
             fold(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" ")),
         ];
-        let stemmer = Stemmer::create(Algorithm::French);
         let mut f = Fields {
             names: Cow::Owned(names.join("\n").into_bytes()),
             ..Fields::default()
         };
-        for (i, t) in texts.iter().enumerate() {
-            // The title field is a set: names repeat there (title and slug) without meaning more.
-            let cap = if i == 0 { 1 } else { TF_CAP };
-            f.words[i] = Cow::Owned(word_list(words(t), cap));
-            // Only stems that differ from their word: the others are in the word list.
-            let stems = words(t).filter_map(|w| {
-                let s = stemmer.stem(w);
-                (s != w).then(|| Cow::Owned(s.into_owned()))
-            });
-            f.stems[i] = Cow::Owned(word_list_owned(stems, cap));
-            f.lens[i] = u32::try_from(words(t).count()).unwrap_or(u32::MAX);
-        }
+        STEMS.with_borrow_mut(|stems| {
+            for (i, t) in texts.iter().enumerate() {
+                // The title field is a set: names repeat there (title and slug) without meaning more.
+                let cap = if i == 0 { 1 } else { TF_CAP };
+                let (counts, len) = counted(words(t));
+                f.words[i] = Cow::Owned(counted_list(&counts, cap));
+                // Only stems that differ from their word: the others are in the word list.
+                stems.learn(counts.iter().map(|&(w, _)| w));
+                let mut stem_counts: BTreeMap<&str, usize> = BTreeMap::new();
+                for (w, n) in &counts {
+                    if let Some(s) = stems.get(w) {
+                        *stem_counts.entry(s).or_default() += n;
+                    }
+                }
+                let stem_counts: Vec<(&str, usize)> = stem_counts.into_iter().collect();
+                f.stems[i] = Cow::Owned(counted_list(&stem_counts, cap));
+                f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
+            }
+        });
         f
     }
 

@@ -60,9 +60,54 @@ pub fn fold_with_offsets(s: &str) -> (String, Vec<usize>) {
 
 /// The words of an already folded text: runs of letters and digits.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    Words { rest: folded }
+}
+
+/// [`words`] with ASCII read byte by byte: indexing a large folder splits every body.
+struct Words<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        // Length in bytes of the character at `i` if it is a letter or digit, else 0.
+        let word_char = |s: &str, i: usize| -> usize {
+            let b = s.as_bytes()[i];
+            if b.is_ascii() {
+                usize::from(b.is_ascii_alphanumeric())
+            } else {
+                s[i..]
+                    .chars()
+                    .next()
+                    .filter(|c| c.is_alphanumeric())
+                    .map_or(0, char::len_utf8)
+            }
+        };
+        let s = self.rest;
+        let mut start = 0;
+        while start < s.len() {
+            if word_char(s, start) > 0 {
+                break;
+            }
+            // Skip the whole character, whatever its length.
+            start += s[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        if start >= s.len() {
+            self.rest = "";
+            return None;
+        }
+        let mut end = start;
+        while end < s.len() {
+            match word_char(s, end) {
+                0 => break,
+                n => end += n,
+            }
+        }
+        self.rest = &s[end..];
+        Some(&s[start..end])
+    }
 }
 
 /// The bundled catalogue's slug for a title: lowercase ASCII, accents folded, every run of
@@ -299,6 +344,27 @@ pub fn suggestions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_split_as_unicode_says() {
+        let texts = [
+            "",
+            "   ",
+            "api adresse",
+            "l’api—ban 2½ fois: «ok»!",
+            "éé ü\u{200b}x 漢字 ١٢٣ a\u{301}b",
+            "trailing word",
+            "..x..",
+            "\u{1F600}emoji\u{1F600}",
+        ];
+        for t in texts {
+            let expected: Vec<&str> = t
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(words(t).collect::<Vec<_>>(), expected, "{t:?}");
+        }
+    }
 
     #[test]
     fn slugs_of_the_seed_titles() {

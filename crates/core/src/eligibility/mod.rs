@@ -424,6 +424,25 @@ pub fn for_entry<'a>(
     Ok((who, a))
 }
 
+/// [`for_entry`] when the entry alone settles who the profile is: an audience, a label of its
+/// own access page, or no profile for an open API. `None` when only the whole catalogue can
+/// tell (another entry's label, a subject's audience, a did-you-mean): the answer is then the
+/// same as [`for_entry`]'s, without reading every entry.
+pub fn for_entry_alone<'a>(e: &'a Entry, typed: &str) -> Option<(Who, Answer<'a>)> {
+    let query = profile_words(typed);
+    let who = if let Some(a) = Audience::from_typed(typed) {
+        Who::Audience(a)
+    } else if entry_labels(e).iter().any(|l| label_matches(&query, l))
+        || (e.access == Access::Open && query.is_empty() && audience_of(typed).is_none())
+    {
+        Who::Label(typed.trim().to_string())
+    } else {
+        return None;
+    };
+    let a = answer(e, &who);
+    Some((who, a))
+}
+
 /// Every entry with its answer.
 pub type Rows<'a> = Vec<(&'a Entry, Answer<'a>)>;
 
@@ -721,6 +740,41 @@ mod profile_tests {
                 let (_, one) = for_entry(entries, e, p).unwrap();
                 assert_eq!(&one, row, "{} as {p}", e.slug);
             }
+        }
+    }
+
+    /// Where the entry alone settles the profile, its answer is the whole catalogue's.
+    fn alone_agrees(entries: &[Entry]) {
+        let labels: Vec<String> = catalogue_profiles(entries)
+            .into_iter()
+            .flat_map(|p| p.labels)
+            .take(60)
+            .collect();
+        let mut settled = 0;
+        for e in entries {
+            let mut typed: Vec<&str> = Audience::ALL.iter().map(|a| a.key()).collect();
+            typed.extend(entry_labels(e));
+            typed.extend(labels.iter().map(String::as_str));
+            typed.extend(["", "  ", "un étudiant", "partculier", "Une administration"]);
+            for t in typed {
+                if let Some(alone) = for_entry_alone(e, t) {
+                    settled += 1;
+                    assert_eq!(Ok(alone), for_entry(entries, e, t), "{} as {t:?}", e.slug);
+                }
+            }
+        }
+        assert!(settled > entries.len(), "{settled}");
+    }
+
+    #[test]
+    fn an_entry_alone_answers_as_the_catalogue_bundled() {
+        alone_agrees(&crate::catalogue::sources::bundled_for_tests().entries);
+    }
+
+    #[test]
+    fn an_entry_alone_answers_as_the_catalogue_corpus() {
+        if let Some(entries) = corpus_entries() {
+            alone_agrees(&entries);
         }
     }
 
