@@ -594,6 +594,12 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) 
     enc.finish(cat.producers_known, stamps, signature, dir)
 }
 
+/// One entry encoded, waiting its turn.
+pub struct Encoded {
+    names: Vec<u8>,
+    record: Vec<u8>,
+}
+
 /// Writes an index one entry at a time, so that building it never holds every entry.
 #[derive(Default)]
 pub struct Encoder {
@@ -616,11 +622,17 @@ impl Encoder {
     }
 
     pub fn entry(&mut self, e: &Entry) {
-        self.names.str(&e.slug);
-        self.names.str(&e.title);
-        self.names_count += 1;
+        self.push(Self::encode(e));
+    }
+
+    /// An entry's part of the index, made on any thread; [`Encoder::push`] adds it.
+    pub fn encode(e: &Entry) -> Encoded {
+        let mut names = Writer::default();
+        names.str(&e.slug);
+        names.str(&e.title);
         let f = Fields::of(e);
-        let w = &mut self.records;
+        let mut record = Writer::default();
+        let w = &mut record;
         w.str(&e.slug);
         w.str(file_name(&e.path));
         w.str(&e.title);
@@ -655,6 +667,16 @@ impl Encoder {
         for n in f.lens {
             w.u32(n);
         }
+        Encoded {
+            names: names.0,
+            record: record.0,
+        }
+    }
+
+    pub fn push(&mut self, e: Encoded) {
+        self.names.0.extend_from_slice(&e.names);
+        self.names_count += 1;
+        self.records.0.extend_from_slice(&e.record);
         self.records_count += 1;
     }
 

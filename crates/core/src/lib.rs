@@ -8,6 +8,7 @@ pub mod eligibility;
 pub mod error;
 pub mod index;
 pub mod markup;
+pub mod parallel;
 pub mod search;
 pub mod text;
 

@@ -105,6 +105,36 @@ pub fn lazy_directory_files(
     dir: &Path,
     origin: Origin,
 ) -> Result<impl Iterator<Item = SourceFile>> {
+    Ok(pending_files(dir, origin)?.into_iter().map(|p| p.read()))
+}
+
+/// An entry file of a directory, not read yet.
+pub struct PendingFile {
+    path: PathBuf,
+    /// Why it is not served: a look-alike of another file's name.
+    twin: Option<String>,
+    origin: Origin,
+}
+
+impl PendingFile {
+    pub fn read(&self) -> SourceFile {
+        match &self.twin {
+            // Not even read: neither of the two is served.
+            Some(message) => SourceFile {
+                slug: slug_of(&self.path),
+                path: crate::text::visible(&self.path.display().to_string()).into_owned(),
+                text: Err((None, message.clone())),
+                origin: self.origin.clone(),
+                prepared: None,
+                known_clean: false,
+            },
+            None => source_file(&self.path, &self.origin),
+        }
+    }
+}
+
+/// The `*.md` files of a directory, sorted by name, to be read by [`PendingFile::read`].
+pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         what: "cannot read directory",
@@ -112,29 +142,27 @@ pub fn lazy_directory_files(
     })?;
     let mut paths: Vec<PathBuf> = read
         .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| is_entry_name(n.as_encoded_bytes()))
-                && !p.is_dir()
+        .filter(|e| {
+            is_entry_name(e.file_name().as_encoded_bytes())
+                // The directory listing knows most types; a link is followed.
+                && match e.file_type() {
+                    Ok(t) if !t.is_symlink() => !t.is_dir(),
+                    _ => !e.path().is_dir(),
+                }
         })
+        .map(|e| e.path())
         .collect();
     paths.sort();
     let mut twins = twins(&paths);
-    Ok(paths.into_iter().enumerate().map(move |(i, p)| {
-        match twins.remove(&i) {
-            // Not even read: neither of the two is served.
-            Some(message) => SourceFile {
-                slug: slug_of(&p),
-                path: crate::text::visible(&p.display().to_string()).into_owned(),
-                text: Err((None, message)),
-                origin: origin.clone(),
-                prepared: None,
-                known_clean: false,
-            },
-            None => source_file(&p, &origin),
-        }
-    }))
+    Ok(paths
+        .into_iter()
+        .enumerate()
+        .map(|(i, path)| PendingFile {
+            path,
+            twin: twins.remove(&i),
+            origin: origin.clone(),
+        })
+        .collect())
 }
 
 /// The slug of an entry file: its name without `.md`, hidden characters shown as escapes so

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::folder::{
-    directory_files, is_entry_name, lazy_directory_files, producers_beside, producers_for,
-    slug_key, source_file,
+    PendingFile, directory_files, is_entry_name, lazy_directory_files, pending_files,
+    producers_beside, producers_for, slug_key, source_file,
 };
 use super::markdown::SourceFile;
 use super::snapshot::{self, Slot, Snapshot};
@@ -493,15 +493,20 @@ impl Sources {
     fn stream(dir: &Path, enc: &mut index::Encoder) -> Result<bool> {
         let producers = producers_beside(dir);
         let empty = HashMap::new();
-        for f in lazy_directory_files(dir, Origin::Directory(dir.to_path_buf()))? {
-            match super::markdown::read(&f) {
-                Ok(mut e) => {
-                    e.resolve_producers(producers.as_ref().unwrap_or(&empty));
-                    enc.entry(&e);
-                }
-                Err(p) => enc.problem(&p),
+        let known = producers.as_ref().unwrap_or(&empty);
+        let files = pending_files(dir, Origin::Directory(dir.to_path_buf()))?;
+        // Each file read, parsed and encoded on any core; added in order.
+        let encode = |f: &PendingFile| match super::markdown::read(&f.read()) {
+            Ok(mut e) => {
+                e.resolve_producers(known);
+                Ok(index::Encoder::encode(&e))
             }
-        }
+            Err(p) => Err(p),
+        };
+        crate::parallel::ordered_map(&files, crate::parallel::cores(), encode, |r| match r {
+            Ok(e) => enc.push(e),
+            Err(p) => enc.problem(&p),
+        });
         Ok(producers.is_some())
     }
 

@@ -1,0 +1,125 @@
+//! Work spread over the machine's cores with results kept in order: building the index of a
+//! large folder reads, parses and tokenises each file independently.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::{Condvar, Mutex};
+
+/// How far workers may run ahead of the item handed on last: what waits in memory is bounded
+/// whatever the size of the folder.
+const WINDOW: usize = 64;
+
+/// `work` applied to every item, on up to `threads` threads; each result handed to `sink` in
+/// the items' order, on the calling thread.
+pub fn ordered_map<T, R>(
+    items: &[T],
+    threads: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut sink: impl FnMut(R),
+) where
+    T: Sync,
+    R: Send,
+{
+    let threads = threads.clamp(1, 8).min(items.len());
+    if threads <= 1 {
+        items.iter().for_each(|t| sink(work(t)));
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    // The first item not yet handed on, and a wake-up for workers too far ahead.
+    let done = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = sync_channel::<(usize, R)>(WINDOW);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, done, work) = (&next, &done, &work);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= items.len() {
+                        break;
+                    }
+                    let mut handed = done.0.lock().unwrap_or_else(|p| p.into_inner());
+                    while i >= *handed + WINDOW {
+                        handed = done.1.wait(handed).unwrap_or_else(|p| p.into_inner());
+                    }
+                    drop(handed);
+                    if tx.send((i, work(&items[i]))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        for (i, r) in rx {
+            waiting.insert(i, r);
+            while let Some(r) = waiting.remove(&expected) {
+                sink(r);
+                expected += 1;
+            }
+            *done.0.lock().unwrap_or_else(|p| p.into_inner()) = expected;
+            done.1.notify_all();
+        }
+    });
+}
+
+/// The threads worth using here: the cores the process may run on.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_order_whatever_the_threads() {
+        let items: Vec<u64> = (0..1000).collect();
+        for threads in [0, 1, 2, 3, 8, 100] {
+            let mut out = Vec::new();
+            ordered_map(
+                &items,
+                threads,
+                |&i| {
+                    // Uneven work, so that workers finish out of order.
+                    if i % 7 == 0 {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    i * 2
+                },
+                |r| out.push(r),
+            );
+            assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn nothing_to_do() {
+        let mut n = 0;
+        ordered_map(&[] as &[u8], 4, |_| 1, |_| n += 1);
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn workers_stay_within_the_window() {
+        let items: Vec<usize> = (0..500).collect();
+        let started = AtomicUsize::new(0);
+        let mut handed = 0;
+        ordered_map(
+            &items,
+            4,
+            |&i| {
+                started.fetch_max(i, Ordering::SeqCst);
+                i
+            },
+            |i| {
+                handed = i + 1;
+                assert!(started.load(Ordering::SeqCst) < handed + WINDOW + 4);
+            },
+        );
+        assert_eq!(handed, 500);
+    }
+}
