@@ -52,6 +52,16 @@ pub fn ordered_map<T, R>(
             });
         }
         drop(tx);
+        // Should `sink` panic, workers waiting for their turn are let go instead of waiting
+        // for ever.
+        struct Release<'a>(&'a (Mutex<usize>, Condvar));
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = usize::MAX / 2;
+                self.0.1.notify_all();
+            }
+        }
+        let _release = Release(&done);
         let mut waiting = BTreeMap::new();
         let mut expected = 0;
         for (i, r) in rx {
@@ -94,6 +104,15 @@ mod tests {
             );
             assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn a_panic_in_sink_ends_instead_of_hanging() {
+        let items: Vec<usize> = (0..1000).collect();
+        let r = std::panic::catch_unwind(|| {
+            ordered_map(&items, 4, |&i| i, |i| assert!(i < 3));
+        });
+        assert!(r.is_err());
     }
 
     #[test]
