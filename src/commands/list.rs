@@ -27,7 +27,11 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
             return print(&merged.catalogue, config, args);
         }
     }
-    print(&super::load(config)?, config, args)
+    let cat = config.sources.load_summaries()?;
+    for p in &cat.problems {
+        eprintln!("{p}");
+    }
+    print(&cat, config, args)
 }
 
 fn print(cat: &Catalogue, config: &Config, args: &ListArgs) -> Result<u8> {

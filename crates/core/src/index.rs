@@ -732,8 +732,11 @@ impl Encoder {
         w.u32(self.problems_count);
         w.0.extend_from_slice(&self.problems.0);
         w.u32(self.records_count);
-        w.0.extend_from_slice(&self.records.0);
-        w.0
+        // The records, most of the index, stay where they are: the head goes in front of them
+        // rather than both being copied into a third buffer.
+        let mut out = self.records.0;
+        out.splice(0..0, w.0);
+        out
     }
 }
 

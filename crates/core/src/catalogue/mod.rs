@@ -208,6 +208,33 @@ pub enum Format {
 }
 
 impl Entry {
+    /// The entry with only what an index record holds (`list`'s columns, filters and JSON),
+    /// as [`crate::index::Index::entry`] makes it: the rest, body and raw front matter first,
+    /// is dropped.
+    pub fn into_summary(self) -> Entry {
+        let own = |s: String| s.into_boxed_str().into_string();
+        let opt = |s: Option<String>| s.map(own);
+        let list = |v: Vec<String>| v.into_iter().map(own).collect::<Vec<_>>().into();
+        Entry {
+            slug: own(self.slug),
+            path: own(self.path),
+            origin: self.origin,
+            title: own(self.title),
+            tagline: opt(self.tagline),
+            producer: opt(self.producer),
+            producer_name: opt(self.producer_name),
+            producer_acronym: opt(self.producer_acronym),
+            owner: opt(self.owner),
+            owner_acronym: opt(self.owner_acronym),
+            access: self.access,
+            france_connect: self.france_connect,
+            visits_2019: self.visits_2019,
+            themes: list(self.themes),
+            keywords: list(self.keywords),
+            ..Entry::default()
+        }
+    }
+
     /// The Markdown file's details, when it was read from one.
     pub fn markdown(&self) -> Option<&markdown::Source> {
         match &self.format {

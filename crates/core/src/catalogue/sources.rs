@@ -366,7 +366,17 @@ impl Sources {
 
     /// Reads every entry.
     pub fn load(&self) -> Result<Catalogue> {
-        let mut cat = self.load_files()?;
+        self.load_as(false)
+    }
+
+    /// Every entry with only what `list` shows ([`Entry::into_summary`]): each file's text,
+    /// body and raw front matter dropped as soon as it is read.
+    pub fn load_summaries(&self) -> Result<Catalogue> {
+        self.load_as(true)
+    }
+
+    fn load_as(&self, summaries: bool) -> Result<Catalogue> {
+        let mut cat = self.load_files_as(summaries)?;
         let snap = self
             .snapshot
             .as_ref()
@@ -387,18 +397,28 @@ impl Sources {
                 .collect();
             cat.entries = merge(base, entries).into_iter().map(|(e, ())| e).collect();
         }
+        if summaries {
+            cat.entries = cat.entries.into_iter().map(Entry::into_summary).collect();
+        }
         Ok(cat)
     }
 
     /// Reads the entries of files only (the folder, or bundled and personal), not the
     /// snapshot: what `apicat check` checks.
     pub fn load_files(&self) -> Result<Catalogue> {
+        self.load_files_as(false)
+    }
+
+    fn load_files_as(&self, summaries: bool) -> Result<Catalogue> {
         self.check_only()?;
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
             // Each file's text is dropped once parsed.
             let files = lazy_directory_files(dir, Origin::Directory(dir.clone()))?;
-            let mut cat = Catalogue::from_entries(files.map(|f| super::markdown::read(&f)));
+            let mut cat = Catalogue::from_entries(files.map(|f| {
+                let e = super::markdown::read(&f)?;
+                Ok(if summaries { e.into_summary() } else { e })
+            }));
             if cat.entries.is_empty() {
                 return Err(Self::empty_folder(dir, &cat.problems));
             }
