@@ -64,7 +64,7 @@ fn sources_in_use() -> Sources {
 /// Slugs and titles, from the compact list at the start of a folder's index while the
 /// folder's names are unchanged, else from the index (made if need be): no entry is parsed
 /// on TAB once the index exists.
-fn names_in_use() -> Vec<(String, String)> {
+fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     let sources = sources_in_use();
     // With the snapshot: entries as `list` shows them, through its index.
     if sources.snapshot.is_some() {
@@ -79,7 +79,7 @@ fn names_in_use() -> Vec<(String, String)> {
         }
     }
     if let Some(dir) = &sources.folder
-        && let Some(names) = crate::index::names(dir, true)
+        && let Some(names) = crate::index::names_where(dir, true, keep)
     {
         return names.entries;
     }
@@ -91,6 +91,17 @@ fn names_in_use() -> Vec<(String, String)> {
     cat.entries.into_iter().map(|e| (e.slug, e.title)).collect()
 }
 
+/// Whether `value` folded starts with `folded`; ASCII values (most slugs) are compared in
+/// place, as a TAB on a large folder meets every name.
+fn starts_folded(value: &str, folded: &str) -> bool {
+    if value.is_ascii() && !value.contains('`') {
+        value.len() >= folded.len()
+            && value.as_bytes()[..folded.len()].eq_ignore_ascii_case(folded.as_bytes())
+    } else {
+        crate::text::fold(value).starts_with(folded)
+    }
+}
+
 fn candidates<'a>(
     current: &OsStr,
     values: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
@@ -100,7 +111,7 @@ fn candidates<'a>(
     let mut out: Vec<CompletionCandidate> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (value, help) in values {
-        if crate::text::fold(value).starts_with(&folded) && seen.insert(value.to_string()) {
+        if starts_folded(value, &folded) && seen.insert(value.to_string()) {
             let mut c = CompletionCandidate::new(value);
             if let Some(h) = help {
                 c = c.help(Some(h.to_string().into()));
@@ -112,7 +123,8 @@ fn candidates<'a>(
 }
 
 pub fn slugs(current: &OsStr) -> Vec<CompletionCandidate> {
-    let names = names_in_use();
+    let folded = crate::text::fold(&current.to_string_lossy());
+    let names = names_in_use(|slug| starts_folded(slug, &folded));
     candidates(
         current,
         names.iter().map(|(s, t)| (s.as_str(), Some(t.as_str()))),
@@ -178,4 +190,41 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
                 .map(|(w, l)| (w.as_str(), Some(l.as_str()))),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_in_place_agrees_with_fold() {
+        let values = [
+            "api-entreprise",
+            "API_Ingres",
+            "Été-x",
+            "a`b",
+            "",
+            "apI",
+            "ap",
+        ];
+        for v in values {
+            for typed in [
+                "",
+                "api",
+                "API",
+                "ap",
+                "été",
+                "ete",
+                "a`",
+                "api-entreprises",
+            ] {
+                let folded = crate::text::fold(typed);
+                assert_eq!(
+                    starts_folded(v, &folded),
+                    crate::text::fold(v).starts_with(&folded),
+                    "{v:?} {typed:?}"
+                );
+            }
+        }
+    }
 }

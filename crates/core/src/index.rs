@@ -146,10 +146,15 @@ pub struct Names {
 }
 
 pub fn names(dir: &Path, with_entries: bool) -> Option<Names> {
+    names_where(dir, with_entries, |_| true)
+}
+
+/// [`names`] keeping only the entries whose slug `keep` accepts (what a TAB could complete).
+pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) -> Option<Names> {
     use std::io::Read;
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
-    let mut file = std::io::BufReader::new(file.take(len));
+    let mut file = std::io::BufReader::with_capacity(1 << 16, file.take(len));
     let mut head = vec![0; 8 + 4 + VERSION.len() + 16 + 8 + 4];
     file.read_exact(&mut head).ok()?;
     let mut r = Reader {
@@ -165,28 +170,45 @@ pub fn names(dir: &Path, with_entries: bool) -> Option<Names> {
         return None;
     }
     let block_len = r.u32()?;
-    let mut twins = Vec::new();
-    let mut b4 = [0u8; 4];
-    let mut read_str = |file: &mut dyn Read| -> Option<Vec<u8>> {
+    // Read as a stream through one small buffer: a TAB on a large folder keeps only a few
+    // of the names it passes.
+    let mut scratch = Vec::new();
+    let read_str = |file: &mut dyn Read, scratch: &mut Vec<u8>| -> Option<()> {
+        let mut b4 = [0u8; 4];
         file.read_exact(&mut b4).ok()?;
         let n = u32::from_le_bytes(b4);
         (n <= block_len).then_some(())?;
-        let mut v = vec![0; n as usize];
-        file.read_exact(&mut v).ok()?;
-        Some(v)
+        scratch.resize(n as usize, 0);
+        file.read_exact(scratch).ok()
     };
     let count = |file: &mut dyn Read| -> Option<u32> {
         let mut b = [0u8; 4];
         file.read_exact(&mut b).ok()?;
         Some(u32::from_le_bytes(b))
     };
+    let mut twins = Vec::new();
     for _ in 0..count(&mut file)? {
-        twins.push(text(&read_str(&mut file)?));
+        read_str(&mut file, &mut scratch)?;
+        twins.push(text(&scratch));
     }
     let mut entries = Vec::new();
     if with_entries {
+        let mut title = Vec::new();
         for _ in 0..count(&mut file)?.min(block_len) {
-            entries.push((text(&read_str(&mut file)?), text(&read_str(&mut file)?)));
+            read_str(&mut file, &mut scratch)?;
+            read_str(&mut file, &mut title)?;
+            // A clean slug is tested where it lies; only those kept are made strings.
+            let clean = std::str::from_utf8(&scratch)
+                .ok()
+                .filter(|s| !crate::text::needs_sanitizing(s));
+            let slug = match clean {
+                Some(s) if !keep(s) => continue,
+                Some(s) => s.to_string(),
+                None => text(&scratch),
+            };
+            if clean.is_some() || keep(&slug) {
+                entries.push((slug, text(&title)));
+            }
         }
     }
     Some(Names { entries, twins })

@@ -214,7 +214,7 @@ impl Entry {
     pub fn into_summary(self) -> Entry {
         let own = |s: String| s.into_boxed_str().into_string();
         let opt = |s: Option<String>| s.map(own);
-        let list = |v: Vec<String>| v.into_iter().map(own).collect::<Vec<_>>().into();
+        let list = |v: Vec<String>| v.into_iter().map(own).collect::<Vec<_>>();
         Entry {
             slug: own(self.slug),
             path: own(self.path),
