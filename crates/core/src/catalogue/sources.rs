@@ -637,11 +637,18 @@ impl Sources {
             slots.insert(e.slug.clone(), slot);
             entries.push((e, apigouv, ix.index.fields[i].clone()));
         }
+        // Bundled entries' search fields were made at build time.
+        let bundled = self.bundled.index();
+        let built = |e: &Entry| -> Option<Fields<'static>> {
+            let ix = bundled.as_ref().filter(|_| e.origin == Origin::Bundled)?;
+            let i = (0..ix.records.len()).find(|&i| ix.raw_slug(i) == e.slug.as_bytes())?;
+            Some(ix.fields[i].clone())
+        };
         let base = local
             .entries
             .into_iter()
             .map(|e| {
-                let f = Fields::of(&e);
+                let f = built(&e).unwrap_or_else(|| Fields::of(&e));
                 (e, f)
             })
             .collect();
