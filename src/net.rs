@@ -4,12 +4,12 @@
 //! - Connect, response and per-read timeouts: `APICAT_HTTP_TIMEOUT` seconds (default 20).
 //! - A page is given up after `APICAT_HTTP_BUDGET` seconds (default 60), retries included, so a
 //!   stalled server never holds a run longer.
-//! - 429 and 5xx are retried (4 retries), after `Retry-After` when the server gives it in
-//!   seconds (capped by what is left of the budget), else after 1, 2, 4, 8 s.
+//! - 429 and 5xx are retried (4 retries), after `Retry-After` when the server gives it, in
+//!   seconds or as an HTTP date (capped by what is left of the budget), else after 1, 2, 4, 8 s.
 //! - `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are honoured (ureq reads them);
 //!   gzip responses are accepted; the User-Agent is `apicat/VERSION`.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use ureq::Agent;
 
@@ -115,8 +115,7 @@ impl Client {
                     resp.headers()
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs)
+                        .and_then(|v| retry_after(v, SystemTime::now()))
                 }
             };
             let wait = retry_after.unwrap_or(Duration::from_secs(1 << attempt));
@@ -135,6 +134,17 @@ impl Client {
     }
 }
 
+/// How long a `Retry-After` value asks to wait: seconds, or an HTTP date (a date already
+/// past asks for no wait).
+fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 fn describe(e: &ureq::Error, budget: Duration) -> String {
     match e {
         ureq::Error::Timeout(_) => format!(
@@ -145,5 +155,34 @@ fn describe(e: &ureq::Error, budget: Duration) -> String {
         ureq::Error::ConnectionFailed => "connection failed".into(),
         ureq::Error::Io(io) => io.to_string(),
         e => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        // Sun, 06 Nov 1994 08:49:37 GMT
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        for date in [
+            "Sun, 06 Nov 1994 08:49:47 GMT",
+            "Sunday, 06-Nov-94 08:49:47 GMT",
+            "Sun Nov  6 08:49:47 1994",
+        ] {
+            assert_eq!(
+                retry_after(date, now),
+                Some(Duration::from_secs(10)),
+                "{date}"
+            );
+        }
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-3", now), None);
     }
 }

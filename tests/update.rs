@@ -315,6 +315,34 @@ fn a_503_then_success_and_a_429_with_retry_after_are_retried() {
 }
 
 #[test]
+fn a_retry_after_given_as_a_date_is_honoured() {
+    let server = serve(|url, n, host| match n {
+        0 => {
+            let at = std::time::SystemTime::now() + Duration::from_secs(3);
+            Reply::Json(
+                429,
+                "slow down".into(),
+                vec![("Retry-After", httpdate::fmt_http_date(at))],
+            )
+        }
+        _ => pages(url, host),
+    });
+    let user = User::new();
+    let start = Instant::now();
+    let (code, out, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("5 APIs"), "{out}");
+    // The date has whole seconds: 2 to 3 s from the request; the default backoff is 1 s.
+    assert!(
+        start.elapsed() >= Duration::from_millis(1900),
+        "waited until the date: {:?}",
+        start.elapsed()
+    );
+    let urls: Vec<String> = server.seen().into_iter().map(|s| s.url).collect();
+    assert_eq!(urls[0], urls[1]);
+}
+
+#[test]
 fn a_stalled_server_is_given_up_and_the_previous_snapshot_kept() {
     let user = User::new();
     let (code, _, err) = user.run(&[
@@ -649,4 +677,59 @@ fn on_a_terminal_a_progress_bar_counts_the_apis_of_the_announced_total() {
     s.expect(format!("Fetching from {}", server.host)).unwrap();
     s.expect("/8 APIs").unwrap();
     s.expect("5 APIs from").unwrap();
+}
+
+/// An update from `--file` that must fail, leaving the snapshot made before byte for byte.
+fn refused_file(user: &User, file: &Path) -> String {
+    let before = std::fs::read(user.snapshot()).unwrap();
+    let mut cmd = user.cmd();
+    cmd.args(["update", "--file", file.to_str().unwrap()])
+        .timeout(Duration::from_secs(20));
+    let start = Instant::now();
+    let out = cmd.output().unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "update --file {} hung",
+        file.display()
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("is kept"), "{err}");
+    assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
+    err
+}
+
+#[test]
+fn limits_on_size_and_items_and_only_regular_files_keep_the_snapshot() {
+    let user = User::new();
+    let items = fixture_path("items.json");
+    let (code, _, err) = user.run(&["update", "--file", items.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let dir = tempfile::tempdir().unwrap();
+
+    // Over 512 MiB, sparse: refused from its size, never read.
+    let huge = dir.path().join("huge.json");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(512 * 1024 * 1024 + 1).unwrap();
+    let err = refused_file(&user, &huge);
+    assert!(err.contains("larger than"), "{err}");
+
+    // One item more than 100,000.
+    let many = dir.path().join("many.jsonl");
+    let lines: String = (0..100_001)
+        .map(|i| format!("{{\"id\":\"{i:024x}\",\"title\":\"t{i}\"}}\n"))
+        .collect();
+    std::fs::write(&many, lines).unwrap();
+    let err = refused_file(&user, &many);
+    assert!(err.contains("more than 100000 items"), "{err}");
+
+    // A FIFO nobody writes to: refused at once, never waited on.
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let err = refused_file(&user, &fifo);
+        assert!(err.contains("not a regular file"), "{err}");
+    }
 }

@@ -108,11 +108,13 @@ fn host(url: &str) -> String {
 
 fn read_file(path: &std::path::Path, shown: &str, kept: &str) -> Result<Vec<(Value, Place)>> {
     let fail = |why: String| Error::Update(format!("{shown}: {why}; {kept}"));
-    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
-    if meta.len() > MAX_BYTES {
-        return Err(fail(format!("larger than {MAX_BYTES} bytes")));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    // A FIFO or device given as the file must not block nor stream for ever.
+    use apicat_core::catalogue::folder::{ReadFailure, read_regular};
+    let bytes = read_regular(path, MAX_BYTES).map_err(|e| match e {
+        ReadFailure::TooLarge(_) => fail(format!("larger than {MAX_BYTES} bytes")),
+        ReadFailure::NotRegular => fail("not a regular file".into()),
+        ReadFailure::Io(e) => fail(e.to_string()),
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))?;
     let items =
         datagouv::file_items(&text, shown).map_err(|p| Error::Update(format!("{p}; {kept}")))?;
