@@ -29,10 +29,20 @@ pub fn script(shell: crate::cli::Shell) -> Vec<u8> {
     buf
 }
 
-/// The catalogue the command line being completed would use: `--catalogue` on that line,
-/// else `APICAT_CATALOGUE`, else bundled and personal entries.
-fn catalogue_in_use() -> Catalogue {
-    sources_in_use().load_quietly()
+/// The catalogue the command line being completed would use (`--catalogue` on that line,
+/// else `APICAT_CATALOGUE`, else bundled and personal entries) with the access pages `--as`
+/// completes from: the file of the API named on the line alone, else the index, which
+/// holds every access rule; a full read only when neither serves.
+fn catalogue_in_use(slug: Option<&str>) -> Catalogue {
+    let sources = sources_in_use();
+    if let Some(cat) = slug.and_then(|s| sources.load_named(s).ok().flatten()) {
+        return cat;
+    }
+    let mut buf = Vec::new();
+    match sources.index(&mut buf) {
+        Ok(Some(index)) => index.catalogue_for_verdicts(),
+        _ => sources.load_quietly(),
+    }
 }
 
 /// The sources the command line being completed would use: `--catalogue` on that line,
@@ -41,9 +51,13 @@ fn catalogue_in_use() -> Catalogue {
 fn listed_in_use() -> Catalogue {
     let sources = sources_in_use();
     let mut buf = Vec::new();
-    match sources.merged(&mut buf, false) {
-        Ok(Some(m)) => m.catalogue,
-        _ => sources.load_quietly(),
+    if let Ok(Some(m)) = sources.merged(&mut buf, false) {
+        return m.catalogue;
+    }
+    let mut buf = Vec::new();
+    match sources.index(&mut buf) {
+        Ok(Some(index)) => index.catalogue(false),
+        _ => sources.load_summaries().unwrap_or_default(),
     }
 }
 
@@ -169,9 +183,10 @@ fn slug_on_line(args: &[String]) -> Option<String> {
 /// of the whole catalogue without one, as words to type (`editeur-logiciel-paie`).
 pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
     use crate::eligibility::{Audience, catalogue_profiles, entry_labels, profile_words};
-    let cat = catalogue_in_use();
     let args: Vec<String> = std::env::args().collect();
-    let labels: Vec<String> = match slug_on_line(&args).and_then(|s| cat.lookup(&s).ok()) {
+    let slug = slug_on_line(&args);
+    let cat = catalogue_in_use(slug.as_deref());
+    let labels: Vec<String> = match slug.and_then(|s| cat.lookup(&s).ok()) {
         Some(e) => entry_labels(e).into_iter().map(str::to_string).collect(),
         None => catalogue_profiles(&cat.entries)
             .into_iter()
