@@ -128,9 +128,17 @@ pub fn highlight(text: &str, marks: &[String]) -> String {
         return text.to_string();
     }
     spans.sort();
-    let mut out = String::with_capacity(text.len() + spans.len() * 10);
-    let mut pos = 0;
+    // Overlapping or touching matches (a stem inside its word) make one highlight.
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + merged.len() * 10);
+    let mut pos = 0;
+    for (s, e) in merged {
         if e <= pos {
             continue;
         }
@@ -153,8 +161,11 @@ mod tests {
     fn highlight_marks_folded_matches_in_the_original() {
         let h = highlight("Procédures collectives", &["procedures".into()]);
         assert_eq!(h, format!("{HIGHLIGHT}Procédures{RESET} collectives"));
-        let h = highlight("aXa", &["a".into(), "xa".into()]);
-        assert_eq!(h, format!("{HIGHLIGHT}a{RESET}{HIGHLIGHT}Xa{RESET}"));
+        let h = highlight("aXa b", &["a".into(), "xa".into()]);
+        assert_eq!(h, format!("{HIGHLIGHT}aXa{RESET} b"));
+        // A stem and its word: one span, not `adress` then `e`.
+        let h = highlight("Adresses", &["adress".into(), "adresse".into()]);
+        assert_eq!(h, format!("{HIGHLIGHT}Adresse{RESET}s"));
         assert_eq!(highlight("none", &["zz".into()]), "none");
     }
 }
