@@ -535,6 +535,62 @@ fn a_look_alike_file_name_is_an_error_naming_both() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_never_passes_for_its_lossy_twin() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = catalogue_with(
+        "bad\u{fffd}.md",
+        GOOD.replace("Bonne API", "Authentique").as_bytes(),
+    );
+    std::fs::write(
+        dir.path().join(std::ffi::OsStr::from_bytes(b"bad\xff.md")),
+        GOOD.replace("Bonne API", "Imposteur"),
+    )
+    .unwrap();
+    for args in [
+        &["show", "bad\u{fffd}", "--no-pager"][..],
+        &["--no-cache", "show", "bad\u{fffd}", "--no-pager"],
+        &["eligible", "bad\u{fffd}", "--as", "particulier"],
+    ] {
+        let r = on_folder(dir.path(), args);
+        let out = String::from_utf8_lossy(&r.stdout);
+        assert!(
+            out.contains("Authentique") && !out.contains("Imposteur"),
+            "{args:?}: {out}{}",
+            r.stderr
+        );
+    }
+    // Each is served under a name of its own, the bytes shown.
+    let r = on_folder(dir.path(), &["list"]);
+    let list = String::from_utf8_lossy(&r.stdout);
+    assert!(list.contains("bad\\xff\tImposteur"), "{list}");
+    assert!(list.contains("bad\u{fffd}\tAuthentique"), "{list}");
+}
+
+#[test]
+fn a_folder_that_cannot_be_listed_serves_no_entry() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = catalogue_with("api_r2p.md", GOOD.as_bytes());
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o311)).unwrap();
+    let listable = std::fs::read_dir(dir.path()).is_ok();
+    for args in [
+        &["show", "api_r2p", "--no-pager"][..],
+        &["eligible", "api_r2p", "--as", "particulier"],
+        &["list"],
+    ] {
+        let r = on_folder(dir.path(), args);
+        if listable {
+            // Root reads any folder: served as usual.
+            assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        } else {
+            assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+            assert!(r.stderr.contains("cannot read directory"), "{}", r.stderr);
+        }
+    }
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 #[test]
 fn hidden_characters_never_pass_raw_and_check_points_at_each() {
     let hidden = [

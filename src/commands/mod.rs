@@ -143,7 +143,8 @@ pub fn entry_named<'a>(cat: &'a Catalogue, name: &str) -> Result<&'a Entry> {
         ));
     }
     cat.lookup(name).map_err(|unknown| {
-        let name = sanitize_line(name);
+        // Hidden characters shown as escapes: they may be why the name is unknown.
+        let name = apicat_core::text::visible(name);
         if unknown.ambiguous.len() > 1 {
             let listed: Vec<&str> = unknown.ambiguous.iter().take(10).copied().collect();
             let more = unknown.ambiguous.len() - listed.len();

@@ -721,7 +721,7 @@ impl Encoder {
         let mut keys: Vec<String> = stamps
             .iter()
             .filter_map(|s| {
-                let name = std::str::from_utf8(&s.name).ok()?;
+                let name = crate::catalogue::folder::name_text(&s.name);
                 Some(slug_key(name.strip_suffix(".md")?))
             })
             .collect();

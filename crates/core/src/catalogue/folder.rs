@@ -122,7 +122,7 @@ impl PendingFile {
             // Not even read: neither of the two is served.
             Some(message) => SourceFile {
                 slug: slug_of(&self.path),
-                path: crate::text::visible(&self.path.display().to_string()).into_owned(),
+                path: shown_path(&self.path),
                 text: Err((None, message.clone())),
                 origin: self.origin.clone(),
                 prepared: None,
@@ -165,12 +165,30 @@ pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
         .collect())
 }
 
+/// A file name or path as text, each byte that is not UTF-8 shown as `\xNN`: two names never
+/// read alike (`bad\xff` is not `bad\u{fffd}`).
+pub fn name_text(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// A path as shown in messages: bytes that are not UTF-8 and hidden characters as escapes.
+pub fn shown_path(p: &Path) -> String {
+    crate::text::visible(&name_text(p.as_os_str().as_encoded_bytes())).into_owned()
+}
+
 /// The slug of an entry file: its name without `.md`, hidden characters shown as escapes so
 /// that it is told apart from the name it imitates.
 fn slug_of(p: &Path) -> String {
     let stem = p
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| name_text(s.as_encoded_bytes()))
         .unwrap_or_default();
     crate::text::visible(&stem).into_owned()
 }
@@ -179,10 +197,10 @@ fn slug_of(p: &Path) -> String {
 pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
     let stem = p
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| name_text(s.as_encoded_bytes()))
         .unwrap_or_default();
     let slug = slug_of(p);
-    let path = crate::text::visible(&p.display().to_string()).into_owned();
+    let path = shown_path(p);
     // A hidden character would make two names look alike: one file could pass for another.
     let hidden = stem
         .chars()
@@ -238,7 +256,7 @@ fn twins(paths: &[PathBuf]) -> HashMap<usize, String> {
             let others: Vec<String> = group
                 .iter()
                 .filter(|&&j| j != i)
-                .map(|&j| crate::text::visible(&paths[j].display().to_string()).into_owned())
+                .map(|&j| shown_path(&paths[j]))
                 .collect();
             let message = format!(
                 "slug `{}` is too like that of {}: rename one (case, accents, - and _ are not told apart)",

@@ -208,18 +208,22 @@ impl Bundled {
     }
 }
 
-/// Whether another entry file of `dir` has a slug like `name`'s (a scan of the names only).
-fn has_twin(dir: &Path, name: &str) -> bool {
+/// Whether another entry file of `dir` has a slug like `name`'s (a scan of the names only);
+/// `None` when the directory cannot be listed, so that nothing can be ruled out.
+fn has_twin(dir: &Path, name: &str) -> Option<bool> {
     let key = slug_key(name);
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    read.flatten().any(|e| {
-        let n = e.file_name();
-        let n = n.to_string_lossy();
+    let read = std::fs::read_dir(dir).ok()?;
+    Some(read.flatten().any(|e| {
+        let n = super::folder::name_text(e.file_name().as_encoded_bytes());
         n.strip_suffix(".md")
             .is_some_and(|stem| stem != name && slug_key(stem) == key)
-    })
+    }))
+}
+
+/// Whether the directory can be listed: a folder that can be entered but not read serves
+/// nothing, as a full read of it would fail. Opening it reads no entry.
+fn listable(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok()
 }
 
 /// The personal catalogue: `$XDG_DATA_HOME/apicat/catalogue` on Linux.
@@ -469,10 +473,13 @@ impl Sources {
         let alone = |dir: &Path, origin: Origin| -> Option<Catalogue> {
             let path = dir.join(format!("{name}.md"));
             std::fs::symlink_metadata(&path).ok()?;
+            if !listable(dir) {
+                return None;
+            }
             // The index knows look-alikes while the folder's names are unchanged; else look.
             let twin = match index::names(dir, false) {
                 Some(names) => names.twins.contains(&slug_key(name)),
-                None => has_twin(dir, name),
+                None => has_twin(dir, name).unwrap_or(true),
             };
             if twin {
                 return None;
