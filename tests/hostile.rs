@@ -272,6 +272,26 @@ fn on_folder(dir: &Path, args: &[&str]) -> Bounded {
     r
 }
 
+/// A bash TAB after `apicat --catalogue DIR show bo`, with its own cache folder.
+fn tab_on_show_bo(dir: &Path, cache: &Path) -> Bounded {
+    let argv = [
+        os("--"),
+        os("apicat"),
+        os("--catalogue"),
+        dir.as_os_str(),
+        os("show"),
+        os("bo"),
+    ];
+    bounded(
+        &[
+            ("XDG_CACHE_HOME", cache.as_os_str()),
+            ("APICAT_COMPLETE", os("bash")),
+            ("_CLAP_COMPLETE_INDEX", os("4")),
+        ],
+        &argv,
+    )
+}
+
 fn within_bounds(what: &str, r: &Bounded) {
     assert!(r.secs < 2.0, "{what}: {:.1} s", r.secs);
     assert!(r.rss_mb < 100.0, "{what}: {:.0} MB resident", r.rss_mb);
@@ -414,21 +434,7 @@ fn a_fifo_in_producers_personal_catalogue_or_index_does_not_block() {
         with_cache(args);
     }
     // Completion too.
-    let mut argv = vec![
-        os("--"),
-        os("apicat"),
-        os("--catalogue"),
-        dir.path().as_os_str(),
-    ];
-    argv.extend([os("show"), os("bo")]);
-    let r = bounded(
-        &[
-            ("XDG_CACHE_HOME", cache.path().as_os_str()),
-            ("APICAT_COMPLETE", os("bash")),
-            ("_CLAP_COMPLETE_INDEX", os("4")),
-        ],
-        &argv,
-    );
+    let r = tab_on_show_bo(dir.path(), cache.path());
     within_bounds("completion", &r);
     assert!(String::from_utf8_lossy(&r.stdout).contains("bonne-api"));
 }
@@ -730,21 +736,7 @@ fn show_and_completion_read_no_other_entry() {
     // no file is parsed on TAB.
     run(&[], &["list"]);
     std::fs::write(dir.path().join("bonne-api.md"), "spoiled").unwrap();
-    let mut argv = vec![
-        os("--"),
-        os("apicat"),
-        os("--catalogue"),
-        dir.path().as_os_str(),
-    ];
-    argv.extend([os("show"), os("bo")]);
-    let r = bounded(
-        &[
-            ("XDG_CACHE_HOME", cache.path().as_os_str()),
-            ("APICAT_COMPLETE", os("bash")),
-            ("_CLAP_COMPLETE_INDEX", os("4")),
-        ],
-        &argv,
-    );
+    let r = tab_on_show_bo(dir.path(), cache.path());
     assert!(
         String::from_utf8_lossy(&r.stdout).contains("bonne-api"),
         "{}",

@@ -170,6 +170,14 @@ impl User {
         )
     }
 
+    /// `update --file` of a fixture, which must succeed; the snapshot it saved.
+    fn import(&self, fixture: &str) -> Vec<u8> {
+        let (code, _, err) =
+            self.run(&["update", "--file", fixture_path(fixture).to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read(self.snapshot()).unwrap()
+    }
+
     fn snapshot(&self) -> PathBuf {
         self.home
             .path()
@@ -345,13 +353,7 @@ fn a_retry_after_given_as_a_date_is_honoured() {
 #[test]
 fn a_stalled_server_is_given_up_and_the_previous_snapshot_kept() {
     let user = User::new();
-    let (code, _, err) = user.run(&[
-        "update",
-        "--file",
-        fixture_path("items.json").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let before = std::fs::read(user.snapshot()).unwrap();
+    let before = user.import("items.json");
     let server = serve(|_, _, _| Reply::Stall(Duration::from_secs(30)));
     let start = Instant::now();
     let (code, out, err) = user.run(&["update", "--from", &server.root()]);
@@ -395,13 +397,7 @@ fn nothing_listening_says_the_host_cannot_be_reached() {
 #[test]
 fn malformed_or_wrong_shaped_pages_are_errors_naming_page_and_field() {
     let user = User::new();
-    let (code, _, err) = user.run(&[
-        "update",
-        "--file",
-        fixture_path("page3.json").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let before = std::fs::read(user.snapshot()).unwrap();
+    let before = user.import("page3.json");
 
     let server = serve(|_, _, _| ok(fixture("malformed.json")));
     let (code, _, err) = user.run(&["update", "--from", &server.root()]);
@@ -702,9 +698,7 @@ fn refused_file(user: &User, file: &Path) -> String {
 #[test]
 fn limits_on_size_and_items_and_only_regular_files_keep_the_snapshot() {
     let user = User::new();
-    let items = fixture_path("items.json");
-    let (code, _, err) = user.run(&["update", "--file", items.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
+    user.import("items.json");
     let dir = tempfile::tempdir().unwrap();
 
     // Over 512 MiB, sparse: refused from its size, never read.

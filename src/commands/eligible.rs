@@ -23,15 +23,20 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
     // rest of the catalogue is then not read.
     if let Some(e) = &one {
         let typed = args.profile.as_deref().map(|p| sanitize_line(p.trim()));
-        let open = typed.is_none() && e.access == Access::Open;
-        if let Some(t) = typed.as_deref().filter(|t| !profile_words(t).is_empty())
+        let asked = match typed.as_deref() {
+            // An open API needs no question: anyone may use it.
+            None if e.access == Access::Open => Some(""),
+            Some(t) if !profile_words(t).is_empty() => Some(t),
+            _ => None,
+        };
+        if let Some(t) = asked
             && let Some((who, a)) = eligibility::for_entry_alone(e, t)
         {
-            verdict_of_one(e, Some(t), who.name(), &a, args.json, style)?;
-            return Ok(0);
-        }
-        if open && let Some((_, a)) = eligibility::for_entry_alone(e, "") {
-            verdict_of_one(e, None, "anyone", &a, args.json, style)?;
+            let (profile, name) = match typed.as_deref() {
+                None => (None, "anyone"),
+                Some(t) => (Some(t), who.name()),
+            };
+            verdict_of_one(e, profile, name, &a, args.json, style)?;
             return Ok(0);
         }
     }
@@ -53,12 +58,6 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
     };
     let entry = one.as_ref();
     let Some(profile) = args.profile.as_deref() else {
-        // An open API needs no question: anyone may use it.
-        if let Some(e) = entry.filter(|e| e.access == Access::Open) {
-            let (_, a) = eligibility::for_entry(&cat.entries, e, "").map_err(|u| unknown(u, ""))?;
-            verdict_of_one(e, None, "anyone", &a, args.json, style)?;
-            return Ok(0);
-        }
         if args.json || !questionnaire::available() {
             return Err(Error::usage(
                 "who are you? Without a terminal to ask on, say it with --as, e.g. `apicat eligible --as collectivite`",

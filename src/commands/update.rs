@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use apicat_core::catalogue::Origin;
 use apicat_core::catalogue::datagouv::{self, Place};
+use apicat_core::catalogue::folder::{ReadFailure, read_regular};
 use apicat_core::catalogue::snapshot::{self, ITEMS, Meta, Snapshot};
 use apicat_core::text::sanitize_line;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -109,7 +110,6 @@ fn host(url: &str) -> String {
 fn read_file(path: &std::path::Path, shown: &str, kept: &str) -> Result<Vec<(Value, Place)>> {
     let fail = |why: String| Error::Update(format!("{shown}: {why}; {kept}"));
     // A FIFO or device given as the file must not block nor stream for ever.
-    use apicat_core::catalogue::folder::{ReadFailure, read_regular};
     let bytes = read_regular(path, MAX_BYTES).map_err(|e| match e {
         ReadFailure::TooLarge(_) => fail(format!("larger than {MAX_BYTES} bytes")),
         ReadFailure::NotRegular => fail("not a regular file".into()),

@@ -198,16 +198,12 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
             read_str(&mut file, &mut scratch)?;
             read_str(&mut file, &mut title)?;
             // A clean slug is tested where it lies; only those kept are made strings.
-            let clean = std::str::from_utf8(&scratch)
-                .ok()
-                .filter(|s| !crate::text::needs_sanitizing(s));
-            let slug = match clean {
-                Some(s) if !keep(s) => continue,
-                Some(s) => s.to_string(),
-                None => text(&scratch),
+            let slug = match std::str::from_utf8(&scratch) {
+                Ok(s) if !crate::text::needs_sanitizing(s) => Cow::Borrowed(s),
+                _ => Cow::Owned(text(&scratch)),
             };
-            if clean.is_some() || keep(&slug) {
-                entries.push((slug, text(&title)));
+            if keep(&slug) {
+                entries.push((slug.into_owned(), text(&title)));
             }
         }
     }

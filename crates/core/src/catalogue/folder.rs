@@ -199,7 +199,7 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
         .file_stem()
         .map(|s| name_text(s.as_encoded_bytes()))
         .unwrap_or_default();
-    let slug = slug_of(p);
+    let slug = crate::text::visible(&stem).into_owned();
     let path = shown_path(p);
     // A hidden character would make two names look alike: one file could pass for another.
     let hidden = stem

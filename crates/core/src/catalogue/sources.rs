@@ -381,10 +381,7 @@ impl Sources {
 
     fn load_as(&self, summaries: bool) -> Result<Catalogue> {
         let mut cat = self.load_files_as(summaries)?;
-        let snap = self
-            .snapshot
-            .as_ref()
-            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv));
+        let snap = self.snapshot_served();
         if let Some(snap) = snap {
             let base = std::mem::take(&mut cat.entries)
                 .into_iter()
@@ -569,17 +566,21 @@ impl Sources {
         })
     }
 
+    /// The snapshot, when it is among the sources served (no `--catalogue` folder, and
+    /// `--source` keeps it).
+    fn snapshot_served(&self) -> Option<&Snapshot> {
+        self.snapshot
+            .as_ref()
+            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
+    }
+
     /// The entry whose slug is exactly `name` when the snapshot is among the sources, with the
     /// problems of the files read: the fast way of `show`, which reads the snapshot's index and
     /// one line of it, and makes no other entry of it. `None` when no entry has that slug (the
     /// caller then looks further, by title or prefix, through [`Sources::merged`]).
     pub fn by_slug(&self, name: &str) -> Result<Option<(Entry, Vec<super::Problem>)>> {
         self.check_only()?;
-        let Some(snap) = self
-            .snapshot
-            .as_ref()
-            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
-        else {
+        let Some(snap) = self.snapshot_served() else {
             return Ok(None);
         };
         let mut local = self.load_local()?;
@@ -624,11 +625,7 @@ impl Sources {
     /// `None` when the snapshot is not among the sources served.
     pub fn merged<'b>(&self, buf: &'b mut Vec<u8>, keywords: bool) -> Result<Option<Merged<'b>>> {
         self.check_only()?;
-        let Some(snap) = self
-            .snapshot
-            .as_ref()
-            .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
-        else {
+        let Some(snap) = self.snapshot_served() else {
             return Ok(None);
         };
         let local = self.load_local()?;
