@@ -96,19 +96,24 @@ fn main() {
         Ok(cat.producers_known)
     };
     let mut buf = Vec::new();
-    drop(apicat::index::load(&dir, &mut buf, full).unwrap());
+    drop(apicat::index::load(&dir, &mut buf, apicat::index::Want::Search, full).unwrap());
     report(
         "read corpus/api index (cached)",
         median(
             || {
                 let mut buf = Vec::new();
-                drop(black_box(apicat::index::load(&dir, &mut buf, full)));
+                drop(black_box(apicat::index::load(
+                    &dir,
+                    &mut buf,
+                    apicat::index::Want::Search,
+                    full,
+                )));
             },
             100,
         ),
     );
     let mut buf = Vec::new();
-    let index = apicat::index::load(&dir, &mut buf, full).unwrap();
+    let index = apicat::index::load(&dir, &mut buf, apicat::index::Want::Search, full).unwrap();
     report(
         "search corpus/api index: adresse",
         median(

@@ -1,6 +1,7 @@
 //! Shell completion: the registration scripts, and the values completed from the catalogue in
 //! use (slugs, profiles, themes, producers).
 
+use apicat_core::index::Want;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 use std::ffi::OsStr;
@@ -39,7 +40,7 @@ fn catalogue_in_use(slug: Option<&str>) -> Catalogue {
         return cat;
     }
     let mut buf = Vec::new();
-    match sources.index(&mut buf) {
+    match sources.index(&mut buf, Want::Verdicts) {
         Ok(Some(index)) => index.catalogue_for_verdicts(),
         _ => sources.load_quietly(),
     }
@@ -51,11 +52,11 @@ fn catalogue_in_use(slug: Option<&str>) -> Catalogue {
 fn listed_in_use() -> Catalogue {
     let sources = sources_in_use();
     let mut buf = Vec::new();
-    if let Ok(Some(m)) = sources.merged(&mut buf, false) {
+    if let Ok(Some(m)) = sources.merged(&mut buf, false, Want::Listing) {
         return m.catalogue;
     }
     let mut buf = Vec::new();
-    match sources.index(&mut buf) {
+    match sources.index(&mut buf, Want::Listing) {
         Ok(Some(index)) => index.catalogue(false),
         _ => sources.load_summaries().unwrap_or_default(),
     }
@@ -83,7 +84,7 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     // With the snapshot: entries as `list` shows them, through its index.
     if sources.snapshot.is_some() {
         let mut buf = Vec::new();
-        if let Ok(Some(m)) = sources.merged(&mut buf, false) {
+        if let Ok(Some(m)) = sources.merged(&mut buf, false, Want::Listing) {
             return m
                 .catalogue
                 .entries
@@ -98,7 +99,7 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
         return names.entries;
     }
     let mut buf = Vec::new();
-    let cat = match sources.index(&mut buf) {
+    let cat = match sources.index(&mut buf, Want::Listing) {
         Ok(Some(index)) => index.catalogue(false),
         _ => sources.load_quietly(),
     };

@@ -3,6 +3,7 @@
 
 use apicat_core::catalogue::{Access, Entry};
 use apicat_core::eligibility::{self, Answer, Audience, UnknownProfile, profile_words};
+use apicat_core::index::Want;
 use apicat_core::text::sanitize_line;
 
 use super::{load, quoted};
@@ -44,7 +45,7 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
     // Verdicts need only what the index holds, and a profile is read against every label of
     // the catalogue (one answer everywhere), so the index serves both forms.
     let indexed = match config.no_cache {
-        false => config.sources.index(&mut buf)?,
+        false => config.sources.index(&mut buf, Want::Verdicts)?,
         true => None,
     };
     let cat = match indexed {

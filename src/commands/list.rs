@@ -1,6 +1,7 @@
 //! `apicat list`: every API of the catalogue, filtered.
 
 use apicat_core::catalogue::Catalogue;
+use apicat_core::index::Want;
 
 use super::{filter_of, format_of, no_result, nothing_matches};
 use crate::Result;
@@ -12,7 +13,7 @@ use crate::view;
 pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
     if !config.no_cache {
         let mut buf = Vec::new();
-        if let Some(index) = config.sources.index(&mut buf)? {
+        if let Some(index) = config.sources.index(&mut buf, Want::Listing)? {
             for p in &index.problems {
                 eprintln!("{p}");
             }
@@ -23,7 +24,10 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
             );
         }
         let mut buf = Vec::new();
-        if let Some(merged) = config.sources.merged(&mut buf, args.filter.json)? {
+        if let Some(merged) = config
+            .sources
+            .merged(&mut buf, args.filter.json, Want::Listing)?
+        {
             return print(&merged.catalogue, config, args);
         }
     }

@@ -12,6 +12,7 @@ pub mod show;
 pub mod update;
 
 use apicat_core::catalogue::{Catalogue, Entry};
+use apicat_core::index::Want;
 use apicat_core::search::Filter;
 use apicat_core::text::{fold, sanitize_line, suggestions};
 
@@ -177,7 +178,7 @@ pub fn one_entry(config: &Config, name: &str) -> Result<Entry> {
             return Ok(e);
         }
         let mut buf = Vec::new();
-        if let Some(merged) = config.sources.merged(&mut buf, false)? {
+        if let Some(merged) = config.sources.merged(&mut buf, false, Want::Listing)? {
             for p in &merged.catalogue.problems {
                 eprintln!("{p}");
             }

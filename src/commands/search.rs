@@ -2,6 +2,7 @@
 
 use apicat_core::catalogue::{Entry, Listing};
 use apicat_core::index::Index;
+use apicat_core::index::Want;
 use apicat_core::search::{Hit, Match, Query, Ranking, rank_all, search_in};
 use apicat_core::text::sanitize_line;
 
@@ -15,14 +16,17 @@ use crate::{Error, Result};
 pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
     if !config.no_cache {
         let mut buf = Vec::new();
-        if let Some(index) = config.sources.index(&mut buf)? {
+        if let Some(index) = config.sources.index(&mut buf, Want::Search)? {
             for p in &index.problems {
                 eprintln!("{p}");
             }
             return indexed(&index, config, args);
         }
         let mut buf = Vec::new();
-        if let Some(merged) = config.sources.merged(&mut buf, args.filter.json)? {
+        if let Some(merged) = config
+            .sources
+            .merged(&mut buf, args.filter.json, Want::Search)?
+        {
             for p in &merged.catalogue.problems {
                 eprintln!("{p}");
             }

@@ -22,7 +22,100 @@ use crate::search::{Candidate, Fields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("8-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("9-", env!("CARGO_PKG_VERSION"));
+
+/// Which parts of an index a command reads: the head and what listings show always; the
+/// search fields for ranking, the request links and access rules for verdicts. Each part
+/// lies apart in the file, so a command reads only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    Listing,
+    Search,
+    Verdicts,
+    All,
+}
+
+impl Want {
+    fn fields(self) -> bool {
+        matches!(self, Want::Search | Want::All)
+    }
+    fn rules(self) -> bool {
+        matches!(self, Want::Verdicts | Want::All)
+    }
+}
+
+/// Where each part of an index starts, counted from the index's start, and where it ends.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    listing: usize,
+    fields: usize,
+    rules: usize,
+    end: usize,
+}
+
+/// Magic, format and the layout: what is read first.
+const FIXED_HEAD: usize = 8 + 4 + VERSION.len() + 32;
+
+impl Layout {
+    fn of(head: &[u8]) -> Option<Layout> {
+        let mut r = Reader {
+            bytes: head,
+            pos: 0,
+        };
+        if r.take(8)? != MAGIC || r.text()? != VERSION {
+            return None;
+        }
+        let mut at = || usize::try_from(r.u64()?).ok();
+        let l = Layout {
+            listing: at()?,
+            fields: at()?,
+            rules: at()?,
+            end: at()?,
+        };
+        (FIXED_HEAD <= l.listing
+            && l.listing <= l.fields
+            && l.fields <= l.rules
+            && l.rules <= l.end)
+            .then_some(l)
+    }
+
+    /// How many bytes from the start `want` reads at once (the rules then follow alone).
+    fn reach(self, want: Want) -> usize {
+        match want {
+            Want::All => self.end,
+            Want::Search => self.rules,
+            Want::Listing | Want::Verdicts => self.fields,
+        }
+    }
+}
+
+/// Reads what `want` needs of the index that starts at `base` in `file` (`len` bytes long):
+/// its start, and for verdicts its rules after it. [`decode_as`] reads the result.
+pub fn read_parts(file: &fs::File, base: u64, len: u64, want: Want) -> Option<Vec<u8>> {
+    if len > MAX_INDEX_BYTES {
+        return None;
+    }
+    let mut head = vec![0; FIXED_HEAD];
+    read_at(file, base, &mut head)?;
+    let l = Layout::of(&head)?;
+    if l.end as u64 != len {
+        return None;
+    }
+    let reach = l.reach(want);
+    let mut bytes = vec![0; reach];
+    read_at(file, base, &mut bytes)?;
+    if want == Want::Verdicts {
+        bytes.resize(reach + (l.end - l.rules), 0);
+        read_at(file, base + l.rules as u64, &mut bytes[reach..])?;
+    }
+    Some(bytes)
+}
+
+pub fn read_at(mut file: &fs::File, at: u64, buf: &mut [u8]) -> Option<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(at)).ok()?;
+    file.read_exact(buf).ok()
+}
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
 pub fn dir() -> Option<PathBuf> {
@@ -155,7 +248,7 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
     let mut file = std::io::BufReader::with_capacity(1 << 16, file.take(len));
-    let mut head = vec![0; 8 + 4 + VERSION.len() + 16 + 8 + 4];
+    let mut head = vec![0; FIXED_HEAD + 16 + 8 + 4];
     file.read_exact(&mut head).ok()?;
     let mut r = Reader {
         bytes: &head,
@@ -163,6 +256,7 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     };
     if r.take(8)? != MAGIC
         || r.text()? != VERSION
+        || r.take(32).is_none()
         || r.i128()? != now.mtime_ns
         || r.u64()? != now.ino
         || now.mtime_ns == 0
@@ -253,12 +347,12 @@ pub struct Record<'b> {
     /// Joined by [`SEP`].
     themes: &'b [u8],
     keywords: &'b [u8],
-    /// What a verdict needs (see [`Encoder::entry`]), read only for `eligible`.
-    eligibility: &'b [u8],
+    /// What a verdict needs (see [`Encoder::entry`]): read only for verdicts.
+    eligibility: Option<&'b [u8]>,
 }
 
-/// What a cached directory gives: its entries as records, their folded search fields, and
-/// the files that failed to load.
+/// What a cached directory gives: its entries as records, their folded search fields (when
+/// read: see [`Want`]), and the files that failed to load.
 pub struct Index<'b> {
     pub records: Vec<Record<'b>>,
     pub fields: Vec<Fields<'b>>,
@@ -351,8 +445,12 @@ impl Index<'_> {
     /// The entry of record `i` with what a verdict needs: request links and access rules.
     pub fn entry_for_verdict(&self, i: usize) -> Entry {
         let mut e = self.entry(i, false);
+        debug_assert!(
+            self.records[i].eligibility.is_some(),
+            "verdicts need an index read for them"
+        );
         let mut r = Reader {
-            bytes: self.records[i].eligibility,
+            bytes: self.records[i].eligibility.unwrap_or_default(),
             pos: 0,
         };
         let mut read = || -> Option<()> {
@@ -421,6 +519,7 @@ impl Index<'_> {
 pub fn load<'b>(
     dir: &Path,
     buf: &'b mut Vec<u8>,
+    want: Want,
     full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
     // Taken first: a change during the build then makes the names stale, never wrongly current.
@@ -430,7 +529,7 @@ pub fn load<'b>(
     let file = file_for(dir);
     let cached = match (&current, &file) {
         (Some(current), Some(file)) => {
-            read_index(file).filter(|b| decode(b, dir, current, signature).is_some())
+            read_index(file, want).filter(|b| decode(b, want, dir, current, signature).is_some())
         }
         _ => None,
     };
@@ -452,7 +551,14 @@ pub fn load<'b>(
             built
         }
     };
-    decode(buf, dir, current.as_deref().unwrap_or_default(), signature).ok_or_else(|| {
+    decode(
+        buf,
+        want,
+        dir,
+        current.as_deref().unwrap_or_default(),
+        signature,
+    )
+    .ok_or_else(|| {
         Error::usage(format!(
             "{}: the catalogue index could not be read back",
             crate::text::visible(&dir.display().to_string())
@@ -460,9 +566,11 @@ pub fn load<'b>(
     })
 }
 
-/// The bytes of an index file, if it is a regular file (a FIFO put there must not block).
-fn read_index(file: &Path) -> Option<Vec<u8>> {
-    crate::catalogue::folder::read_regular(file, MAX_INDEX_BYTES).ok()
+/// What `want` needs of an index file, if it is a regular file (a FIFO put there must not
+/// block).
+fn read_index(file: &Path, want: Want) -> Option<Vec<u8>> {
+    let (f, len) = crate::catalogue::folder::open_regular(file).ok()?;
+    read_parts(&f, 0, len, want)
 }
 
 /// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
@@ -615,7 +723,9 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) 
 /// One entry encoded, waiting its turn.
 pub struct Encoded {
     names: Vec<u8>,
-    record: Vec<u8>,
+    listing: Vec<u8>,
+    fields: Vec<u8>,
+    rules: Vec<u8>,
 }
 
 /// Writes an index one entry at a time, so that building it never holds every entry.
@@ -625,7 +735,9 @@ pub struct Encoder {
     names_count: u32,
     problems: Writer,
     problems_count: u32,
-    records: Writer,
+    listing: Writer,
+    fields: Writer,
+    rules: Writer,
     records_count: u32,
 }
 
@@ -649,8 +761,8 @@ impl Encoder {
         names.str(&e.slug);
         names.str(&e.title);
         let f = Fields::of(e);
-        let mut record = Writer::default();
-        let w = &mut record;
+        let mut listing = Writer::default();
+        let w = &mut listing;
         w.str(&e.slug);
         w.str(file_name(&e.path));
         w.str(&e.title);
@@ -677,7 +789,10 @@ impl Encoder {
             el.opt_i64(r.is_eligible);
             el.str(&r.description);
         }
-        w.bytes(&el.0);
+        let mut rules = Writer::default();
+        rules.bytes(&el.0);
+        let mut fields = Writer::default();
+        let w = &mut fields;
         w.bytes(&f.names);
         for s in f.words.iter().chain(&f.stems) {
             w.bytes(s);
@@ -687,14 +802,18 @@ impl Encoder {
         }
         Encoded {
             names: names.0,
-            record: record.0,
+            listing: listing.0,
+            fields: fields.0,
+            rules: rules.0,
         }
     }
 
     pub fn push(&mut self, e: Encoded) {
         self.names.0.extend_from_slice(&e.names);
         self.names_count += 1;
-        self.records.0.extend_from_slice(&e.record);
+        self.listing.0.extend_from_slice(&e.listing);
+        self.fields.0.extend_from_slice(&e.fields);
+        self.rules.0.extend_from_slice(&e.rules);
         self.records_count += 1;
     }
 
@@ -711,6 +830,8 @@ impl Encoder {
         let mut w = Writer::default();
         w.0.extend_from_slice(MAGIC);
         w.str(VERSION);
+        // The layout, filled in below.
+        w.0.extend_from_slice(&[0; 32]);
         w.i128(dir.mtime_ns);
         w.u64(dir.ino);
         let mut names = Writer::default();
@@ -750,19 +871,36 @@ impl Encoder {
         w.u32(self.problems_count);
         w.0.extend_from_slice(&self.problems.0);
         w.u32(self.records_count);
-        // The records, most of the index, stay where they are: the head goes in front of them
-        // rather than both being copied into a third buffer.
-        let mut out = self.records.0;
+        let listing = w.0.len();
+        let fields = listing + self.listing.0.len();
+        let rules = fields + self.fields.0.len();
+        let end = rules + self.rules.0.len();
+        for (k, at) in [listing, fields, rules, end].into_iter().enumerate() {
+            let from = FIXED_HEAD - 32 + 8 * k;
+            w.0[from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
+        }
+        w.0.extend_from_slice(&self.listing.0);
+        // The search fields, most of the index, stay where they are: the rest goes around
+        // them rather than all being copied into a third buffer.
+        let mut out = self.fields.0;
         out.splice(0..0, w.0);
+        out.extend_from_slice(&self.rules.0);
         out
     }
 }
 
 /// Reads an index made for a directory (see [`decode_as`]).
-fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) -> Option<Index<'b>> {
+fn decode<'b>(
+    bytes: &'b [u8],
+    want: Want,
+    dir: &Path,
+    current: &[Stamp],
+    signature: u64,
+) -> Option<Index<'b>> {
     let prefix = crate::text::visible(&dir.join("").display().to_string()).into_owned();
     decode_as(
         bytes,
+        want,
         current,
         signature,
         Origin::Directory(dir.to_path_buf()),
@@ -771,18 +909,27 @@ fn decode<'b>(bytes: &'b [u8], dir: &Path, current: &[Stamp], signature: u64) ->
 }
 
 /// Reads an index whose files are `current` and producers `signature`; entries get
-/// `origin`, and paths `prefix` before their file name.
+/// `origin`, and paths `prefix` before their file name. `bytes` is the whole index, or what
+/// [`read_parts`] read of it for `want`.
 pub fn decode_as<'b>(
     bytes: &'b [u8],
+    want: Want,
     current: &[Stamp],
     signature: u64,
     origin: Origin,
     prefix: String,
 ) -> Option<Index<'b>> {
-    let mut r = Reader { bytes, pos: 0 };
-    if r.take(8)? != MAGIC || r.text()? != VERSION {
+    let l = Layout::of(bytes)?;
+    let whole = bytes.len() == l.end;
+    let rules_len = l.end - l.rules;
+    let rules_at = if whole { l.rules } else { l.fields };
+    if !whole && bytes.len() != l.reach(want) + if want.rules() { rules_len } else { 0 } {
         return None;
     }
+    let mut r = Reader {
+        bytes: &bytes[..l.listing],
+        pos: FIXED_HEAD,
+    };
     // The directory's stamp and the names: for [`names`]; every file's stamp is checked here.
     r.i128()?;
     r.u64()?;
@@ -815,8 +962,14 @@ pub fn decode_as<'b>(
         });
     }
     let count = r.u32()? as usize;
-    let mut records = Vec::with_capacity(count.min(current.len()));
-    let mut fields = Vec::with_capacity(count.min(current.len()));
+    if r.pos != l.listing {
+        return None;
+    }
+    let mut records = Vec::with_capacity(count.min(current.len().max(1 << 16)));
+    let mut r = Reader {
+        bytes: &bytes[l.listing..l.fields],
+        pos: 0,
+    };
     for _ in 0..count {
         // Nothing is checked for UTF-8 here: search fields are matched as bytes, and the
         // rest is checked when shown.
@@ -838,21 +991,49 @@ pub fn decode_as<'b>(
             visits_2019: r.opt_i64()?,
             themes: r.bytes()?,
             keywords: r.bytes()?,
-            eligibility: r.bytes()?,
-        });
-        let mut raw = || r.bytes().map(Cow::Borrowed);
-        let names = raw()?;
-        let words = [raw()?, raw()?, raw()?, raw()?];
-        let stems = [raw()?, raw()?, raw()?, raw()?];
-        let lens = [r.u32()?, r.u32()?, r.u32()?, r.u32()?];
-        fields.push(Fields {
-            names,
-            words,
-            stems,
-            lens,
+            eligibility: None,
         });
     }
-    (r.pos == bytes.len()).then_some(Index {
+    if r.pos != r.bytes.len() {
+        return None;
+    }
+    let mut fields = Vec::new();
+    if want.fields() {
+        fields.reserve(count);
+        let mut r = Reader {
+            bytes: &bytes[l.fields..l.rules],
+            pos: 0,
+        };
+        for _ in 0..count {
+            let mut raw = || r.bytes().map(Cow::Borrowed);
+            let names = raw()?;
+            let words = [raw()?, raw()?, raw()?, raw()?];
+            let stems = [raw()?, raw()?, raw()?, raw()?];
+            let lens = [r.u32()?, r.u32()?, r.u32()?, r.u32()?];
+            fields.push(Fields {
+                names,
+                words,
+                stems,
+                lens,
+            });
+        }
+        if r.pos != r.bytes.len() {
+            return None;
+        }
+    }
+    if want.rules() {
+        let mut r = Reader {
+            bytes: bytes.get(rules_at..rules_at + rules_len)?,
+            pos: 0,
+        };
+        for rec in &mut records {
+            rec.eligibility = Some(r.bytes()?);
+        }
+        if r.pos != r.bytes.len() {
+            return None;
+        }
+    }
+    Some(Index {
         records,
         fields,
         problems,
@@ -867,7 +1048,9 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    read_index(&file).is_some_and(|b| decode(&b, dir, &current, producers_signature(dir)).is_some())
+    read_index(&file, Want::Listing).is_some_and(|b| {
+        decode(&b, Want::Listing, dir, &current, producers_signature(dir)).is_some()
+    })
 }
 
 #[cfg(test)]
@@ -897,7 +1080,7 @@ mod tests {
             .rposition(|w| w == b"ABCDEFGH")
             .expect("title in the index");
         bytes[at..at + 8].copy_from_slice(b"\x1b]0;\x07\xc3(\xff");
-        let index = decode(&bytes, dir.path(), &st, 1).expect("same shape");
+        let index = decode(&bytes, Want::All, dir.path(), &st, 1).expect("same shape");
         let l = index.listing(0);
         for text in [&l.slug, &l.title, &l.producer, &l.themes] {
             assert!(!text.chars().any(char::is_control), "{text:?}");
@@ -920,7 +1103,7 @@ mod tests {
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
         let (st, cat) = read(dir.path());
         let bytes = encode(&cat, &st, 7, DirStamp::default());
-        let back = decode(&bytes, dir.path(), &st, 7).unwrap();
+        let back = decode(&bytes, Want::All, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
         let listed = back.catalogue(true);
         assert_eq!(listed.problems, cat.problems);
@@ -937,17 +1120,17 @@ mod tests {
         assert_eq!(a.origin, b.origin);
         assert_eq!(back.candidates()[0].title, "A é".as_bytes());
         // Any change, truncation or garbage is refused.
-        assert!(decode(&bytes, dir.path(), &st, 8).is_none());
-        assert!(decode(&bytes[..bytes.len() - 1], dir.path(), &st, 7).is_none());
+        assert!(decode(&bytes, Want::All, dir.path(), &st, 8).is_none());
+        assert!(decode(&bytes[..bytes.len() - 1], Want::All, dir.path(), &st, 7).is_none());
         let mut other = st.clone();
         other[0].size += 1;
-        assert!(decode(&bytes, dir.path(), &other, 7).is_none());
+        assert!(decode(&bytes, Want::All, dir.path(), &other, 7).is_none());
         let mut garbage = bytes.clone();
         for b in garbage.iter_mut().skip(40).step_by(7) {
             *b = 0xff;
         }
-        let _ = decode(&garbage, dir.path(), &st, 7);
-        assert!(decode(b"nonsense", dir.path(), &st, 7).is_none());
+        let _ = decode(&garbage, Want::All, dir.path(), &st, 7);
+        assert!(decode(b"nonsense", Want::All, dir.path(), &st, 7).is_none());
     }
 
     #[cfg(unix)]
@@ -992,7 +1175,7 @@ mod tests {
             cat.entries.iter().for_each(|e| enc.entry(e));
             Ok(false)
         };
-        load(dir.path(), &mut buf, full).unwrap();
+        load(dir.path(), &mut buf, Want::Listing, full).unwrap();
         assert_eq!(names(dir.path(), false).unwrap().twins, ["ete-x"]);
         let n = names(dir.path(), true).unwrap();
         assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);

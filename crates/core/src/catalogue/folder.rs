@@ -56,13 +56,24 @@ impl std::fmt::Display for ReadFailure {
 /// non-blocking, then checked through the opened descriptor, so a swap after the check
 /// cannot fool it) and never reads more than `limit + 1` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
-    let (file, len) = open_regular(path)?;
+    let (mut file, len) = open_regular(path)?;
     if len > limit {
         return Err(ReadFailure::TooLarge(len));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    // The file may grow after the check.
-    file.take(limit.saturating_add(1))
+    // The size known, it is read in one call rather than in growing steps; the file may
+    // still have changed since, so it is read on to its end (or past the limit).
+    let mut bytes = vec![0; usize::try_from(len).unwrap_or(0)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadFailure::Io(e)),
+        }
+    }
+    bytes.truncate(filled);
+    file.take(limit.saturating_add(1).saturating_sub(filled as u64))
         .read_to_end(&mut bytes)
         .map_err(ReadFailure::Io)?;
     if bytes.len() as u64 > limit {

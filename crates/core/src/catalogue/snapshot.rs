@@ -22,11 +22,12 @@ use serde_json::{Value, json};
 
 use super::datagouv::{self, Place};
 use super::{Catalogue, Entry, Origin, Problem};
-use crate::index::{self, Index, stamp_of, write_atomically};
+use crate::index::{self, Index, Want, stamp_of, write_atomically};
 
 pub const ITEMS: &str = "dataservices.jsonl";
 pub const INDEX: &str = "dataservices.idx";
-const MAGIC: &[u8; 8] = b"APICATSN";
+/// The slots' length follows, then the slots, then the index of the entries.
+const MAGIC: &[u8; 8] = b"APICATS2";
 
 /// The snapshot folder: `$XDG_DATA_HOME/apicat/snapshot` on Linux.
 pub fn dir() -> Option<PathBuf> {
@@ -197,12 +198,11 @@ impl Snapshot {
     }
 
     /// The index, read from its file, or rebuilt from the items when missing or stale.
-    pub fn index<'b>(&self, buf: &'b mut Vec<u8>) -> Option<Indexed<'b>> {
+    pub fn index<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Option<Indexed<'b>> {
         let stamp = stamp_of(&self.items_file())?;
         let current = [stamp];
-        let fresh = fs::read(self.dir.join(INDEX))
-            .ok()
-            .filter(|b| self.decode(b, &current).is_some());
+        let fresh = read_parts(&self.dir.join(INDEX), want)
+            .filter(|b| self.decode(b, want, &current).is_some());
         *buf = match fresh {
             Some(b) => b,
             None => {
@@ -211,7 +211,7 @@ impl Snapshot {
                 built
             }
         };
-        self.decode(buf, &current)
+        self.decode(buf, want, &current)
     }
 
     fn build_index(&self, current: &[index::Stamp]) -> Option<Vec<u8>> {
@@ -246,6 +246,7 @@ impl Snapshot {
             ..Catalogue::default()
         };
         let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&[0; 8]);
         out.extend_from_slice(&u32::try_from(slots.len()).ok()?.to_le_bytes());
         for s in &slots {
             out.extend_from_slice(&s.offset.to_le_bytes());
@@ -257,11 +258,18 @@ impl Snapshot {
                 out.extend_from_slice(t.as_bytes());
             }
         }
+        let slots_len = (out.len() - 16) as u64;
+        out[8..16].copy_from_slice(&slots_len.to_le_bytes());
         out.extend_from_slice(&index::encode(&cat, current, 0, index::DirStamp::default()));
         Some(out)
     }
 
-    fn decode<'b>(&self, bytes: &'b [u8], current: &[index::Stamp]) -> Option<Indexed<'b>> {
+    fn decode<'b>(
+        &self,
+        bytes: &'b [u8],
+        want: Want,
+        current: &[index::Stamp],
+    ) -> Option<Indexed<'b>> {
         let mut pos = 0usize;
         let mut take = |n: usize| -> Option<&'b [u8]> {
             let s = bytes.get(pos..pos.checked_add(n)?)?;
@@ -271,6 +279,7 @@ impl Snapshot {
         if take(8)? != MAGIC {
             return None;
         }
+        take(8)?;
         let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
         let n = u32_of(take(4)?) as usize;
         let mut slots = Vec::with_capacity(n.min(1 << 20));
@@ -294,9 +303,25 @@ impl Snapshot {
             });
         }
         let prefix = crate::text::sanitize_line(&self.dir.join("").display().to_string());
-        let index = index::decode_as(&bytes[pos..], current, 0, self.origin(), prefix)?;
+        let index = index::decode_as(&bytes[pos..], want, current, 0, self.origin(), prefix)?;
         (index.records.len() == slots.len()).then_some(Indexed { index, slots })
     }
+}
+
+/// What `want` needs of the snapshot's index file: its slots, then the parts of its index.
+fn read_parts(file: &Path, want: Want) -> Option<Vec<u8>> {
+    let (f, len) = super::folder::open_regular(file).ok()?;
+    let mut bytes = vec![0; 16];
+    index::read_at(&f, 0, &mut bytes)?;
+    if bytes[..8] != MAGIC[..] {
+        return None;
+    }
+    let slots_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?);
+    let base = slots_len.checked_add(16).filter(|&b| b <= len)?;
+    bytes.resize(usize::try_from(base).ok()?, 0);
+    index::read_at(&f, 16, &mut bytes[16..])?;
+    bytes.extend(index::read_parts(&f, base, len - base, want)?);
+    Some(bytes)
 }
 
 /// Saves a snapshot of `kept` items with their slugs: items first, then the index, each to a
@@ -327,7 +352,7 @@ pub fn save(dir: &Path, meta: &Meta, kept: &[(Value, Entry)]) -> std::io::Result
     };
     // The index is made now, so the first `list` after an update is as fast as the next.
     let mut buf = Vec::new();
-    let _ = snap.index(&mut buf);
+    let _ = snap.index(&mut buf, Want::Listing);
     Ok(snap)
 }
 
@@ -364,7 +389,7 @@ mod tests {
         assert_eq!(opened.meta.count, 8);
         assert_eq!(opened.meta.when(), "1970-01-01 00:00 UTC");
         let mut buf = Vec::new();
-        let ix = snap.index(&mut buf).unwrap();
+        let ix = snap.index(&mut buf, Want::All).unwrap();
         assert_eq!(ix.slots.len(), 8);
         let l = ix.index.listing(7);
         assert_eq!(l.slug, "api-qualite-de-l-air-atmo-2");
@@ -374,8 +399,36 @@ mod tests {
         assert_eq!(e.origin.kind(), "datagouv");
         assert_eq!(snap.entries().entries.len(), 8);
         // A damaged index is rebuilt, not trusted.
-        fs::write(dir.path().join(INDEX), b"APICATSNxx").unwrap();
-        let mut buf = Vec::new();
-        assert_eq!(snap.index(&mut buf).unwrap().slots, ix.slots);
+        fs::write(dir.path().join(INDEX), b"APICATS2xx").unwrap();
+        for want in [Want::Listing, Want::Search, Want::Verdicts, Want::All] {
+            let mut buf = Vec::new();
+            let again = snap.index(&mut buf, want).unwrap();
+            assert_eq!(again.slots, ix.slots);
+            assert_eq!(
+                again.index.fields.is_empty(),
+                !matches!(want, Want::Search | Want::All)
+            );
+        }
+        // Each part read alone gives what the whole gives, and is less than the whole.
+        let whole = fs::metadata(dir.path().join(INDEX)).unwrap().len() as usize;
+        for want in [Want::Listing, Want::Search, Want::Verdicts] {
+            let read = read_parts(&dir.path().join(INDEX), want).unwrap();
+            assert!(read.len() < whole, "{want:?}: {} of {whole}", read.len());
+            let mut buf = Vec::new();
+            let part = snap.index(&mut buf, want).unwrap();
+            for i in 0..8 {
+                assert_eq!(part.index.listing(i), ix.index.listing(i));
+                if want == Want::Verdicts {
+                    let (a, b) = (
+                        part.index.entry_for_verdict(i),
+                        ix.index.entry_for_verdict(i),
+                    );
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+                }
+            }
+            if want == Want::Search {
+                assert_eq!(part.index.fields, ix.index.fields);
+            }
+        }
     }
 }

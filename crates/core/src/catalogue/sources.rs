@@ -16,7 +16,7 @@ use super::markdown::SourceFile;
 use super::snapshot::{self, Slot, Snapshot};
 use super::{Catalogue, Elsewhere, Entry, Origin, Producer};
 use crate::error::{Error, Result};
-use crate::index::{self, Index};
+use crate::index::{self, Index, Want};
 use crate::search::Fields;
 use crate::text::sanitize_line;
 
@@ -204,7 +204,14 @@ impl Bundled {
 
     /// Their index; `None` only if the build is broken.
     pub fn index(&self) -> Option<Index<'static>> {
-        index::decode_as(self.index, &[], 0, Origin::Bundled, "catalogue/".into())
+        index::decode_as(
+            self.index,
+            Want::All,
+            &[],
+            0,
+            Origin::Bundled,
+            "catalogue/".into(),
+        )
     }
 }
 
@@ -543,11 +550,11 @@ impl Sources {
     /// (rebuilt when stale), the bundled one made at build time, the snapshot's. `None` when
     /// several sources join (see [`Sources::merged`]) or personal entries are served: they
     /// are read in full.
-    pub fn index<'b>(&self, buf: &'b mut Vec<u8>) -> Result<Option<Index<'b>>> {
+    pub fn index<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Result<Option<Index<'b>>> {
         self.check_only()?;
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
-            let index = index::load(dir, buf, |enc| Self::stream(dir, enc))?;
+            let index = index::load(dir, buf, want, |enc| Self::stream(dir, enc))?;
             if index.records.is_empty() {
                 return Err(Self::empty_folder(dir, &index.problems));
             }
@@ -561,7 +568,7 @@ impl Sources {
         let bundled = self.wants(SourceKind::Bundled);
         Ok(match (bundled, personal, snapshot) {
             (true, false, None) => self.bundled.index(),
-            (false, false, Some(s)) => s.index(buf).map(|ix| ix.index),
+            (false, false, Some(s)) => s.index(buf, want).map(|ix| ix.index),
             _ => None,
         })
     }
@@ -585,7 +592,7 @@ impl Sources {
         };
         let mut local = self.load_local()?;
         let mut buf = Vec::new();
-        let Some(ix) = snap.index(&mut buf) else {
+        let Some(ix) = snap.index(&mut buf, Want::Listing) else {
             return Ok(None);
         };
         let found = (0..ix.slots.len())
@@ -623,13 +630,19 @@ impl Sources {
     /// The snapshot beside the bundled and personal entries, as `list`, `search` and `show`
     /// read them: the snapshot through its index (no item parsed), the others in full.
     /// `None` when the snapshot is not among the sources served.
-    pub fn merged<'b>(&self, buf: &'b mut Vec<u8>, keywords: bool) -> Result<Option<Merged<'b>>> {
+    /// Search fields are made only for `Want::Search`.
+    pub fn merged<'b>(
+        &self,
+        buf: &'b mut Vec<u8>,
+        keywords: bool,
+        want: Want,
+    ) -> Result<Option<Merged<'b>>> {
         self.check_only()?;
         let Some(snap) = self.snapshot_served() else {
             return Ok(None);
         };
         let local = self.load_local()?;
-        let Some(ix) = snap.index(buf) else {
+        let Some(ix) = snap.index(buf, want) else {
             return Ok(None);
         };
         let mut slots = HashMap::new();
@@ -639,7 +652,11 @@ impl Sources {
             e.last_update_iso = slot.updated.clone();
             let apigouv = slot.apigouv_slug.clone();
             slots.insert(e.slug.clone(), slot);
-            entries.push((e, apigouv, ix.index.fields[i].clone()));
+            entries.push((
+                e,
+                apigouv,
+                ix.index.fields.get(i).cloned().unwrap_or_default(),
+            ));
         }
         // Bundled entries' search fields were made at build time.
         let bundled = self.bundled.index();
@@ -652,7 +669,10 @@ impl Sources {
             .entries
             .into_iter()
             .map(|e| {
-                let f = built(&e).unwrap_or_else(|| Fields::of(&e));
+                let f = match want {
+                    Want::Search | Want::All => built(&e).unwrap_or_else(|| Fields::of(&e)),
+                    Want::Listing | Want::Verdicts => Fields::default(),
+                };
                 (e, f)
             })
             .collect();
