@@ -30,7 +30,13 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
             for p in &merged.catalogue.problems {
                 eprintln!("{p}");
             }
-            return ranked(&merged.catalogue, Some(&merged.fields), config, args);
+            let bodies = merged.bodies();
+            return ranked(
+                &merged.catalogue,
+                Some((&merged.fields, &bodies)),
+                config,
+                args,
+            );
         }
     }
     let cat = super::load(config)?;
@@ -40,12 +46,21 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
 /// Ranks every entry of a catalogue (with their search fields when an index gave them).
 fn ranked(
     cat: &apicat_core::catalogue::Catalogue,
-    fields: Option<&[apicat_core::search::Fields<'_>]>,
+    fields: Option<(
+        &[apicat_core::search::Fields<'_>],
+        &dyn apicat_core::search::Bodies,
+    )>,
     config: &Config,
     args: &SearchArgs,
 ) -> Result<u8> {
     let query = parse_query(args)?;
-    let ranking = search_in(&cat.entries, fields, &query, &filter_of(&args.filter));
+    let ranking = search_in(
+        &cat.entries,
+        fields.map(|f| f.0),
+        fields.map(|f| f.1),
+        &query,
+        &filter_of(&args.filter),
+    );
     let json = format_of(config, args.filter.format, args.filter.json) == Format::Json;
     if ranking.hits.is_empty() && json {
         // A filter value that names nothing is said so, rather than "no API matches".
@@ -119,10 +134,15 @@ fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
     let f = &args.filter;
     let json = format_of(config, f.format, f.json) == Format::Json;
     if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
-        return ranked(&index.catalogue(json), Some(&index.fields), config, args);
+        return ranked(
+            &index.catalogue(json),
+            Some((&index.fields, index.bodies())),
+            config,
+            args,
+        );
     }
     let query = parse_query(args)?;
-    let ranking = rank_all(&index.candidates(), &query);
+    let ranking = rank_all(&index.candidates(), index.bodies(), &query);
     if ranking.hits.is_empty() && json {
         emit("[]\n")?;
     }

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use crate::catalogue::folder::{is_entry_name, producers_dir, slug_key};
 use crate::catalogue::{Access, Catalogue, Entry, FranceConnect, Listing, Origin, Problem};
 use crate::error::{Error, Result};
-use crate::search::{Candidate, Fields};
+use crate::search::{BODY, Candidate, Fields, Holders};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
@@ -49,12 +49,16 @@ impl Want {
 struct Layout {
     listing: usize,
     fields: usize,
+    /// The directory of the body words' blocks.
+    dir: usize,
     rules: usize,
+    /// The body words, inverted: each word with the entries that hold it, in blocks.
+    blocks: usize,
     end: usize,
 }
 
 /// Magic, format and the layout: what is read first.
-const FIXED_HEAD: usize = 8 + 4 + VERSION.len() + 32;
+const FIXED_HEAD: usize = 8 + 4 + VERSION.len() + 48;
 
 impl Layout {
     fn of(head: &[u8]) -> Option<Layout> {
@@ -69,14 +73,15 @@ impl Layout {
         let l = Layout {
             listing: at()?,
             fields: at()?,
+            dir: at()?,
             rules: at()?,
+            blocks: at()?,
             end: at()?,
         };
-        (FIXED_HEAD <= l.listing
-            && l.listing <= l.fields
-            && l.fields <= l.rules
-            && l.rules <= l.end)
-            .then_some(l)
+        let parts = [
+            FIXED_HEAD, l.listing, l.fields, l.dir, l.rules, l.blocks, l.end,
+        ];
+        parts.windows(2).all(|p| p[0] <= p[1]).then_some(l)
     }
 
     /// How many bytes from the start `want` reads at once (the rules then follow alone).
@@ -105,16 +110,24 @@ pub fn read_parts(file: &fs::File, base: u64, len: u64, want: Want) -> Option<Ve
     let mut bytes = vec![0; reach];
     read_at(file, base, &mut bytes)?;
     if want == Want::Verdicts {
-        bytes.resize(reach + (l.end - l.rules), 0);
+        bytes.resize(reach + (l.blocks - l.rules), 0);
         read_at(file, base + l.rules as u64, &mut bytes[reach..])?;
     }
     Some(bytes)
 }
 
-pub fn read_at(mut file: &fs::File, at: u64, buf: &mut [u8]) -> Option<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(at)).ok()?;
-    file.read_exact(buf).ok()
+pub fn read_at(file: &fs::File, at: u64, buf: &mut [u8]) -> Option<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, at).ok()
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(at)).ok()?;
+        file.read_exact(buf).ok()
+    }
 }
 
 /// The user cache directory of apicat (`~/.cache/apicat` on Linux).
@@ -256,7 +269,7 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     };
     if r.take(8)? != MAGIC
         || r.text()? != VERSION
-        || r.take(32).is_none()
+        || r.take(48).is_none()
         || r.i128()? != now.mtime_ns
         || r.u64()? != now.ino
         || now.mtime_ns == 0
@@ -329,6 +342,121 @@ fn producers_signature(dir: &Path) -> u64 {
     hash(&bytes)
 }
 
+/// Where the blocks of body words are read: the index's bytes when all were read, else its
+/// file, a block at a time.
+enum Blocks<'b> {
+    Bytes(&'b [u8]),
+    File(fs::File, u64),
+    Missing,
+}
+
+/// The body words of an index's entries, inverted: a directory of blocks (the first key of
+/// each), each block a run of keys (`w` + word, or `s` + stem) with the entries holding it
+/// and how often. A search reads the directory and the few blocks its words fall in.
+pub struct IndexBodies<'b> {
+    dir: Vec<(&'b [u8], u64, u32)>,
+    blocks: Blocks<'b>,
+    /// Where the blocks start in the index, for [`Index::attach`].
+    at: u64,
+}
+
+/// A block's keys with their holders, in order.
+fn block_entries(block: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut r = Reader {
+        bytes: block,
+        pos: 0,
+    };
+    std::iter::from_fn(move || Some((r.bytes()?, r.bytes()?)))
+}
+
+/// The holders of one key: entry numbers as growing gaps (LEB128), each with its count.
+fn holders(mut b: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut entry = 0usize;
+    while !b.is_empty() {
+        let mut gap = 0usize;
+        let mut shift = 0;
+        loop {
+            let Some((&byte, rest)) = b.split_first() else {
+                return out;
+            };
+            b = rest;
+            gap |= usize::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if byte < 0x80 {
+                break;
+            }
+        }
+        let Some((&n, rest)) = b.split_first() else {
+            return out;
+        };
+        b = rest;
+        entry = entry.saturating_add(gap);
+        out.push((entry, usize::from(n)));
+    }
+    out
+}
+
+impl IndexBodies<'_> {
+    fn block(&self, b: usize) -> Option<Cow<'_, [u8]>> {
+        let &(_, off, len) = self.dir.get(b)?;
+        let (off, len) = (usize::try_from(off).ok()?, len as usize);
+        match &self.blocks {
+            Blocks::Bytes(all) => all.get(off..off.checked_add(len)?).map(Cow::Borrowed),
+            Blocks::File(file, at) => {
+                let mut buf = vec![0; len];
+                read_at(file, at + off as u64, &mut buf)?;
+                Some(Cow::Owned(buf))
+            }
+            Blocks::Missing => None,
+        }
+    }
+
+    /// The block a key would be in.
+    fn block_of(&self, key: &[u8]) -> usize {
+        self.dir.partition_point(|d| d.0 <= key).saturating_sub(1)
+    }
+
+    fn holders_of(&self, kind: u8, word: &[u8]) -> Vec<(usize, usize)> {
+        let key = [&[kind], word].concat();
+        let Some(block) = self.block(self.block_of(&key)) else {
+            return Vec::new();
+        };
+        block_entries(&block)
+            .find(|(k, _)| *k >= &key[..])
+            .filter(|(k, _)| *k == &key[..])
+            .map_or_else(Vec::new, |(_, h)| holders(h))
+    }
+}
+
+impl crate::search::Bodies for IndexBodies<'_> {
+    fn word(&self, word: &[u8]) -> Holders {
+        self.holders_of(b'w', word)
+    }
+
+    fn stem(&self, stem: &[u8]) -> Holders {
+        self.holders_of(b's', stem)
+    }
+
+    fn starting(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Holders)> {
+        let key = [b"w", prefix].concat();
+        let mut out = Vec::new();
+        for b in self.block_of(&key)..self.dir.len() {
+            let Some(block) = self.block(b) else { break };
+            for (k, h) in block_entries(&block) {
+                if k <= &key[..] {
+                    continue;
+                }
+                if !k.starts_with(&key) {
+                    return out;
+                }
+                out.push((k[1..].to_vec(), holders(h)));
+            }
+        }
+        out
+    }
+}
+
 /// One entry as the index holds it: what `list` and `search` show and filter on, borrowed
 /// from the index file's bytes. An [`Entry`] is made only for what is shown.
 pub struct Record<'b> {
@@ -355,12 +483,29 @@ pub struct Record<'b> {
 /// read: see [`Want`]), and the files that failed to load.
 pub struct Index<'b> {
     pub records: Vec<Record<'b>>,
+    /// Their bodies aside (see [`Index::bodies`]).
     pub fields: Vec<Fields<'b>>,
+    bodies: Option<IndexBodies<'b>>,
     pub problems: Vec<Problem>,
     producers_known: bool,
     origin: Origin,
     /// The directory as shown in messages, with a trailing separator.
     prefix: String,
+}
+
+/// No body words: an index read without its search fields.
+struct NoBodies;
+
+impl crate::search::Bodies for NoBodies {
+    fn word(&self, _: &[u8]) -> Holders {
+        Vec::new()
+    }
+    fn stem(&self, _: &[u8]) -> Holders {
+        Vec::new()
+    }
+    fn starting(&self, _: &[u8]) -> Vec<(Vec<u8>, Holders)> {
+        Vec::new()
+    }
 }
 
 /// Joins lists in the index; sanitised text never holds this control character.
@@ -384,6 +529,25 @@ fn split(joined: &[u8]) -> Vec<String> {
 }
 
 impl Index<'_> {
+    /// The body words of the entries, when the search fields were read.
+    pub fn bodies(&self) -> &dyn crate::search::Bodies {
+        debug_assert!(self.bodies.is_some(), "search needs an index read for it");
+        match &self.bodies {
+            Some(b) => b,
+            None => &NoBodies,
+        }
+    }
+
+    /// Where the blocks of body words are read when only parts of the index were: `file`,
+    /// in which the index starts at `base`.
+    pub fn attach(&mut self, file: fs::File, base: u64) {
+        if let Some(b) = &mut self.bodies
+            && matches!(b.blocks, Blocks::Missing)
+        {
+            b.blocks = Blocks::File(file, base + b.at);
+        }
+    }
+
     /// The slug of record `i` as the index holds it (not checked: compare it, do not show it).
     pub fn raw_slug(&self, i: usize) -> &[u8] {
         self.records[i].slug
@@ -528,13 +692,16 @@ pub fn load<'b>(
     let signature = producers_signature(dir);
     let file = file_for(dir);
     let cached = match (&current, &file) {
-        (Some(current), Some(file)) => {
-            read_index(file, want).filter(|b| decode(b, want, dir, current, signature).is_some())
-        }
+        (Some(current), Some(file)) => read_index(file, want)
+            .filter(|(b, _)| decode(b, want, dir, current, signature).is_some()),
         _ => None,
     };
+    let mut opened = None;
     *buf = match cached {
-        Some(bytes) => bytes,
+        Some((bytes, f)) => {
+            opened = Some(f);
+            bytes
+        }
         None => {
             let mut enc = Encoder::default();
             let producers_known = full(&mut enc)?;
@@ -551,7 +718,7 @@ pub fn load<'b>(
             built
         }
     };
-    decode(
+    let mut index = decode(
         buf,
         want,
         dir,
@@ -563,14 +730,18 @@ pub fn load<'b>(
             "{}: the catalogue index could not be read back",
             crate::text::visible(&dir.display().to_string())
         ))
-    })
+    })?;
+    if let Some(f) = opened {
+        index.attach(f, 0);
+    }
+    Ok(index)
 }
 
 /// What `want` needs of an index file, if it is a regular file (a FIFO put there must not
 /// block).
-fn read_index(file: &Path, want: Want) -> Option<Vec<u8>> {
+fn read_index(file: &Path, want: Want) -> Option<(Vec<u8>, fs::File)> {
     let (f, len) = crate::catalogue::folder::open_regular(file).ok()?;
-    read_parts(&f, 0, len, want)
+    Some((read_parts(&f, 0, len, want)?, f))
 }
 
 /// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
@@ -703,9 +874,18 @@ fn file_name(path: &str) -> &str {
         .unwrap_or(path)
 }
 
-/// What the index holds to search each entry: its fields reduced to their distinct words.
+/// What the index holds to search each entry beside its body words ([`Index::bodies`]): its
+/// fields reduced to their distinct words.
 pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
-    cat.entries.iter().map(Fields::of).collect()
+    cat.entries
+        .iter()
+        .map(|e| {
+            let mut f = Fields::of(e);
+            f.words[BODY] = Cow::Borrowed(&[]);
+            f.stems[BODY] = Cow::Borrowed(&[]);
+            f
+        })
+        .collect()
 }
 
 /// The index of a catalogue: what [`decode`] reads.
@@ -726,6 +906,15 @@ pub struct Encoded {
     listing: Vec<u8>,
     fields: Vec<u8>,
     rules: Vec<u8>,
+    /// The body's word and stem lists, for the inverted part.
+    body: [Vec<u8>; 2],
+}
+
+/// The entries holding one key of the body words, as they are added.
+#[derive(Default)]
+struct Posting {
+    bytes: Vec<u8>,
+    last: usize,
 }
 
 /// Writes an index one entry at a time, so that building it never holds every entry.
@@ -739,6 +928,9 @@ pub struct Encoder {
     fields: Writer,
     rules: Writer,
     records_count: u32,
+    /// Key (`w` + word, `s` + stem) → holders.
+    body: foldhash::HashMap<Vec<u8>, Posting>,
+    key: Vec<u8>,
 }
 
 impl Encoder {
@@ -760,7 +952,11 @@ impl Encoder {
         let mut names = Writer::default();
         names.str(&e.slug);
         names.str(&e.title);
-        let f = Fields::of(e);
+        let mut f = Fields::of(e);
+        let body = [
+            std::mem::take(&mut f.words[BODY]).into_owned(),
+            std::mem::take(&mut f.stems[BODY]).into_owned(),
+        ];
         let mut listing = Writer::default();
         let w = &mut listing;
         w.str(&e.slug);
@@ -805,6 +1001,7 @@ impl Encoder {
             listing: listing.0,
             fields: fields.0,
             rules: rules.0,
+            body,
         }
     }
 
@@ -814,6 +1011,27 @@ impl Encoder {
         self.listing.0.extend_from_slice(&e.listing);
         self.fields.0.extend_from_slice(&e.fields);
         self.rules.0.extend_from_slice(&e.rules);
+        let entry = self.records_count as usize;
+        for (kind, list) in [b'w', b's'].into_iter().zip(&e.body) {
+            for t in list.split(|&b| b == b' ').filter(|t| !t.is_empty()) {
+                let (word, n) = crate::search::token(t);
+                self.key.clear();
+                self.key.push(kind);
+                self.key.extend_from_slice(word);
+                let h = match self.body.get_mut(&self.key[..]) {
+                    Some(h) => h,
+                    None => self.body.entry(self.key.clone()).or_default(),
+                };
+                let mut gap = entry - h.last;
+                h.last = entry;
+                while gap >= 0x80 {
+                    h.bytes.push((gap as u8 & 0x7f) | 0x80);
+                    gap >>= 7;
+                }
+                h.bytes.push(gap as u8);
+                h.bytes.push(u8::try_from(n).unwrap_or(u8::MAX));
+            }
+        }
         self.records_count += 1;
     }
 
@@ -831,7 +1049,7 @@ impl Encoder {
         w.0.extend_from_slice(MAGIC);
         w.str(VERSION);
         // The layout, filled in below.
-        w.0.extend_from_slice(&[0; 32]);
+        w.0.extend_from_slice(&[0; 48]);
         w.i128(dir.mtime_ns);
         w.u64(dir.ino);
         let mut names = Writer::default();
@@ -871,23 +1089,63 @@ impl Encoder {
         w.u32(self.problems_count);
         w.0.extend_from_slice(&self.problems.0);
         w.u32(self.records_count);
+        // The body words in blocks of about a page, and the first key of each.
+        let mut keys: Vec<(Vec<u8>, Posting)> = self.body.into_iter().collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (mut blocks, mut dir, mut block) =
+            (Writer::default(), Writer::default(), Writer::default());
+        let mut first: Option<Vec<u8>> = None;
+        let mut count = 0u32;
+        let mut flush = |block: &mut Writer, first: &mut Option<Vec<u8>>| {
+            if let Some(f) = first.take() {
+                dir.bytes(&f);
+                dir.u64(blocks.0.len() as u64);
+                dir.u32(u32::try_from(block.0.len()).unwrap_or(u32::MAX));
+                blocks.0.append(&mut block.0);
+                count += 1;
+            }
+        };
+        for (key, h) in keys {
+            if first.is_none() {
+                first = Some(key.clone());
+            }
+            block.bytes(&key);
+            block.bytes(&h.bytes);
+            if block.0.len() >= BLOCK {
+                flush(&mut block, &mut first);
+            }
+        }
+        flush(&mut block, &mut first);
+        let mut dir_all = Writer::default();
+        dir_all.u32(count);
+        dir_all.0.extend_from_slice(&dir.0);
         let listing = w.0.len();
         let fields = listing + self.listing.0.len();
-        let rules = fields + self.fields.0.len();
-        let end = rules + self.rules.0.len();
-        for (k, at) in [listing, fields, rules, end].into_iter().enumerate() {
-            let from = FIXED_HEAD - 32 + 8 * k;
+        let dir_at = fields + self.fields.0.len();
+        let rules = dir_at + dir_all.0.len();
+        let blocks_at = rules + self.rules.0.len();
+        let end = blocks_at + blocks.0.len();
+        for (k, at) in [listing, fields, dir_at, rules, blocks_at, end]
+            .into_iter()
+            .enumerate()
+        {
+            let from = FIXED_HEAD - 48 + 8 * k;
             w.0[from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
         }
         w.0.extend_from_slice(&self.listing.0);
-        // The search fields, most of the index, stay where they are: the rest goes around
-        // them rather than all being copied into a third buffer.
+        // The search fields stay where they are: the rest goes around them rather than all
+        // being copied into a third buffer.
         let mut out = self.fields.0;
         out.splice(0..0, w.0);
+        out.extend_from_slice(&dir_all.0);
         out.extend_from_slice(&self.rules.0);
+        out.extend_from_slice(&blocks.0);
         out
     }
 }
+
+/// About a page: a search reads a block for each of its words.
+const BLOCK: usize = 4000;
 
 /// Reads an index made for a directory (see [`decode_as`]).
 fn decode<'b>(
@@ -921,7 +1179,7 @@ pub fn decode_as<'b>(
 ) -> Option<Index<'b>> {
     let l = Layout::of(bytes)?;
     let whole = bytes.len() == l.end;
-    let rules_len = l.end - l.rules;
+    let rules_len = l.blocks - l.rules;
     let rules_at = if whole { l.rules } else { l.fields };
     if !whole && bytes.len() != l.reach(want) + if want.rules() { rules_len } else { 0 } {
         return None;
@@ -998,10 +1256,11 @@ pub fn decode_as<'b>(
         return None;
     }
     let mut fields = Vec::new();
+    let mut bodies = None;
     if want.fields() {
         fields.reserve(count);
         let mut r = Reader {
-            bytes: &bytes[l.fields..l.rules],
+            bytes: &bytes[l.fields..l.dir],
             pos: 0,
         };
         for _ in 0..count {
@@ -1020,6 +1279,26 @@ pub fn decode_as<'b>(
         if r.pos != r.bytes.len() {
             return None;
         }
+        let mut r = Reader {
+            bytes: &bytes[l.dir..l.rules],
+            pos: 0,
+        };
+        let n = r.u32()? as usize;
+        let mut dir = Vec::with_capacity(n.min(bytes.len()));
+        for _ in 0..n {
+            dir.push((r.bytes()?, r.u64()?, r.u32()?));
+        }
+        if r.pos != r.bytes.len() {
+            return None;
+        }
+        bodies = Some(IndexBodies {
+            dir,
+            blocks: match whole {
+                true => Blocks::Bytes(&bytes[l.blocks..]),
+                false => Blocks::Missing,
+            },
+            at: l.blocks as u64,
+        });
     }
     if want.rules() {
         let mut r = Reader {
@@ -1036,6 +1315,7 @@ pub fn decode_as<'b>(
     Some(Index {
         records,
         fields,
+        bodies,
         problems,
         producers_known,
         origin,
@@ -1048,7 +1328,7 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    read_index(&file, Want::Listing).is_some_and(|b| {
+    read_index(&file, Want::Listing).is_some_and(|(b, _)| {
         decode(&b, Want::Listing, dir, &current, producers_signature(dir)).is_some()
     })
 }
@@ -1105,6 +1385,12 @@ mod tests {
         let bytes = encode(&cat, &st, 7, DirStamp::default());
         let back = decode(&bytes, Want::All, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
+        assert_eq!(back.bodies().word(b"body"), [(0, 1)]);
+        assert_eq!(
+            back.bodies().starting(b"bo"),
+            [(b"body".to_vec(), vec![(0, 1)])]
+        );
+        assert!(back.bodies().word(b"bod").is_empty());
         let listed = back.catalogue(true);
         assert_eq!(listed.problems, cat.problems);
         assert_eq!(listed.entries.len(), 1);
@@ -1185,5 +1471,95 @@ mod tests {
             names(dir.path(), true).is_none(),
             "a new name makes them stale"
         );
+    }
+
+    /// The bundled entries, and the real catalogue when present.
+    fn catalogues() -> Vec<Catalogue> {
+        let mut out = vec![crate::catalogue::sources::bundled_for_tests()];
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/api");
+        if dir.is_dir() {
+            let files =
+                crate::catalogue::folder::directory_files(&dir, Origin::Directory(dir.clone()));
+            out.push(Catalogue::from_files(files.unwrap()));
+        } else {
+            assert!(
+                std::env::var_os("APICAT_REQUIRE_CORPUS").is_none(),
+                "no corpus"
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn inverted_bodies_rank_as_each_entry_own_lists() {
+        use crate::search::{Candidate, OwnBodies, Query, rank_all};
+        let mut queries: Vec<String> = include_str!("../../../tests/relevance.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split('\t').next().map(str::to_string))
+            .collect();
+        // Prefixes, stems, typos (in bodies too), joined words, words found nowhere.
+        queries.extend(
+            [
+                "adress",
+                "adr",
+                "entrepr",
+                "defibrilateur",
+                "etablissemnt",
+                "agent connect",
+                "fiscalit",
+                "transpor",
+                "educ natio",
+                "geograph",
+                "xyzzy plugh",
+                "impots particulier",
+                "enseignement superieur",
+                "conformement",
+                "qualite de l air",
+                "horaires",
+                "donnees",
+            ]
+            .map(str::to_string),
+        );
+        assert!(queries.len() > 150, "{}", queries.len());
+        for cat in catalogues() {
+            let file = tempfile::NamedTempFile::new().unwrap();
+            let bytes = encode(&cat, &[], 0, DirStamp::default());
+            std::fs::write(file.path(), &bytes).unwrap();
+            let f = std::fs::File::open(file.path()).unwrap();
+            // As a search reads it: its parts, then the blocks of its words from the file.
+            let read = read_parts(&f, 0, bytes.len() as u64, Want::Search).unwrap();
+            assert!(
+                read.len() < bytes.len() / 2,
+                "{} of {}",
+                read.len(),
+                bytes.len()
+            );
+            let mut index =
+                decode_as(&read, Want::Search, &[], 0, Origin::Bundled, String::new()).unwrap();
+            index.attach(f, 0);
+            let own: Vec<Fields> = cat.entries.iter().map(Fields::of).collect();
+            let each: Vec<Candidate> = own
+                .iter()
+                .zip(&cat.entries)
+                .enumerate()
+                .map(|(index, (fields, e))| Candidate {
+                    index,
+                    fields,
+                    visits: e.visits_2019.unwrap_or(0),
+                    title: e.title.as_bytes(),
+                })
+                .collect();
+            let mut found = 0;
+            for q in &queries {
+                let q = Query::parse(&q.split(' ').collect::<Vec<_>>());
+                let a = rank_all(&index.candidates(), index.bodies(), &q);
+                let b = rank_all(&each, &OwnBodies(&each), &q);
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", q.terms);
+                found += a.hits.len();
+            }
+            assert!(found > cat.entries.len(), "{found}");
+        }
     }
 }

@@ -43,7 +43,7 @@ pub const FIELDS: [Field; 4] = [
         b: 0.75,
     },
 ];
-const BODY: usize = 3;
+pub const BODY: usize = 3;
 
 /// How much a match counts, by how the word matched (multiplies the field weight).
 impl How {
@@ -326,7 +326,7 @@ fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
 
 /// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
 /// digit ([`TF_CAP`] < 10), so it is found from the end without scanning the word.
-fn token(t: &[u8]) -> (&[u8], usize) {
+pub(crate) fn token(t: &[u8]) -> (&[u8], usize) {
     match t {
         [word @ .., b':', n @ b'2'..=b'9'] => (word, usize::from(n - b'0')),
         _ => (t, 1),
@@ -610,6 +610,169 @@ fn typo_match(f: &Fields, i: usize, (words, stems): &(Vec<String>, Vec<String>))
     None
 }
 
+/// Entries (by [`Candidate::index`]) holding a word, each with how often.
+pub type Holders = Vec<(usize, usize)>;
+
+/// Where the body words of candidates are looked up. The index keeps bodies inverted (each
+/// word with the entries that hold it), so a search reads the lists of its own words rather
+/// than every body; entries read in full carry their own lists ([`OwnBodies`]).
+pub trait Bodies {
+    /// The entries (by [`Candidate::index`]) whose body holds `word`, with its count.
+    fn word(&self, word: &[u8]) -> Holders;
+    /// The same for a stem (stems that differ from their word).
+    fn stem(&self, stem: &[u8]) -> Holders;
+    /// The words longer than `prefix` that start with it, in order, each with its holders.
+    fn starting(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Holders)>;
+}
+
+/// The bodies of candidates from their own word lists.
+pub struct OwnBodies<'a, 'c, 'f>(pub &'a [Candidate<'c, 'f>]);
+
+impl Bodies for OwnBodies<'_, '_, '_> {
+    fn word(&self, word: &[u8]) -> Holders {
+        let n = |c: &Candidate| count(&c.fields.words[BODY], word);
+        self.0
+            .iter()
+            .filter_map(|c| Some((c.index, n(c))).filter(|h| h.1 > 0))
+            .collect()
+    }
+
+    fn stem(&self, stem: &[u8]) -> Holders {
+        let n = |c: &Candidate| count(&c.fields.stems[BODY], stem);
+        self.0
+            .iter()
+            .filter_map(|c| Some((c.index, n(c))).filter(|h| h.1 > 0))
+            .collect()
+    }
+
+    fn starting(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Holders)> {
+        let mut found: BTreeMap<&[u8], Vec<(usize, usize)>> = BTreeMap::new();
+        for c in self.0 {
+            for (w, n) in words_from(&c.fields.words[BODY], prefix).map(token) {
+                if !w.starts_with(prefix) {
+                    break;
+                }
+                if w != prefix {
+                    found.entry(w).or_default().push((c.index, n));
+                }
+            }
+        }
+        found.into_iter().map(|(w, h)| (w.to_vec(), h)).collect()
+    }
+}
+
+/// Bodies from several sources, each source's entries renumbered as candidates (`None`: as
+/// they are).
+pub struct JoinedBodies<'a>(pub Vec<(&'a dyn Bodies, Renumbering<'a>)>);
+
+/// Each entry of a source as a candidate (`None`: not one); no renumbering: as they are.
+pub type Renumbering<'a> = Option<&'a [Option<usize>]>;
+
+/// Holders of a source renumbered as candidates; those that are not candidates dropped.
+fn renumbered(to: Renumbering, holders: Holders) -> Holders {
+    match to {
+        None => holders,
+        Some(to) => holders
+            .into_iter()
+            .filter_map(|(i, n)| Some(((*to.get(i)?)?, n)))
+            .collect(),
+    }
+}
+
+impl Bodies for JoinedBodies<'_> {
+    fn word(&self, word: &[u8]) -> Holders {
+        let each = self.0.iter().map(|(b, to)| renumbered(*to, b.word(word)));
+        each.flatten().collect()
+    }
+
+    fn stem(&self, stem: &[u8]) -> Holders {
+        let each = self.0.iter().map(|(b, to)| renumbered(*to, b.stem(stem)));
+        each.flatten().collect()
+    }
+
+    fn starting(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Holders)> {
+        let mut found: BTreeMap<Vec<u8>, Vec<(usize, usize)>> = BTreeMap::new();
+        for (b, to) in &self.0 {
+            for (w, holders) in b.starting(prefix) {
+                found.entry(w).or_default().extend(renumbered(*to, holders));
+            }
+        }
+        found.into_iter().filter(|(_, h)| !h.is_empty()).collect()
+    }
+}
+
+/// How each entry's body holds one query term, typos aside: what [`field_match`] finds in a
+/// field, found through [`Bodies`]. Entries by [`Candidate::index`].
+fn body_matches(
+    bodies: &dyn Bodies,
+    (term, stem, fixed, joined): (&str, &str, bool, [Option<&String>; 2]),
+    prefix: bool,
+) -> HashMap<usize, (How, usize, Option<String>)> {
+    let mut out: HashMap<usize, (How, usize, Option<String>)> = HashMap::new();
+    // The weakest way first: a stronger one replaces it.
+    if prefix {
+        for (w, holders) in bodies.starting(term.as_bytes()) {
+            let w = String::from_utf8_lossy(&w).into_owned();
+            for (i, _) in holders {
+                let m = out.entry(i).or_insert((How::Prefix, 0, Some(w.clone())));
+                m.1 += 1;
+            }
+        }
+    }
+    let mut stems: HashMap<usize, usize> = HashMap::new();
+    let own = if fixed {
+        bodies.word(stem.as_bytes())
+    } else {
+        Vec::new()
+    };
+    for (i, n) in bodies.stem(stem.as_bytes()).into_iter().chain(own) {
+        *stems.entry(i).or_default() += n;
+    }
+    for (i, n) in stems {
+        out.insert(i, (How::Stem, n, Some(stem.to_string())));
+    }
+    for j in joined.into_iter().flatten().rev() {
+        for (i, n) in bodies.word(j.as_bytes()) {
+            out.insert(i, (How::Exact, n, Some(j.clone())));
+        }
+    }
+    for (i, n) in bodies.word(term.as_bytes()) {
+        out.insert(i, (How::Exact, n, None));
+    }
+    out
+}
+
+/// How each entry's body holds one of the corrections of a misspelt term ([`typo_match`]).
+fn body_typos(
+    bodies: &dyn Bodies,
+    (words, stems): &(Vec<String>, Vec<String>),
+) -> HashMap<usize, (How, usize, Option<String>)> {
+    let mut out = HashMap::new();
+    let stemmed = words.iter().map(|w| stem(w));
+    // The weakest way first, the first of each list last: a stronger one replaces it.
+    let stemmed: Vec<String> = stemmed.chain(stems.iter().cloned()).collect();
+    for s in stemmed.iter().rev() {
+        let mut n: HashMap<usize, usize> = HashMap::new();
+        let own = if stem(s) == *s {
+            bodies.word(s.as_bytes())
+        } else {
+            Vec::new()
+        };
+        for (i, k) in bodies.stem(s.as_bytes()).into_iter().chain(own) {
+            *n.entry(i).or_default() += k;
+        }
+        for (i, k) in n {
+            out.insert(i, (How::Typo, k, Some(s.clone())));
+        }
+    }
+    for w in words.iter().rev() {
+        for (i, k) in bodies.word(w.as_bytes()) {
+            out.insert(i, (How::Typo, k, Some(w.clone())));
+        }
+    }
+    out
+}
+
 /// What ranking needs to know of one entry.
 pub struct Candidate<'c, 'f> {
     /// The entry's position, given back in its [`Hit`].
@@ -622,14 +785,16 @@ pub struct Candidate<'c, 'f> {
 
 /// Ranks the entries that pass `filter` against `query` (see [`rank`]).
 pub fn search(entries: &[Entry], query: &Query, filter: &Filter) -> Vec<Hit> {
-    search_in(entries, None, query, filter).hits
+    search_in(entries, None, None, query, filter).hits
 }
 
-/// [`search`] with each entry's fields already at hand (from the index), and the closest
-/// entries when none matches every word.
+/// [`search`] with each entry's fields already at hand (from the index) and the body words
+/// the fields do not hold (`bodies`, numbered as `entries`), and the closest entries when none
+/// matches every word.
 pub fn search_in(
     entries: &[Entry],
     prepared: Option<&[Fields<'_>]>,
+    bodies: Option<&dyn Bodies>,
     query: &Query,
     filter: &Filter,
 ) -> Ranking {
@@ -651,41 +816,56 @@ pub fn search_in(
             })
         })
         .collect();
-    rank_all(&candidates, query)
+    let own = OwnBodies(&candidates);
+    let mut parts: Vec<(&dyn Bodies, _)> = vec![(&own, None)];
+    parts.extend(bodies.map(|b| (b, None)));
+    rank_all(&candidates, &JoinedBodies(parts), query)
 }
 
-/// The entries that match every word of `query`, best first (see [`rank_all`]).
+/// The entries that match every word of `query`, best first (see [`rank_all`]), their
+/// bodies in their own fields.
 pub fn rank(candidates: &[Candidate], query: &Query) -> Vec<Hit> {
-    rank_all(candidates, query).hits
+    rank_all(candidates, &OwnBodies(candidates), query).hits
 }
 
 /// Ranks candidates against `query`: those that match every word, by score (highest first),
 /// ties broken by api.gouv.fr's visit count (highest first), then folded title, then position.
 /// When none matches every word, `closest` holds up to three that match the most.
-pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
+pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) -> Ranking {
     let nterms = query.terms.len();
     let last = nterms.saturating_sub(1);
     // Whether each term's stem is its own stem (see `stem_count`).
     let fixed: Vec<bool> = query.stems.iter().map(|s| stem(s) == *s).collect();
+    let ways: Vec<_> = query
+        .terms
+        .iter()
+        .zip(&query.stems)
+        .enumerate()
+        .map(|(t, (term, stem))| {
+            // The last word may be unfinished; a prefix of one or two letters says too little.
+            let prefix = t == last && term.chars().count() >= 3;
+            let joined = [
+                t.checked_sub(1).and_then(|p| query.joined.get(p)),
+                query.joined.get(t),
+            ];
+            ((term.as_str(), stem.as_str(), fixed[t], joined), prefix)
+        })
+        .collect();
+    let in_bodies: Vec<_> = ways
+        .iter()
+        .map(|&(words, prefix)| body_matches(bodies, words, prefix))
+        .collect();
     // Per candidate, per term, per field: how it matched, typos aside.
     let mut found: Vec<Vec<[FieldMatch; 4]>> = candidates
         .iter()
         .map(|c| {
-            query
-                .terms
-                .iter()
-                .zip(&query.stems)
-                .enumerate()
-                .map(|(t, (term, stem))| {
-                    // The last word may be unfinished; a prefix of one or two letters says
-                    // too little.
-                    let prefix = t == last && term.chars().count() >= 3;
-                    let joined = [
-                        t.checked_sub(1).and_then(|p| query.joined.get(p)),
-                        query.joined.get(t),
-                    ];
-                    let words = (term.as_str(), stem.as_str(), fixed[t], joined);
-                    std::array::from_fn(|i| field_match(c.fields, i, words, prefix))
+            ways.iter()
+                .zip(&in_bodies)
+                .map(|(&(words, prefix), body)| {
+                    std::array::from_fn(|i| match i {
+                        BODY => body.get(&c.index).cloned(),
+                        _ => field_match(c.fields, i, words, prefix),
+                    })
                 })
                 .collect()
         })
@@ -695,8 +875,12 @@ pub fn rank_all(candidates: &[Candidate], query: &Query) -> Ranking {
     for (t, term) in query.terms.iter().enumerate() {
         if found.iter().all(|f| f[t].iter().all(Option::is_none)) {
             let fixed = corrections(candidates, term);
+            let body = body_typos(bodies, &fixed);
             for (c, f) in candidates.iter().zip(found.iter_mut()) {
-                f[t] = std::array::from_fn(|i| typo_match(c.fields, i, &fixed));
+                f[t] = std::array::from_fn(|i| match i {
+                    BODY => body.get(&c.index).cloned(),
+                    _ => typo_match(c.fields, i, &fixed),
+                });
             }
         }
     }
@@ -828,7 +1012,7 @@ mod tests {
 
     /// Slugs and hits of `q` among made-up entries.
     fn among(entries: &[Entry], q: &[&str]) -> (Vec<String>, Ranking) {
-        let r = search_in(entries, None, &Query::parse(q), &Filter::default());
+        let r = search_in(entries, None, None, &Query::parse(q), &Filter::default());
         let s = r
             .hits
             .iter()
@@ -922,10 +1106,10 @@ mod tests {
         assert_eq!(s, vec!["api-autorite"]);
         assert!(r.hits[0].matches.iter().all(|m| m.how == How::Stem));
         let mut q = Query::parse(&["bancaire"]);
-        let r = search_in(&e, None, &q, &Filter::default());
+        let r = search_in(&e, None, None, &q, &Filter::default());
         let stem_score = r.hits[0].score;
         q = Query::parse(&["bancaires"]);
-        let r = search_in(&e, None, &q, &Filter::default());
+        let r = search_in(&e, None, None, &q, &Filter::default());
         assert!(r.hits[0].score > stem_score);
     }
 

@@ -202,16 +202,24 @@ impl Snapshot {
         let stamp = stamp_of(&self.items_file())?;
         let current = [stamp];
         let fresh = read_parts(&self.dir.join(INDEX), want)
-            .filter(|b| self.decode(b, want, &current).is_some());
+            .filter(|(b, ..)| self.decode(b, want, &current).is_some());
+        let mut opened = None;
         *buf = match fresh {
-            Some(b) => b,
+            Some((b, f, base)) => {
+                opened = Some((f, base));
+                b
+            }
             None => {
                 let built = self.build_index(&current)?;
                 let _ = write_atomically(&self.dir.join(INDEX), &built);
                 built
             }
         };
-        self.decode(buf, want, &current)
+        let mut ix = self.decode(buf, want, &current)?;
+        if let Some((f, base)) = opened {
+            ix.index.attach(f, base);
+        }
+        Some(ix)
     }
 
     fn build_index(&self, current: &[index::Stamp]) -> Option<Vec<u8>> {
@@ -309,7 +317,7 @@ impl Snapshot {
 }
 
 /// What `want` needs of the snapshot's index file: its slots, then the parts of its index.
-fn read_parts(file: &Path, want: Want) -> Option<Vec<u8>> {
+fn read_parts(file: &Path, want: Want) -> Option<(Vec<u8>, fs::File, u64)> {
     let (f, len) = super::folder::open_regular(file).ok()?;
     let mut bytes = vec![0; 16];
     index::read_at(&f, 0, &mut bytes)?;
@@ -321,7 +329,7 @@ fn read_parts(file: &Path, want: Want) -> Option<Vec<u8>> {
     bytes.resize(usize::try_from(base).ok()?, 0);
     index::read_at(&f, 16, &mut bytes[16..])?;
     bytes.extend(index::read_parts(&f, base, len - base, want)?);
-    Some(bytes)
+    Some((bytes, f, base))
 }
 
 /// Saves a snapshot of `kept` items with their slugs: items first, then the index, each to a
@@ -412,7 +420,7 @@ mod tests {
         // Each part read alone gives what the whole gives, and is less than the whole.
         let whole = fs::metadata(dir.path().join(INDEX)).unwrap().len() as usize;
         for want in [Want::Listing, Want::Search, Want::Verdicts] {
-            let read = read_parts(&dir.path().join(INDEX), want).unwrap();
+            let (read, ..) = read_parts(&dir.path().join(INDEX), want).unwrap();
             assert!(read.len() < whole, "{want:?}: {} of {whole}", read.len());
             let mut buf = Vec::new();
             let part = snap.index(&mut buf, want).unwrap();

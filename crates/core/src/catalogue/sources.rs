@@ -17,7 +17,7 @@ use super::snapshot::{self, Slot, Snapshot};
 use super::{Catalogue, Elsewhere, Entry, Origin, Producer};
 use crate::error::{Error, Result};
 use crate::index::{self, Index, Want};
-use crate::search::Fields;
+use crate::search::{Fields, JoinedBodies};
 use crate::text::sanitize_line;
 
 /// One source of entries, as `--source` names it.
@@ -111,9 +111,31 @@ pub struct Merged<'b> {
     pub fields: Vec<Fields<'b>>,
     pub slots: HashMap<String, Slot>,
     pub snapshot: Snapshot,
+    /// The indexes that hold the body words of the snapshot's and the bundled entries, each
+    /// record renumbered as an entry of `catalogue` (`None`: not kept).
+    indexes: Vec<(Index<'b>, Vec<Option<usize>>)>,
+}
+
+/// Where an entry of a merged catalogue was indexed.
+#[derive(Clone, Copy)]
+enum Indexed {
+    Not,
+    Snapshot(usize),
+    Bundled(usize),
 }
 
 impl Merged<'_> {
+    /// The body words of every entry, for search: those of indexed entries from their index,
+    /// the others from their own fields.
+    pub fn bodies(&self) -> JoinedBodies<'_> {
+        JoinedBodies(
+            self.indexes
+                .iter()
+                .map(|(ix, to)| (ix.bodies(), Some(&to[..])))
+                .collect(),
+        )
+    }
+
     /// An entry in full: a snapshot entry is read from its one line.
     pub fn full(&self, e: &Entry) -> Option<Entry> {
         if !matches!(e.origin, Origin::Datagouv(_)) || e.dataservice().is_some() {
@@ -652,31 +674,42 @@ impl Sources {
             e.last_update_iso = slot.updated.clone();
             let apigouv = slot.apigouv_slug.clone();
             slots.insert(e.slug.clone(), slot);
-            entries.push((
-                e,
-                apigouv,
-                ix.index.fields.get(i).cloned().unwrap_or_default(),
-            ));
+            let f = ix.index.fields.get(i).cloned().unwrap_or_default();
+            entries.push((e, apigouv, (f, Indexed::Snapshot(i))));
         }
         // Bundled entries' search fields were made at build time.
         let bundled = self.bundled.index();
-        let built = |e: &Entry| -> Option<Fields<'static>> {
+        let built = |e: &Entry| -> Option<(Fields<'static>, Indexed)> {
             let ix = bundled.as_ref().filter(|_| e.origin == Origin::Bundled)?;
             let i = (0..ix.records.len()).find(|&i| ix.raw_slug(i) == e.slug.as_bytes())?;
-            Some(ix.fields[i].clone())
+            Some((ix.fields[i].clone(), Indexed::Bundled(i)))
         };
         let base = local
             .entries
             .into_iter()
             .map(|e| {
                 let f = match want {
-                    Want::Search | Want::All => built(&e).unwrap_or_else(|| Fields::of(&e)),
-                    Want::Listing | Want::Verdicts => Fields::default(),
+                    Want::Search | Want::All => {
+                        built(&e).unwrap_or_else(|| (Fields::of(&e), Indexed::Not))
+                    }
+                    Want::Listing | Want::Verdicts => (Fields::default(), Indexed::Not),
                 };
                 (e, f)
             })
             .collect();
-        let (entries, fields) = merge(base, entries).into_iter().unzip();
+        let merged = merge(base, entries);
+        let mut from_snapshot = vec![None; ix.index.records.len()];
+        let mut from_bundled = vec![None; bundled.as_ref().map_or(0, |b| b.records.len())];
+        for (at, (_, (_, place))) in merged.iter().enumerate() {
+            match *place {
+                Indexed::Snapshot(i) => from_snapshot[i] = Some(at),
+                Indexed::Bundled(i) => from_bundled[i] = Some(at),
+                Indexed::Not => {}
+            }
+        }
+        let mut indexes = vec![(ix.index, from_snapshot)];
+        indexes.extend(bundled.map(|b| (b, from_bundled)));
+        let (entries, fields) = merged.into_iter().map(|(e, (f, _))| (e, f)).unzip();
         Ok(Some(Merged {
             catalogue: Catalogue {
                 entries,
@@ -688,6 +721,7 @@ impl Sources {
             fields,
             slots,
             snapshot: snap.clone(),
+            indexes,
         }))
     }
 }
