@@ -358,6 +358,24 @@ pub struct IndexBodies<'b> {
     blocks: Blocks<'b>,
     /// Where the blocks start in the index, for [`Index::attach`].
     at: u64,
+    /// The last block read from the file: a word, its stem and its prefix often share one.
+    last: std::cell::RefCell<Option<(usize, std::rc::Rc<[u8]>)>>,
+}
+
+/// A block of body words, from the index's bytes or read from its file.
+enum Block<'a> {
+    Borrowed(&'a [u8]),
+    Shared(std::rc::Rc<[u8]>),
+}
+
+impl std::ops::Deref for Block<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Block::Borrowed(b) => b,
+            Block::Shared(b) => b,
+        }
+    }
 }
 
 /// A block's keys with their holders, in order.
@@ -398,15 +416,22 @@ fn holders(mut b: &[u8]) -> Vec<(usize, usize)> {
 }
 
 impl IndexBodies<'_> {
-    fn block(&self, b: usize) -> Option<Cow<'_, [u8]>> {
+    fn block(&self, b: usize) -> Option<Block<'_>> {
         let &(_, off, len) = self.dir.get(b)?;
         let (off, len) = (usize::try_from(off).ok()?, len as usize);
         match &self.blocks {
-            Blocks::Bytes(all) => all.get(off..off.checked_add(len)?).map(Cow::Borrowed),
+            Blocks::Bytes(all) => all.get(off..off.checked_add(len)?).map(Block::Borrowed),
             Blocks::File(file, at) => {
+                if let Some((k, block)) = &*self.last.borrow()
+                    && *k == b
+                {
+                    return Some(Block::Shared(block.clone()));
+                }
                 let mut buf = vec![0; len];
                 read_at(file, at + off as u64, &mut buf)?;
-                Some(Cow::Owned(buf))
+                let block: std::rc::Rc<[u8]> = buf.into();
+                *self.last.borrow_mut() = Some((b, block.clone()));
+                Some(Block::Shared(block))
             }
             Blocks::Missing => None,
         }
@@ -1298,6 +1323,7 @@ pub fn decode_as<'b>(
                 false => Blocks::Missing,
             },
             at: l.blocks as u64,
+            last: Default::default(),
         });
     }
     if want.rules() {
