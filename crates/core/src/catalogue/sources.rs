@@ -5,6 +5,7 @@
 //! the more recently updated is served (see [`merge`]). `--source` keeps one source. `list` and
 //! `search` read the same sources through indexes (see [`crate::index`]).
 
+use std::borrow::BorrowMut;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -63,21 +64,27 @@ fn snapshot_wins(snap: Option<&str>, other: Option<&str>) -> bool {
 /// Puts the snapshot's entries beside the others. A snapshot entry stands for another when it
 /// has its slug, or records it as its api.gouv.fr slug; the more recently updated of the two is
 /// kept, and says the other exists (`elsewhere`). `T` travels with each entry (search fields).
-pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) -> Vec<(Entry, T)> {
+/// Entries may come boxed (`E`), so that a large catalogue is not copied at each step.
+pub fn merge<E: BorrowMut<Entry>, T>(
+    base: Vec<(E, T)>,
+    snap: Vec<(E, Option<String>, T)>,
+) -> Vec<(E, T)> {
     let mut out = base;
-    let mut by_slug: HashMap<String, usize> = out
+    out.reserve(snap.len());
+    let mut by_slug: foldhash::HashMap<String, usize> = out
         .iter()
         .enumerate()
-        .map(|(i, (e, _))| (e.slug.clone(), i))
+        .map(|(i, (e, _))| (e.borrow().slug.clone(), i))
         .collect();
-    for (mut e, apigouv, t) in snap {
+    for (mut boxed, apigouv, t) in snap {
+        let e = boxed.borrow_mut();
         let found = by_slug
             .get(&e.slug)
             .or_else(|| apigouv.as_ref().and_then(|s| by_slug.get(s)))
             .copied();
         match found {
             Some(i) => {
-                let other = &mut out[i].0;
+                let other = out[i].0.borrow_mut();
                 let note = |x: &Entry| Elsewhere {
                     source: SourceKind::of(&x.origin).name(),
                     slug: x.slug.clone(),
@@ -90,14 +97,14 @@ pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) ->
                     e.elsewhere.push(note(other));
                     e.elsewhere.append(&mut other.elsewhere);
                     by_slug.insert(e.slug.clone(), i);
-                    out[i] = (e, t);
+                    out[i] = (boxed, t);
                 } else {
-                    other.elsewhere.push(note(&e));
+                    other.elsewhere.push(note(e));
                 }
             }
             None => {
                 by_slug.insert(e.slug.clone(), out.len());
-                out.push((e, t));
+                out.push((boxed, t));
             }
         }
     }
@@ -109,7 +116,7 @@ pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) ->
 pub struct Merged<'b> {
     pub catalogue: Catalogue,
     pub fields: Vec<Fields<'b>>,
-    pub slots: HashMap<String, Slot>,
+    pub slots: foldhash::HashMap<String, Slot>,
     pub snapshot: Snapshot,
     /// The indexes that hold the body words of the snapshot's and the bundled entries, each
     /// record renumbered as an entry of `catalogue` (`None`: not kept).
@@ -667,7 +674,8 @@ impl Sources {
         let Some(ix) = snap.index(buf, want) else {
             return Ok(None);
         };
-        let mut slots = HashMap::new();
+        let mut slots = foldhash::HashMap::default();
+        slots.reserve(ix.slots.len());
         let mut entries = Vec::with_capacity(ix.slots.len());
         for (i, slot) in ix.slots.into_iter().enumerate() {
             let mut e = ix.index.entry(i, keywords);
@@ -675,7 +683,7 @@ impl Sources {
             let apigouv = slot.apigouv_slug.clone();
             slots.insert(e.slug.clone(), slot);
             let f = ix.index.fields.get(i).cloned().unwrap_or_default();
-            entries.push((e, apigouv, (f, Indexed::Snapshot(i))));
+            entries.push((Box::new(e), apigouv, (f, Indexed::Snapshot(i))));
         }
         // Bundled entries' search fields were made at build time.
         let bundled = self.bundled.index();
@@ -694,7 +702,7 @@ impl Sources {
                     }
                     Want::Listing | Want::Verdicts => (Fields::default(), Indexed::Not),
                 };
-                (e, f)
+                (Box::new(e), f)
             })
             .collect();
         let merged = merge(base, entries);
@@ -709,7 +717,7 @@ impl Sources {
         }
         let mut indexes = vec![(ix.index, from_snapshot)];
         indexes.extend(bundled.map(|b| (b, from_bundled)));
-        let (entries, fields) = merged.into_iter().map(|(e, (f, _))| (e, f)).unzip();
+        let (entries, fields) = merged.into_iter().map(|(e, (f, _))| (*e, f)).unzip();
         Ok(Some(Merged {
             catalogue: Catalogue {
                 entries,
