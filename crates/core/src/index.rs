@@ -356,8 +356,10 @@ enum Blocks<'b> {
 pub struct IndexBodies<'b> {
     dir: Vec<(&'b [u8], u64, u32)>,
     blocks: Blocks<'b>,
-    /// Where the blocks start in the index, for [`Index::attach`].
+    /// Where the blocks start in the index, for [`Index::attach`], and their length: a
+    /// damaged directory never makes a read past them.
     at: u64,
+    size: u64,
     /// The last block read from the file: a word, its stem and its prefix often share one.
     last: std::cell::RefCell<Option<(usize, std::rc::Rc<[u8]>)>>,
 }
@@ -418,6 +420,9 @@ fn holders(mut b: &[u8]) -> Vec<(usize, usize)> {
 impl IndexBodies<'_> {
     fn block(&self, b: usize) -> Option<Block<'_>> {
         let &(_, off, len) = self.dir.get(b)?;
+        if off.checked_add(u64::from(len))? > self.size {
+            return None;
+        }
         let (off, len) = (usize::try_from(off).ok()?, len as usize);
         match &self.blocks {
             Blocks::Bytes(all) => all.get(off..off.checked_add(len)?).map(Block::Borrowed),
@@ -1323,6 +1328,7 @@ pub fn decode_as<'b>(
                 false => Blocks::Missing,
             },
             at: l.blocks as u64,
+            size: (l.end - l.blocks) as u64,
             last: Default::default(),
         });
     }
@@ -1396,6 +1402,59 @@ mod tests {
         assert!(!e.title.chars().any(char::is_control));
         let q = crate::search::Query::parse(&["titre"]);
         assert_eq!(crate::search::rank(&index.candidates(), &q).len(), 1);
+    }
+
+    #[test]
+    fn damaged_body_blocks_find_nothing_and_do_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.md"),
+            "---\ntitle: A\n---\nbody words here",
+        )
+        .unwrap();
+        let (st, cat) = read(dir.path());
+        let bytes = encode(&cat, &st, 0, DirStamp::default());
+        let l = Layout::of(&bytes).unwrap();
+        let search = |bytes: &[u8], cut: Option<usize>| {
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), bytes).unwrap();
+            let f = std::fs::File::open(file.path()).unwrap();
+            let read = read_parts(&f, 0, bytes.len() as u64, Want::Search).unwrap();
+            if let Some(cut) = cut {
+                // Cut short by another program after the parts were read.
+                std::fs::File::options()
+                    .write(true)
+                    .open(file.path())
+                    .unwrap()
+                    .set_len(cut as u64)
+                    .unwrap();
+            }
+            let mut ix =
+                decode_as(&read, Want::Search, &st, 0, Origin::Bundled, String::new()).unwrap();
+            ix.attach(f, 0);
+            (ix.bodies().word(b"body"), ix.bodies().starting(b"wo"))
+        };
+        assert_eq!(search(&bytes, None).0, [(0, 1)]);
+        assert_eq!(search(&bytes, Some(l.blocks + 3)), (vec![], vec![]));
+        // Every block said to be 4 GB long, then far past the end.
+        let mut r = Reader {
+            bytes: &bytes[l.dir..l.rules],
+            pos: 0,
+        };
+        let n = r.u32().unwrap();
+        let mut bad = bytes.clone();
+        for _ in 0..n {
+            r.bytes().unwrap();
+            let off_at = l.dir + r.pos;
+            r.u64().unwrap();
+            let len_at = l.dir + r.pos;
+            r.u32().unwrap();
+            bad[len_at..len_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+            let mut far = bad.clone();
+            far[off_at..off_at + 8].copy_from_slice(&(u64::MAX - 2).to_le_bytes());
+            assert_eq!(search(&far, None), (vec![], vec![]));
+        }
+        assert_eq!(search(&bad, None), (vec![], vec![]));
     }
 
     #[test]
