@@ -260,7 +260,9 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     use std::io::Read;
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
-    let mut file = std::io::BufReader::with_capacity(1 << 16, file.take(len));
+    // Look-alikes alone (for `show`) are a few bytes at the start.
+    let capacity = if with_entries { 1 << 16 } else { 1 << 12 };
+    let mut file = std::io::BufReader::with_capacity(capacity, file.take(len));
     let mut head = vec![0; FIXED_HEAD + 16 + 8 + 4];
     file.read_exact(&mut head).ok()?;
     let mut r = Reader {
