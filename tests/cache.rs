@@ -260,3 +260,37 @@ fn bundled_answers_from_the_built_index_are_those_of_a_fresh_read() {
         assert!(!fresh.1.is_empty() || fresh.0 == Some(1), "{args:?}");
     }
 }
+
+#[test]
+fn a_damaged_block_of_body_words_is_not_trusted() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), format!("{ENTRY}zygomatique\n")).unwrap();
+    std::fs::write(
+        dir.path().join("b.md"),
+        ENTRY.replace("Première", "Seconde"),
+    )
+    .unwrap();
+    let found = slugs(cache.path(), dir.path(), &["search", "zygomatique"]);
+    assert_eq!(found, ["a"]);
+    // The body words' blocks end the index; the last holds the last word, `zygomatique`.
+    let file = &index_files(cache.path())[0];
+    let mut bytes = std::fs::read(file).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x04;
+    std::fs::write(file, &bytes).unwrap();
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "zygomatique"]),
+        found,
+        "read from the files instead"
+    );
+    assert!(
+        index_files(cache.path()).is_empty(),
+        "the damaged index is removed"
+    );
+    assert_eq!(
+        slugs(cache.path(), dir.path(), &["search", "zygomatique"]),
+        found
+    );
+    assert_eq!(index_files(cache.path()).len(), 1, "and made again");
+}

@@ -3,7 +3,7 @@
 use apicat_core::catalogue::{Entry, Listing};
 use apicat_core::index::Index;
 use apicat_core::index::Want;
-use apicat_core::search::{Hit, Match, Query, Ranking, rank_all, search_in};
+use apicat_core::search::{Bodies, Hit, Match, Query, Ranking, rank_all, search_in};
 use apicat_core::text::sanitize_line;
 
 use super::{filter_of, format_of, nothing_matches};
@@ -14,33 +14,39 @@ use crate::view;
 use crate::{Error, Result};
 
 pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
+    // A block of an index found damaged while ranking: nothing is printed from it, its file is
+    // removed (the next run makes it again), and this run reads the entries themselves.
     if !config.no_cache {
         let mut buf = Vec::new();
         if let Some(index) = config.sources.index(&mut buf, Want::Search)? {
             for p in &index.problems {
                 eprintln!("{p}");
             }
-            return indexed(&index, config, args);
-        }
-        let mut buf = Vec::new();
-        if let Some(merged) = config
-            .sources
-            .merged(&mut buf, args.filter.json, Want::Search)?
-        {
-            for p in &merged.catalogue.problems {
-                eprintln!("{p}");
+            if let Some(code) = indexed(&index, config, args)? {
+                return Ok(code);
             }
-            let bodies = merged.bodies();
-            return ranked(
-                &merged.catalogue,
-                Some((&merged.fields, &bodies)),
-                config,
-                args,
-            );
+            index.forget();
+        } else {
+            let mut buf = Vec::new();
+            if let Some(merged) = config
+                .sources
+                .merged(&mut buf, args.filter.json, Want::Search)?
+            {
+                for p in &merged.catalogue.problems {
+                    eprintln!("{p}");
+                }
+                let bodies = merged.bodies();
+                let fields = Some((&merged.fields[..], &bodies as &dyn Bodies));
+                let ok = || !merged.damaged();
+                if let Some(code) = ranked(&merged.catalogue, fields, &ok, config, args)? {
+                    return Ok(code);
+                }
+                merged.forget();
+            }
         }
     }
     let cat = super::load(config)?;
-    ranked(&cat, None, config, args)
+    Ok(ranked(&cat, None, &|| true, config, args)?.unwrap_or(0))
 }
 
 /// Ranks every entry of a catalogue (with their search fields when an index gave them).
@@ -50,9 +56,10 @@ fn ranked(
         &[apicat_core::search::Fields<'_>],
         &dyn apicat_core::search::Bodies,
     )>,
+    sound: &dyn Fn() -> bool,
     config: &Config,
     args: &SearchArgs,
-) -> Result<u8> {
+) -> Result<Option<u8>> {
     let query = parse_query(args)?;
     let ranking = search_in(
         &cat.entries,
@@ -61,6 +68,9 @@ fn ranked(
         &query,
         &filter_of(&args.filter),
     );
+    if !sound() {
+        return Ok(None);
+    }
     let json = format_of(config, args.filter.format, args.filter.json) == Format::Json;
     if ranking.hits.is_empty() && json {
         // A filter value that names nothing is said so, rather than "no API matches".
@@ -76,6 +86,7 @@ fn ranked(
     show(&ranking, config, args, no_match, |i| {
         (cat.entries[i].listing(), cat.entries[i].clone())
     })
+    .map(Some)
 }
 
 fn parse_query(args: &SearchArgs) -> Result<Query> {
@@ -130,19 +141,20 @@ fn terms_of(h: &Hit) -> Vec<&str> {
 }
 
 /// Search on an index: entries are made only for the hits, unless a filter needs them all.
-fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
+/// `None` when the index was found damaged (nothing printed).
+fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<Option<u8>> {
     let f = &args.filter;
     let json = format_of(config, f.format, f.json) == Format::Json;
+    let sound = || !index.damaged();
     if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
-        return ranked(
-            &index.catalogue(json),
-            Some((&index.fields, index.bodies())),
-            config,
-            args,
-        );
+        let fields = Some((&index.fields[..], index.bodies()));
+        return ranked(&index.catalogue(json), fields, &sound, config, args);
     }
     let query = parse_query(args)?;
     let ranking = rank_all(&index.candidates(), index.bodies(), &query);
+    if !sound() {
+        return Ok(None);
+    }
     if ranking.hits.is_empty() && json {
         emit("[]\n")?;
     }
@@ -156,6 +168,7 @@ fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<u8> {
     show(&ranking, config, args, no_match, |i| {
         (index.listing(i), index.entry(i, json))
     })
+    .map(Some)
 }
 
 /// Prints the hits as a table, JSON or explanations; `get` gives a hit's listing and entry.

@@ -55,10 +55,18 @@ struct Layout {
     /// The body words, inverted: each word with the entries that hold it, in blocks.
     blocks: usize,
     end: usize,
+    /// Checksums of the head, listings, fields, directory and rules.
+    sums: [u64; 5],
 }
 
-/// Magic, format and the layout: what is read first.
-const FIXED_HEAD: usize = 8 + 4 + VERSION.len() + 48;
+/// Magic, format, the layout and a checksum of each part but the blocks: what is read first.
+const FIXED_HEAD: usize = 8 + 4 + VERSION.len() + 48 + 40;
+
+/// The checksum of a part: a damaged index is refused rather than half read.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(bytes)
+}
 
 impl Layout {
     fn of(head: &[u8]) -> Option<Layout> {
@@ -70,14 +78,18 @@ impl Layout {
             return None;
         }
         let mut at = || usize::try_from(r.u64()?).ok();
-        let l = Layout {
+        let mut l = Layout {
             listing: at()?,
             fields: at()?,
             dir: at()?,
             rules: at()?,
             blocks: at()?,
             end: at()?,
+            sums: [0; 5],
         };
+        for sum in &mut l.sums {
+            *sum = r.u64()?;
+        }
         let parts = [
             FIXED_HEAD, l.listing, l.fields, l.dir, l.rules, l.blocks, l.end,
         ];
@@ -95,9 +107,19 @@ impl Layout {
 }
 
 /// Reads what `want` needs of the index that starts at `base` in `file` (`len` bytes long):
-/// its start, and for verdicts its rules after it. [`decode_as`] reads the result.
-pub fn read_parts(file: &fs::File, base: u64, len: u64, want: Want) -> Option<Vec<u8>> {
-    if len > MAX_INDEX_BYTES {
+/// its start, and for verdicts its rules after it. [`decode_as`] reads the result. An index
+/// longer than `max` (what the catalogue it stands for could make) is refused, and the rest is
+/// read only once `current` accepts its head (the stamps), so a damaged or foreign index costs
+/// no more than its head.
+pub fn read_parts(
+    file: &fs::File,
+    base: u64,
+    len: u64,
+    want: Want,
+    max: u64,
+    current: impl Fn(&[u8]) -> bool,
+) -> Option<Vec<u8>> {
+    if len > MAX_INDEX_BYTES.min(max) {
         return None;
     }
     let mut head = vec![0; FIXED_HEAD];
@@ -106,9 +128,15 @@ pub fn read_parts(file: &fs::File, base: u64, len: u64, want: Want) -> Option<Ve
     if l.end as u64 != len {
         return None;
     }
+    head.resize(l.listing, 0);
+    read_at(file, base, &mut head)?;
+    if checksum(&head[FIXED_HEAD..]) != l.sums[0] || !current(&head) {
+        return None;
+    }
     let reach = l.reach(want);
-    let mut bytes = vec![0; reach];
-    read_at(file, base, &mut bytes)?;
+    let mut bytes = head;
+    bytes.resize(reach, 0);
+    read_at(file, base + l.listing as u64, &mut bytes[l.listing..])?;
     if want == Want::Verdicts {
         bytes.resize(reach + (l.blocks - l.rules), 0);
         read_at(file, base + l.rules as u64, &mut bytes[reach..])?;
@@ -163,6 +191,10 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
     fn of(name: Vec<u8>, meta: &fs::Metadata) -> Stamp {
         #[cfg(unix)]
         {
@@ -271,7 +303,7 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     };
     if r.take(8)? != MAGIC
         || r.text()? != VERSION
-        || r.take(48).is_none()
+        || r.take(88).is_none()
         || r.i128()? != now.mtime_ns
         || r.u64()? != now.ino
         || now.mtime_ns == 0
@@ -356,12 +388,15 @@ enum Blocks<'b> {
 /// each), each block a run of keys (`w` + word, or `s` + stem) with the entries holding it
 /// and how often. A search reads the directory and the few blocks its words fall in.
 pub struct IndexBodies<'b> {
-    dir: Vec<(&'b [u8], u64, u32)>,
+    /// Per block: its first key, where it starts, its length and checksum.
+    dir: Vec<(&'b [u8], u64, u32, u64)>,
     blocks: Blocks<'b>,
     /// Where the blocks start in the index, for [`Index::attach`], and their length: a
     /// damaged directory never makes a read past them.
     at: u64,
     size: u64,
+    /// Whether a block could not be read, or was not what was written.
+    damaged: std::cell::Cell<bool>,
     /// The last block read from the file: a word, its stem and its prefix often share one.
     last: std::cell::RefCell<Option<(usize, std::rc::Rc<[u8]>)>>,
 }
@@ -421,13 +456,18 @@ fn holders(mut b: &[u8]) -> Vec<(usize, usize)> {
 
 impl IndexBodies<'_> {
     fn block(&self, b: usize) -> Option<Block<'_>> {
-        let &(_, off, len) = self.dir.get(b)?;
+        let &(_, off, len, sum) = self.dir.get(b)?;
         if off.checked_add(u64::from(len))? > self.size {
             return None;
         }
         let (off, len) = (usize::try_from(off).ok()?, len as usize);
         match &self.blocks {
-            Blocks::Bytes(all) => all.get(off..off.checked_add(len)?).map(Block::Borrowed),
+            Blocks::Bytes(all) => {
+                let block = all.get(off..off.checked_add(len)?);
+                let block = block.filter(|b| checksum(b) == sum);
+                self.damaged.set(self.damaged.get() || block.is_none());
+                block.map(Block::Borrowed)
+            }
             Blocks::File(file, at) => {
                 if let Some((k, block)) = &*self.last.borrow()
                     && *k == b
@@ -435,7 +475,10 @@ impl IndexBodies<'_> {
                     return Some(Block::Shared(block.clone()));
                 }
                 let mut buf = vec![0; len];
-                read_at(file, at + off as u64, &mut buf)?;
+                if read_at(file, at + off as u64, &mut buf).is_none() || checksum(&buf) != sum {
+                    self.damaged.set(true);
+                    return None;
+                }
                 let block: std::rc::Rc<[u8]> = buf.into();
                 *self.last.borrow_mut() = Some((b, block.clone()));
                 Some(Block::Shared(block))
@@ -518,6 +561,8 @@ pub struct Index<'b> {
     /// Their bodies aside (see [`Index::bodies`]).
     pub fields: Vec<Fields<'b>>,
     bodies: Option<IndexBodies<'b>>,
+    /// Its file, when read from one.
+    file: Option<PathBuf>,
     pub problems: Vec<Problem>,
     producers_known: bool,
     origin: Origin,
@@ -570,13 +615,27 @@ impl Index<'_> {
         }
     }
 
-    /// Where the blocks of body words are read when only parts of the index were: `file`,
-    /// in which the index starts at `base`.
-    pub fn attach(&mut self, file: fs::File, base: u64) {
+    /// Where the blocks of body words are read when only parts of the index were: `file`
+    /// (at `path`), in which the index starts at `base`.
+    pub fn attach(&mut self, file: fs::File, base: u64, path: &Path) {
         if let Some(b) = &mut self.bodies
             && matches!(b.blocks, Blocks::Missing)
         {
             b.blocks = Blocks::File(file, base + b.at);
+        }
+        self.file = Some(path.to_path_buf());
+    }
+
+    /// Whether a block of body words was damaged (or cut short) when a search read it: that
+    /// search must not be trusted.
+    pub fn damaged(&self) -> bool {
+        self.bodies.as_ref().is_some_and(|b| b.damaged.get())
+    }
+
+    /// Removes the index's file, so that the next run makes it again.
+    pub fn forget(&self) {
+        if let Some(f) = &self.file {
+            let _ = fs::remove_file(f);
         }
     }
 
@@ -724,7 +783,7 @@ pub fn load<'b>(
     let signature = producers_signature(dir);
     let file = file_for(dir);
     let cached = match (&current, &file) {
-        (Some(current), Some(file)) => read_index(file, want)
+        (Some(current), Some(file)) => read_index(file, want, current, signature)
             .filter(|(b, _)| decode(b, want, dir, current, signature).is_some()),
         _ => None,
     };
@@ -763,21 +822,37 @@ pub fn load<'b>(
             crate::text::visible(&dir.display().to_string())
         ))
     })?;
-    if let Some(f) = opened {
-        index.attach(f, 0);
+    if let (Some(f), Some(path)) = (opened, &file) {
+        index.attach(f, 0, path);
     }
     Ok(index)
 }
 
 /// What `want` needs of an index file, if it is a regular file (a FIFO put there must not
 /// block).
-fn read_index(file: &Path, want: Want) -> Option<(Vec<u8>, fs::File)> {
+fn read_index(
+    file: &Path,
+    want: Want,
+    current: &[Stamp],
+    signature: u64,
+) -> Option<(Vec<u8>, fs::File)> {
     let (f, len) = crate::catalogue::folder::open_regular(file).ok()?;
-    Some((read_parts(&f, 0, len, want)?, f))
+    let max = plausible_for(current);
+    let bytes = read_parts(&f, 0, len, want, max, |h| made_for(h, current, signature))?;
+    Some((bytes, f))
 }
 
 /// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
 const MAX_INDEX_BYTES: u64 = 1 << 31;
+
+/// The most an index of these files can hold: words, stems and the rest are a few times an
+/// entry's text (skipped files only a line), with room for what producers add.
+pub fn plausible_len(sizes: impl Iterator<Item = u64>) -> u64 {
+    sizes
+        .map(|s| s.min(crate::catalogue::folder::MAX_ENTRY_BYTES) * 8 + 8192)
+        .sum::<u64>()
+        + (1 << 20)
+}
 
 /// Writes a file whole or not at all: a temporary file beside it, then a rename.
 pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -1080,8 +1155,8 @@ impl Encoder {
         let mut w = Writer::default();
         w.0.extend_from_slice(MAGIC);
         w.str(VERSION);
-        // The layout, filled in below.
-        w.0.extend_from_slice(&[0; 48]);
+        // The layout and checksums, filled in below.
+        w.0.extend_from_slice(&[0; 88]);
         w.i128(dir.mtime_ns);
         w.u64(dir.ino);
         let mut names = Writer::default();
@@ -1133,6 +1208,7 @@ impl Encoder {
                 dir.bytes(&f);
                 dir.u64(blocks.0.len() as u64);
                 dir.u32(u32::try_from(block.0.len()).unwrap_or(u32::MAX));
+                dir.u64(checksum(&block.0));
                 blocks.0.append(&mut block.0);
                 count += 1;
             }
@@ -1161,8 +1237,19 @@ impl Encoder {
             .into_iter()
             .enumerate()
         {
-            let from = FIXED_HEAD - 48 + 8 * k;
+            let from = FIXED_HEAD - 88 + 8 * k;
             w.0[from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
+        }
+        let sums = [
+            checksum(&w.0[FIXED_HEAD..]),
+            checksum(&self.listing.0),
+            checksum(&self.fields.0),
+            checksum(&dir_all.0),
+            checksum(&self.rules.0),
+        ];
+        for (k, sum) in sums.into_iter().enumerate() {
+            let from = FIXED_HEAD - 40 + 8 * k;
+            w.0[from..from + 8].copy_from_slice(&sum.to_le_bytes());
         }
         w.0.extend_from_slice(&self.listing.0);
         // The search fields stay where they are: the rest goes around them rather than all
@@ -1174,6 +1261,55 @@ impl Encoder {
         out.extend_from_slice(&blocks.0);
         out
     }
+}
+
+/// Reads an index's head up to its problems: whether it was made for files `current` and
+/// producers `signature`, and then whether producers were known.
+fn stamped(r: &mut Reader, current: &[Stamp], signature: u64) -> Option<bool> {
+    // The directory's stamp and the names: for [`names`]; every file's stamp is checked here.
+    r.i128()?;
+    r.u64()?;
+    r.bytes()?;
+    if r.u64()? != signature {
+        return None;
+    }
+    let producers_known = r.u8()? == 1;
+    let n = r.u32()? as usize;
+    if n != current.len() {
+        return None;
+    }
+    for s in current {
+        if r.bytes()? != s.name
+            || r.u64()? != s.size
+            || r.i128()? != s.mtime_ns
+            || r.i128()? != s.ctime_ns
+            || r.u32()? != s.mode
+        {
+            return None;
+        }
+    }
+    Some(producers_known)
+}
+
+/// Whether the head of an index (its start up to the listings) was made for files `current`
+/// and producers `signature`: what [`read_parts`] asks before reading on.
+pub fn made_for(head: &[u8], current: &[Stamp], signature: u64) -> bool {
+    let mut r = Reader {
+        bytes: head,
+        pos: FIXED_HEAD,
+    };
+    stamped(&mut r, current, signature).is_some()
+}
+
+/// The most an index of files `current` can hold (see [`plausible_len`]).
+fn plausible_for(current: &[Stamp]) -> u64 {
+    plausible_len(current.iter().map(|s| s.size))
+}
+
+/// Where the blocks of body words start in an index (what a search reads only in part).
+#[cfg(test)]
+pub(crate) fn blocks_at(bytes: &[u8]) -> Option<usize> {
+    Layout::of(bytes).map(|l| l.blocks)
 }
 
 /// About a page: a search reads a block for each of its words.
@@ -1216,32 +1352,24 @@ pub fn decode_as<'b>(
     if !whole && bytes.len() != l.reach(want) + if want.rules() { rules_len } else { 0 } {
         return None;
     }
+    let sum_of = |part: usize, from: usize, to: usize| {
+        bytes
+            .get(from..to)
+            .is_some_and(|b| checksum(b) == l.sums[part])
+    };
+    let rules_at_end = rules_at + rules_len;
+    if !sum_of(0, FIXED_HEAD, l.listing)
+        || !sum_of(1, l.listing, l.fields)
+        || (want.fields() && !(sum_of(2, l.fields, l.dir) && sum_of(3, l.dir, l.rules)))
+        || (want.rules() && !sum_of(4, rules_at, rules_at_end))
+    {
+        return None;
+    }
     let mut r = Reader {
         bytes: &bytes[..l.listing],
         pos: FIXED_HEAD,
     };
-    // The directory's stamp and the names: for [`names`]; every file's stamp is checked here.
-    r.i128()?;
-    r.u64()?;
-    r.bytes()?;
-    if r.u64()? != signature {
-        return None;
-    }
-    let producers_known = r.u8()? == 1;
-    let n = r.u32()? as usize;
-    if n != current.len() {
-        return None;
-    }
-    for s in current {
-        if r.bytes()? != s.name
-            || r.u64()? != s.size
-            || r.i128()? != s.mtime_ns
-            || r.i128()? != s.ctime_ns
-            || r.u32()? != s.mode
-        {
-            return None;
-        }
-    }
+    let producers_known = stamped(&mut r, current, signature)?;
     let mut problems = Vec::new();
     for _ in 0..r.u32()? {
         problems.push(Problem {
@@ -1317,10 +1445,17 @@ pub fn decode_as<'b>(
         };
         let n = r.u32()? as usize;
         let mut dir = Vec::with_capacity(n.min(bytes.len()));
+        // The blocks follow one another and fill their part exactly.
+        let mut next = 0u64;
         for _ in 0..n {
-            dir.push((r.bytes()?, r.u64()?, r.u32()?));
+            let (key, off, len, sum) = (r.bytes()?, r.u64()?, r.u32()?, r.u64()?);
+            if off != next {
+                return None;
+            }
+            next = off.checked_add(u64::from(len))?;
+            dir.push((key, off, len, sum));
         }
-        if r.pos != r.bytes.len() {
+        if r.pos != r.bytes.len() || next != (l.end - l.blocks) as u64 {
             return None;
         }
         bodies = Some(IndexBodies {
@@ -1331,6 +1466,7 @@ pub fn decode_as<'b>(
             },
             at: l.blocks as u64,
             size: (l.end - l.blocks) as u64,
+            damaged: Default::default(),
             last: Default::default(),
         });
     }
@@ -1350,6 +1486,7 @@ pub fn decode_as<'b>(
         records,
         fields,
         bodies,
+        file: None,
         problems,
         producers_known,
         origin,
@@ -1362,9 +1499,9 @@ pub fn is_current(dir: &Path) -> bool {
     let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
         return false;
     };
-    read_index(&file, Want::Listing).is_some_and(|(b, _)| {
-        decode(&b, Want::Listing, dir, &current, producers_signature(dir)).is_some()
-    })
+    let signature = producers_signature(dir);
+    read_index(&file, Want::Listing, &current, signature)
+        .is_some_and(|(b, _)| decode(&b, Want::Listing, dir, &current, signature).is_some())
 }
 
 #[cfg(test)]
@@ -1394,6 +1531,12 @@ mod tests {
             .rposition(|w| w == b"ABCDEFGH")
             .expect("title in the index");
         bytes[at..at + 8].copy_from_slice(b"\x1b]0;\x07\xc3(\xff");
+        assert!(
+            decode(&bytes, Want::All, dir.path(), &st, 1).is_none(),
+            "checksums"
+        );
+        // Written so by a program that also made the checksums again.
+        reseal(&mut bytes);
         let index = decode(&bytes, Want::All, dir.path(), &st, 1).expect("same shape");
         let l = index.listing(0);
         for text in [&l.slug, &l.title, &l.producer, &l.themes] {
@@ -1407,7 +1550,7 @@ mod tests {
     }
 
     #[test]
-    fn damaged_body_blocks_find_nothing_and_do_not_panic() {
+    fn damaged_body_blocks_are_seen_and_do_not_panic() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("a.md"),
@@ -1417,11 +1560,16 @@ mod tests {
         let (st, cat) = read(dir.path());
         let bytes = encode(&cat, &st, 0, DirStamp::default());
         let l = Layout::of(&bytes).unwrap();
+        // What a search finds of `body` and `wo…`, and whether it saw damage; `None` when the
+        // index is refused whole.
         let search = |bytes: &[u8], cut: Option<usize>| {
             let file = tempfile::NamedTempFile::new().unwrap();
             std::fs::write(file.path(), bytes).unwrap();
             let f = std::fs::File::open(file.path()).unwrap();
-            let read = read_parts(&f, 0, bytes.len() as u64, Want::Search).unwrap();
+            let max = plausible_for(&st);
+            let read = read_parts(&f, 0, bytes.len() as u64, Want::Search, max, |h| {
+                made_for(h, &st, 0)
+            })?;
             if let Some(cut) = cut {
                 // Cut short by another program after the parts were read.
                 std::fs::File::options()
@@ -1431,32 +1579,51 @@ mod tests {
                     .set_len(cut as u64)
                     .unwrap();
             }
-            let mut ix =
-                decode_as(&read, Want::Search, &st, 0, Origin::Bundled, String::new()).unwrap();
-            ix.attach(f, 0);
-            (ix.bodies().word(b"body"), ix.bodies().starting(b"wo"))
+            let mut ix = decode_as(&read, Want::Search, &st, 0, Origin::Bundled, String::new())?;
+            ix.attach(f, 0, file.path());
+            let found = (ix.bodies().word(b"body"), ix.bodies().starting(b"wo"));
+            Some((found, ix.damaged()))
         };
-        assert_eq!(search(&bytes, None).0, [(0, 1)]);
-        assert_eq!(search(&bytes, Some(l.blocks + 3)), (vec![], vec![]));
-        // Every block said to be 4 GB long, then far past the end.
+        let words = (vec![(0, 1)], vec![(b"words".to_vec(), vec![(0, 1)])]);
+        assert_eq!(search(&bytes, None), Some((words, false)));
+        assert_eq!(
+            search(&bytes, Some(l.blocks + 3)),
+            Some(((vec![], vec![]), true))
+        );
+        // A byte changed in a block is seen when the block is read.
+        let mut flipped = bytes.clone();
+        flipped[l.blocks + 2] ^= 1;
+        assert!(search(&flipped, None).unwrap().1);
+        // Blocks said to be 4 GB long, or far past the end: the directory is refused.
         let mut r = Reader {
             bytes: &bytes[l.dir..l.rules],
             pos: 0,
         };
         let n = r.u32().unwrap();
-        let mut bad = bytes.clone();
+        assert!(n > 0);
         for _ in 0..n {
             r.bytes().unwrap();
             let off_at = l.dir + r.pos;
             r.u64().unwrap();
             let len_at = l.dir + r.pos;
             r.u32().unwrap();
-            bad[len_at..len_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-            let mut far = bad.clone();
-            far[off_at..off_at + 8].copy_from_slice(&(u64::MAX - 2).to_le_bytes());
-            assert_eq!(search(&far, None), (vec![], vec![]));
+            r.u64().unwrap();
+            for (at, value) in [
+                (len_at, &u32::MAX.to_le_bytes()[..]),
+                (off_at, &(u64::MAX - 2).to_le_bytes()[..]),
+            ] {
+                let mut bad = bytes.clone();
+                bad[at..at + value.len()].copy_from_slice(value);
+                assert_eq!(search(&bad, None), None);
+            }
         }
-        assert_eq!(search(&bad, None), (vec![], vec![]));
+        // An index longer than its files could make is not read past its start.
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &bytes).unwrap();
+        let f = std::fs::File::open(file.path()).unwrap();
+        let small = bytes.len() as u64 - 1;
+        assert!(read_parts(&f, 0, bytes.len() as u64, Want::All, small, |_| true).is_none());
+        assert!(read_parts(&f, 0, bytes.len() as u64, Want::All, small + 1, |_| false).is_none());
     }
 
     #[test]
@@ -1560,6 +1727,23 @@ mod tests {
         );
     }
 
+    /// The checksums of an index made again for its bytes as they are.
+    fn reseal(bytes: &mut [u8]) {
+        let l = Layout::of(bytes).unwrap();
+        let parts = [
+            (FIXED_HEAD, l.listing),
+            (l.listing, l.fields),
+            (l.fields, l.dir),
+            (l.dir, l.rules),
+            (l.rules, l.blocks),
+        ];
+        for (k, (from, to)) in parts.into_iter().enumerate() {
+            let sum = checksum(&bytes[from..to]);
+            let at = FIXED_HEAD - 40 + 8 * k;
+            bytes[at..at + 8].copy_from_slice(&sum.to_le_bytes());
+        }
+    }
+
     /// The bundled entries, and the real catalogue when present.
     fn catalogues() -> Vec<Catalogue> {
         let mut out = vec![crate::catalogue::sources::bundled_for_tests()];
@@ -1616,7 +1800,8 @@ mod tests {
             std::fs::write(file.path(), &bytes).unwrap();
             let f = std::fs::File::open(file.path()).unwrap();
             // As a search reads it: its parts, then the blocks of its words from the file.
-            let read = read_parts(&f, 0, bytes.len() as u64, Want::Search).unwrap();
+            let read =
+                read_parts(&f, 0, bytes.len() as u64, Want::Search, u64::MAX, |_| true).unwrap();
             assert!(
                 read.len() < bytes.len() / 2,
                 "{} of {}",
@@ -1625,7 +1810,7 @@ mod tests {
             );
             let mut index =
                 decode_as(&read, Want::Search, &[], 0, Origin::Bundled, String::new()).unwrap();
-            index.attach(f, 0);
+            index.attach(f, 0, file.path());
             let own: Vec<Fields> = cat.entries.iter().map(Fields::of).collect();
             let each: Vec<Candidate> = own
                 .iter()

@@ -26,7 +26,7 @@ use crate::index::{self, Index, Want, stamp_of, write_atomically};
 
 pub const ITEMS: &str = "dataservices.jsonl";
 pub const INDEX: &str = "dataservices.idx";
-/// The slots' length follows, then the slots, then the index of the entries.
+/// The slots' length and checksum follow, then the slots, then the index of the entries.
 const MAGIC: &[u8; 8] = b"APICATS2";
 
 /// The snapshot folder: `$XDG_DATA_HOME/apicat/snapshot` on Linux.
@@ -201,7 +201,7 @@ impl Snapshot {
     pub fn index<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Option<Indexed<'b>> {
         let stamp = stamp_of(&self.items_file())?;
         let current = [stamp];
-        let fresh = read_parts(&self.dir.join(INDEX), want)
+        let fresh = read_parts(&self.dir.join(INDEX), want, &current)
             .filter(|(b, ..)| self.decode(b, want, &current).is_some());
         let mut opened = None;
         *buf = match fresh {
@@ -217,7 +217,7 @@ impl Snapshot {
         };
         let mut ix = self.decode(buf, want, &current)?;
         if let Some((f, base)) = opened {
-            ix.index.attach(f, base);
+            ix.index.attach(f, base, &self.dir.join(INDEX));
         }
         Some(ix)
     }
@@ -254,7 +254,7 @@ impl Snapshot {
             ..Catalogue::default()
         };
         let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&[0; 16]);
         out.extend_from_slice(&u32::try_from(slots.len()).ok()?.to_le_bytes());
         for s in &slots {
             out.extend_from_slice(&s.offset.to_le_bytes());
@@ -266,8 +266,10 @@ impl Snapshot {
                 out.extend_from_slice(t.as_bytes());
             }
         }
-        let slots_len = (out.len() - 16) as u64;
+        let slots_len = (out.len() - 24) as u64;
+        let sum = index::checksum(&out[24..]);
         out[8..16].copy_from_slice(&slots_len.to_le_bytes());
+        out[16..24].copy_from_slice(&sum.to_le_bytes());
         out.extend_from_slice(&index::encode(&cat, current, 0, index::DirStamp::default()));
         Some(out)
     }
@@ -287,7 +289,14 @@ impl Snapshot {
         if take(8)? != MAGIC {
             return None;
         }
-        take(8)?;
+        let slots_len = usize::try_from(u64::from_le_bytes(take(8)?.try_into().ok()?)).ok()?;
+        let sum = u64::from_le_bytes(take(8)?.try_into().ok()?);
+        if bytes
+            .get(24..24usize.checked_add(slots_len)?)
+            .is_none_or(|slots| index::checksum(slots) != sum)
+        {
+            return None;
+        }
         let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
         let n = u32_of(take(4)?) as usize;
         let mut slots = Vec::with_capacity(n.min(1 << 20));
@@ -317,18 +326,31 @@ impl Snapshot {
 }
 
 /// What `want` needs of the snapshot's index file: its slots, then the parts of its index.
-fn read_parts(file: &Path, want: Want) -> Option<(Vec<u8>, fs::File, u64)> {
+/// An index longer than its items could make (see [`index::plausible_len`]) is refused before
+/// anything but its start is read.
+fn read_parts(
+    file: &Path,
+    want: Want,
+    current: &[index::Stamp],
+) -> Option<(Vec<u8>, fs::File, u64)> {
     let (f, len) = super::folder::open_regular(file).ok()?;
-    let mut bytes = vec![0; 16];
+    let max = index::plausible_len(current.iter().map(index::Stamp::size));
+    if len > max {
+        return None;
+    }
+    let mut bytes = vec![0; 24];
     index::read_at(&f, 0, &mut bytes)?;
     if bytes[..8] != MAGIC[..] {
         return None;
     }
     let slots_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?);
-    let base = slots_len.checked_add(16).filter(|&b| b <= len)?;
+    let base = slots_len.checked_add(24).filter(|&b| b <= len)?;
     bytes.resize(usize::try_from(base).ok()?, 0);
-    index::read_at(&f, 16, &mut bytes[16..])?;
-    bytes.extend(index::read_parts(&f, base, len - base, want)?);
+    index::read_at(&f, 24, &mut bytes[24..])?;
+    let rest = index::read_parts(&f, base, len - base, want, max, |h| {
+        index::made_for(h, current, 0)
+    })?;
+    bytes.extend(rest);
     Some((bytes, f, base))
 }
 
@@ -408,6 +430,28 @@ mod tests {
         assert_eq!(snap.entries().entries.len(), 8);
         // A damaged index is rebuilt, not trusted.
         fs::write(dir.path().join(INDEX), b"APICATS2xx").unwrap();
+        let mut buf = Vec::new();
+        assert_eq!(snap.index(&mut buf, Want::Listing).unwrap().slots, ix.slots);
+        // Any byte changed before the body words' blocks is seen, and the index made again (a
+        // block is checked when a search reads it: see `index`).
+        let whole = fs::read(dir.path().join(INDEX)).unwrap();
+        let slots_len = u64::from_le_bytes(whole[8..16].try_into().unwrap()) as usize;
+        let blocks = 24 + slots_len + index::blocks_at(&whole[24 + slots_len..]).unwrap();
+        for at in (8..blocks).step_by(7) {
+            let mut bad = whole.clone();
+            bad[at] ^= 0x20;
+            fs::write(dir.path().join(INDEX), &bad).unwrap();
+            let mut buf = Vec::new();
+            let again = snap.index(&mut buf, Want::All).unwrap();
+            assert_eq!(again.slots, ix.slots, "byte {at}");
+            assert_eq!(again.index.fields, ix.index.fields, "byte {at}");
+            drop(again);
+            assert_eq!(
+                fs::read(dir.path().join(INDEX)).unwrap(),
+                whole,
+                "byte {at}"
+            );
+        }
         for want in [Want::Listing, Want::Search, Want::Verdicts, Want::All] {
             let mut buf = Vec::new();
             let again = snap.index(&mut buf, want).unwrap();
@@ -420,7 +464,8 @@ mod tests {
         // Each part read alone gives what the whole gives, and is less than the whole.
         let whole = fs::metadata(dir.path().join(INDEX)).unwrap().len() as usize;
         for want in [Want::Listing, Want::Search, Want::Verdicts] {
-            let (read, ..) = read_parts(&dir.path().join(INDEX), want).unwrap();
+            let stamp = [stamp_of(&dir.path().join(ITEMS)).unwrap()];
+            let (read, ..) = read_parts(&dir.path().join(INDEX), want, &stamp).unwrap();
             assert!(read.len() < whole, "{want:?}: {} of {whole}", read.len());
             let mut buf = Vec::new();
             let part = snap.index(&mut buf, want).unwrap();

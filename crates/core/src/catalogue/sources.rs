@@ -132,6 +132,19 @@ enum Indexed {
 }
 
 impl Merged<'_> {
+    /// Whether a block of body words was damaged when a search read it (see [`Index::damaged`]).
+    pub fn damaged(&self) -> bool {
+        self.indexes.iter().any(|(ix, _)| ix.damaged())
+    }
+
+    /// Removes the damaged indexes' files, so that the next run makes them again.
+    pub fn forget(&self) {
+        self.indexes
+            .iter()
+            .filter(|(ix, _)| ix.damaged())
+            .for_each(|(ix, _)| ix.forget());
+    }
+
     /// The body words of every entry, for search: those of indexed entries from their index,
     /// the others from their own fields.
     pub fn bodies(&self) -> JoinedBodies<'_> {
