@@ -727,3 +727,46 @@ fn limits_on_size_and_items_and_only_regular_files_keep_the_snapshot() {
         assert!(err.contains("not a regular file"), "{err}");
     }
 }
+
+/// A snapshot index whose slot points at another line (its checksum made again, as a program
+/// that meant it would): `show` never shows that other API under this name.
+#[test]
+fn a_slot_pointing_at_another_line_is_not_trusted() {
+    let user = User::new();
+    user.import("items.jsonl");
+    let (_, listed, _) = user.run(&["list", "--source", "datagouv", "--format", "tsv"]);
+    let first = listed
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, before, _) = user.run(&["show", &first, "--json"]);
+    let idx = user.snapshot().with_file_name("dataservices.idx");
+    let mut bytes = std::fs::read(&idx).unwrap();
+    let slots_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+    // A count, then each slot: offset, length, line, then two short texts.
+    let mut at = 28;
+    let mut starts = Vec::new();
+    while at < 24 + slots_len {
+        starts.push(at);
+        at += 16;
+        for _ in 0..2 {
+            at += 1 + bytes[at] as usize;
+        }
+    }
+    assert!(starts.len() > 1);
+    // The first two slots swap their lines.
+    let (a, b) = (starts[0], starts[1]);
+    let (first_slot, second_slot) = (bytes[a..a + 16].to_vec(), bytes[b..b + 16].to_vec());
+    bytes[a..a + 16].copy_from_slice(&second_slot);
+    bytes[b..b + 16].copy_from_slice(&first_slot);
+    let sum = apicat::index::checksum(&bytes[24..24 + slots_len]);
+    bytes[16..24].copy_from_slice(&sum.to_le_bytes());
+    std::fs::write(&idx, &bytes).unwrap();
+    let (code, after, err) = user.run(&["show", &first, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(after, before);
+}

@@ -197,6 +197,11 @@ impl Snapshot {
         Some(full)
     }
 
+    /// Removes the index, so that the next read makes it again.
+    pub fn forget_index(&self) {
+        let _ = fs::remove_file(self.dir.join(INDEX));
+    }
+
     /// The index, read from its file, or rebuilt from the items when missing or stale.
     pub fn index<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Option<Indexed<'b>> {
         let stamp = stamp_of(&self.items_file())?;

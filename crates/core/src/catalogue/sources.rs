@@ -161,7 +161,13 @@ impl Merged<'_> {
         if !matches!(e.origin, Origin::Datagouv(_)) || e.dataservice().is_some() {
             return Some(e.clone());
         }
-        let mut full = self.snapshot.read(self.slots.get(&e.slug)?)?;
+        let full = self.snapshot.read(self.slots.get(&e.slug)?)?;
+        if full.slug != e.slug {
+            // Not the line indexed: the index is made again by the next run.
+            self.snapshot.forget_index();
+            return None;
+        }
+        let mut full = full;
         full.slug = e.slug.clone();
         full.elsewhere = e.elsewhere.clone();
         Some(full)
@@ -648,6 +654,7 @@ impl Sources {
         };
         let slot = &ix.slots[i];
         let mut summary = ix.index.entry(i, false);
+        let indexed_slug = summary.slug.clone();
         summary.last_update_iso = slot.updated.clone();
         let other = local
             .get(&summary.slug)
@@ -664,6 +671,11 @@ impl Sources {
         let Some(mut full) = snap.read(slot) else {
             return Ok(None);
         };
+        if full.slug != indexed_slug {
+            // The line is not the one indexed: the index is made again, and read the long way.
+            snap.forget_index();
+            return Ok(None);
+        }
         full.slug = winner.slug;
         full.elsewhere = winner.elsewhere;
         Ok(Some((full, problems)))
