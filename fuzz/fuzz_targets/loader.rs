@@ -5,7 +5,7 @@
 
 use apicat::catalogue::markdown::SourceFile;
 use apicat::catalogue::{Catalogue, Origin};
-use apicat::search::{Query, rank};
+use apicat::search::{Query, rank_all};
 use libfuzzer_sys::fuzz_target;
 use unicode_width::UnicodeWidthStr;
 
@@ -29,12 +29,13 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = apicat::check::catalogue(&cat);
 
-    let bytes = apicat::index::encode(&cat, &[], 0);
-    let index = apicat::index::decode_as(&bytes, &[], 0, Origin::Bundled, String::new())
+    let bytes = apicat::index::encode(&cat, &[], 0, Default::default());
+    let all = apicat::index::Want::All;
+    let index = apicat::index::decode_as(&bytes, all, &[], 0, Origin::Bundled, String::new())
         .expect("an index reads back");
     assert_eq!(index.records.len(), cat.entries.len());
     let words: Vec<&str> = cat.entries.iter().flat_map(|e| e.title.split(' ')).take(3).collect();
-    let hits = rank(&index.candidates(), &Query::parse(&words));
+    let hits = rank_all(&index.candidates(), index.bodies(), &Query::parse(&words)).hits;
     let style = apicat::term::Style { color: data.len() % 2 == 0, width, tty: false };
     let rows = (0..index.records.len()).map(|i| (index.listing(i), &[][..]));
     let table = apicat::view::table::entries(rows, &style);
