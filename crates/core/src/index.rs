@@ -29,6 +29,8 @@ pub const VERSION: &str = concat!("9-", env!("CARGO_PKG_VERSION"));
 /// lies apart in the file, so a command reads only its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Want {
+    /// The head alone: slugs and titles ([`names_in`]).
+    Names,
     Listing,
     Search,
     Verdicts,
@@ -102,6 +104,7 @@ impl Layout {
             Want::All => self.end,
             Want::Search => self.rules,
             Want::Listing | Want::Verdicts => self.fields,
+            Want::Names => self.listing,
         }
     }
 }
@@ -349,6 +352,35 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
         }
     }
     Some(Names { entries, twins })
+}
+
+/// Each entry's slug and title, in the order of the records, from the head of an index
+/// (whole, or read with [`Want::Names`]): what finding one entry by name needs.
+pub fn names_in(bytes: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
+    let l = Layout::of(bytes)?;
+    let head = bytes.get(FIXED_HEAD..l.listing)?;
+    if checksum(head) != l.sums[0] {
+        return None;
+    }
+    let mut r = Reader {
+        bytes: &bytes[..l.listing],
+        pos: FIXED_HEAD,
+    };
+    r.i128()?;
+    r.u64()?;
+    let mut r = Reader {
+        bytes: r.bytes()?,
+        pos: 0,
+    };
+    for _ in 0..r.u32()? {
+        r.bytes()?;
+    }
+    let n = r.u32()? as usize;
+    let mut out = Vec::with_capacity(n.min(r.bytes.len()));
+    for _ in 0..n {
+        out.push((r.bytes()?, r.bytes()?));
+    }
+    Some(out)
 }
 
 /// The stamp of one file (the snapshot's), under its own name.

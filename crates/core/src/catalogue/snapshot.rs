@@ -130,7 +130,7 @@ impl Snapshot {
         self.dir.join(ITEMS)
     }
 
-    fn origin(&self) -> Origin {
+    pub fn origin(&self) -> Origin {
         Origin::Datagouv(self.items_file())
     }
 
@@ -279,13 +279,55 @@ impl Snapshot {
         Some(out)
     }
 
+    /// The entry whose slug, or api.gouv.fr slug, is `name`: its slot, slug and title, from
+    /// the slots and the index's head alone (`show` reads no other record). `Some(None)` when
+    /// no entry has that name, `None` when the index cannot be read or made.
+    #[allow(clippy::option_option)]
+    pub fn find(&self, name: &str) -> Option<Option<(Slot, String, String)>> {
+        let current = [stamp_of(&self.items_file())?];
+        let read = read_parts(&self.dir.join(INDEX), Want::Names, &current).map(|r| r.0);
+        let bytes = match read {
+            Some(b) => b,
+            None => {
+                // Missing or stale: made again, then read whole.
+                let mut buf = Vec::new();
+                self.index(&mut buf, Want::All)?;
+                buf
+            }
+        };
+        let (slots, pos) = slots_of(&bytes)?;
+        let names = index::names_in(&bytes[pos..])?;
+        if names.len() != slots.len() {
+            return None;
+        }
+        let found = (0..names.len())
+            .find(|&i| names[i].0 == name.as_bytes())
+            .or_else(|| (0..slots.len()).find(|&i| slots[i].apigouv_slug.as_deref() == Some(name)));
+        let Some(i) = found else {
+            return Some(None);
+        };
+        let text = |b: &[u8]| crate::text::sanitize_owned(String::from_utf8_lossy(b).into_owned());
+        let (slug, title) = (text(names[i].0), text(names[i].1));
+        Some(slots.into_iter().nth(i).map(|slot| (slot, slug, title)))
+    }
+
     fn decode<'b>(
         &self,
         bytes: &'b [u8],
         want: Want,
         current: &[index::Stamp],
     ) -> Option<Indexed<'b>> {
-        let mut pos = 0usize;
+        let (slots, pos) = slots_of(bytes)?;
+        let prefix = crate::text::sanitize_line(&self.dir.join("").display().to_string());
+        let index = index::decode_as(&bytes[pos..], want, current, 0, self.origin(), prefix)?;
+        (index.records.len() == slots.len()).then_some(Indexed { index, slots })
+    }
+}
+
+/// The slots at the start of the snapshot's index file, checked, and where its index starts.
+fn slots_of<'b>(bytes: &'b [u8]) -> Option<(Vec<Slot>, usize)> {
+    let mut pos = 0usize;
+    {
         let mut take = |n: usize| -> Option<&'b [u8]> {
             let s = bytes.get(pos..pos.checked_add(n)?)?;
             pos += n;
@@ -324,9 +366,7 @@ impl Snapshot {
                 apigouv_slug,
             });
         }
-        let prefix = crate::text::sanitize_line(&self.dir.join("").display().to_string());
-        let index = index::decode_as(&bytes[pos..], want, current, 0, self.origin(), prefix)?;
-        (index.records.len() == slots.len()).then_some(Indexed { index, slots })
+        Some((slots, pos))
     }
 }
 

@@ -639,23 +639,22 @@ impl Sources {
             return Ok(None);
         };
         let mut local = self.load_local()?;
-        let mut buf = Vec::new();
-        let Some(ix) = snap.index(&mut buf, Want::Listing) else {
+        let Some(found) = snap.find(name) else {
             return Ok(None);
         };
-        let found = (0..ix.slots.len())
-            .find(|&i| ix.index.raw_slug(i) == name.as_bytes())
-            .or_else(|| {
-                (0..ix.slots.len()).find(|&i| ix.slots[i].apigouv_slug.as_deref() == Some(name))
-            });
         let problems = std::mem::take(&mut local.problems);
-        let Some(i) = found else {
+        let Some((slot, indexed_slug, title)) = found else {
             return Ok(local.get(name).cloned().map(|e| (e, problems)));
         };
-        let slot = &ix.slots[i];
-        let mut summary = ix.index.entry(i, false);
-        let indexed_slug = summary.slug.clone();
-        summary.last_update_iso = slot.updated.clone();
+        let slot = &slot;
+        // What the merge needs of it; the rest is read from its line.
+        let summary = Entry {
+            slug: indexed_slug.clone(),
+            title,
+            origin: snap.origin(),
+            last_update_iso: slot.updated.clone(),
+            ..Entry::default()
+        };
         let other = local
             .get(&summary.slug)
             .or_else(|| slot.apigouv_slug.as_deref().and_then(|s| local.get(s)))
@@ -725,7 +724,9 @@ impl Sources {
                     Want::Search | Want::All => {
                         built(&e).unwrap_or_else(|| (Fields::of(&e), Indexed::Not))
                     }
-                    Want::Listing | Want::Verdicts => (Fields::default(), Indexed::Not),
+                    Want::Names | Want::Listing | Want::Verdicts => {
+                        (Fields::default(), Indexed::Not)
+                    }
                 };
                 (Box::new(e), f)
             })
