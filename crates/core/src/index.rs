@@ -2,12 +2,12 @@
 //! directory it is a cache file, rebuilt whenever the directory changes; the bundled entries'
 //! index is made at build time by the same code.
 //!
-//! An index cache for catalogue directories It lives in the user cache directory, one file per catalogue directory, and
-//! holds for each `*.md` file its name, size and modification time with what `list` and
-//! `search` need (display fields and folded search fields) or the reason it failed to load.
-//! Any difference in the directory, or in its `producteurs/`, and it is rebuilt; a stale,
-//! corrupt or unreadable cache is ignored, never trusted. It is written to a temporary file,
-//! then renamed.
+//! A directory's index lives in the user cache directory, one file per directory. It holds
+//! each `*.md` file's stamp (name, size, times, mode) and, in parts read apart (see [`Want`]):
+//! what listings show, the folded search fields, the access rules, and the body words
+//! inverted in blocks, or the reason a file failed to load. Any difference in the directory,
+//! or in its `producteurs/`, and it is rebuilt; a stale, corrupt (checksums) or unreadable
+//! index is ignored, never trusted. It is written to a temporary file, then renamed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
