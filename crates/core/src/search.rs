@@ -628,21 +628,27 @@ pub trait Bodies {
 /// The bodies of candidates from their own word lists.
 pub struct OwnBodies<'a, 'c, 'f>(pub &'a [Candidate<'c, 'f>]);
 
-impl Bodies for OwnBodies<'_, '_, '_> {
-    fn word(&self, word: &[u8]) -> Holders {
-        let n = |c: &Candidate| count(&c.fields.words[BODY], word);
+impl OwnBodies<'_, '_, '_> {
+    /// The candidates whose body words (or stems) hold `term`.
+    fn holding(&self, term: &[u8], stems: bool) -> Holders {
+        let n = |c: &Candidate| match stems {
+            true => count(&c.fields.stems[BODY], term),
+            false => count(&c.fields.words[BODY], term),
+        };
         self.0
             .iter()
             .filter_map(|c| Some((c.index, n(c))).filter(|h| h.1 > 0))
             .collect()
     }
+}
+
+impl Bodies for OwnBodies<'_, '_, '_> {
+    fn word(&self, word: &[u8]) -> Holders {
+        self.holding(word, false)
+    }
 
     fn stem(&self, stem: &[u8]) -> Holders {
-        let n = |c: &Candidate| count(&c.fields.stems[BODY], stem);
-        self.0
-            .iter()
-            .filter_map(|c| Some((c.index, n(c))).filter(|h| h.1 > 0))
-            .collect()
+        self.holding(stem, true)
     }
 
     fn starting(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Holders)> {
@@ -719,16 +725,7 @@ fn body_matches(
             }
         }
     }
-    let mut stems: HashMap<usize, usize> = HashMap::new();
-    let own = if fixed {
-        bodies.word(stem.as_bytes())
-    } else {
-        Vec::new()
-    };
-    for (i, n) in bodies.stem(stem.as_bytes()).into_iter().chain(own) {
-        *stems.entry(i).or_default() += n;
-    }
-    for (i, n) in stems {
+    for (i, n) in stem_holders(bodies, stem, fixed) {
         out.insert(i, (How::Stem, n, Some(stem.to_string())));
     }
     for j in joined.into_iter().flatten().rev() {
@@ -742,6 +739,20 @@ fn body_matches(
     out
 }
 
+/// How often each entry's body holds a word of stem `stem`: [`stem_count`] through [`Bodies`].
+fn stem_holders(bodies: &dyn Bodies, stem: &str, fixed: bool) -> HashMap<usize, usize> {
+    let own = if fixed {
+        bodies.word(stem.as_bytes())
+    } else {
+        Vec::new()
+    };
+    let mut n: HashMap<usize, usize> = HashMap::new();
+    for (i, k) in bodies.stem(stem.as_bytes()).into_iter().chain(own) {
+        *n.entry(i).or_default() += k;
+    }
+    n
+}
+
 /// How each entry's body holds one of the corrections of a misspelt term ([`typo_match`]).
 fn body_typos(
     bodies: &dyn Bodies,
@@ -752,16 +763,7 @@ fn body_typos(
     // The weakest way first, the first of each list last: a stronger one replaces it.
     let stemmed: Vec<String> = stemmed.chain(stems.iter().cloned()).collect();
     for s in stemmed.iter().rev() {
-        let mut n: HashMap<usize, usize> = HashMap::new();
-        let own = if stem(s) == *s {
-            bodies.word(s.as_bytes())
-        } else {
-            Vec::new()
-        };
-        for (i, k) in bodies.stem(s.as_bytes()).into_iter().chain(own) {
-            *n.entry(i).or_default() += k;
-        }
-        for (i, k) in n {
+        for (i, k) in stem_holders(bodies, s, stem(s) == *s) {
             out.insert(i, (How::Typo, k, Some(s.clone())));
         }
     }
