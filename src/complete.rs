@@ -7,8 +7,8 @@ use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use crate::catalogue::Catalogue;
 use crate::catalogue::sources::Sources;
+use crate::catalogue::{Catalogue, Served};
 
 /// The variable through which the shell asks apicat for completions.
 pub const VAR: &str = "APICAT_COMPLETE";
@@ -52,8 +52,8 @@ fn catalogue_in_use(slug: Option<&str>) -> Catalogue {
 fn listed_in_use() -> Catalogue {
     let sources = sources_in_use();
     let mut buf = Vec::new();
-    if let Ok(Some(m)) = sources.merged(&mut buf, false, Want::Listing) {
-        return m.catalogue;
+    if let Ok(Some(m)) = sources.merged(&mut buf, Want::Listing) {
+        return m.catalogue().into_owned();
     }
     let mut buf = Vec::new();
     match sources.index(&mut buf, Want::Listing) {
@@ -84,13 +84,8 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     // With the snapshot: entries as `list` shows them, through its index.
     if sources.snapshot.is_some() {
         let mut buf = Vec::new();
-        if let Ok(Some(m)) = sources.merged(&mut buf, false, Want::Listing) {
-            return m
-                .catalogue
-                .entries
-                .into_iter()
-                .map(|e| (e.slug, e.title))
-                .collect();
+        if let Ok(Some(m)) = sources.merged(&mut buf, Want::Listing) {
+            return (0..m.len()).map(|at| m.name(at)).collect();
         }
     }
     if let Some(dir) = &sources.folder

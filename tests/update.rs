@@ -770,3 +770,114 @@ fn a_slot_pointing_at_another_line_is_not_trusted() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(after, before);
 }
+
+/// The snapshot beside bundled and personal entries of the same APIs, some newer, some older,
+/// some named by their api.gouv.fr slug: what the index serves (entries made only for the rows
+/// shown) is what reading every item gives.
+#[test]
+fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
+    let user = User::new();
+    let personal = user.home.path().join("data/apicat/catalogue");
+    std::fs::create_dir_all(&personal).unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    std::fs::copy(
+        seeds.join("api-entreprise.md"),
+        personal.join("api-entreprise.md"),
+    )
+    .unwrap();
+    let items: Vec<serde_json::Value> = fixture("items.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(json)
+        .collect();
+    // (slug, last update, api.gouv.fr page)
+    let clashes = [
+        ("api-entreprise", "2030-01-01", None),
+        (
+            "x-tierce",
+            "2001-01-01",
+            Some("api-tierce-declaration-auto-entrepreneur"),
+        ),
+        (
+            "x-collectives",
+            "2030-02-02",
+            Some("procedures-collectives-france-entiere"),
+        ),
+        ("api-entreprise", "2031-01-01", None),
+        ("dup-x", "2020-01-01", None),
+        ("dup-y", "2021-01-01", Some("dup-x")),
+        ("dup-z", "2019-01-01", Some("dup-x")),
+        // A second one for the same API, older than the first.
+        (
+            "x-collectives-2",
+            "2029-01-01",
+            Some("procedures-collectives-france-entiere"),
+        ),
+    ];
+    let mut lines = String::new();
+    for (n, (slug, date, page)) in clashes.iter().enumerate() {
+        let mut x = items[n % items.len()].clone();
+        x["id"] = format!("{:024x}", 0xdef000 + n).into();
+        x["slug"] = (*slug).into();
+        x["title"] = format!("{} {slug}", x["title"].as_str().unwrap()).into();
+        x["metadata_modified_at"] = format!("{date}T00:00:00").into();
+        if let Some(p) = page {
+            x["extras"] =
+                serde_json::json!({ "apigouv_url": format!("https://api.gouv.fr/les-api/{p}") });
+        }
+        lines.push_str(&format!("{x}\n"));
+    }
+    for x in &items {
+        lines.push_str(&format!("{x}\n"));
+    }
+    let file = user.home.path().join("clash.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let (code, _, err) = user.run(&["update", "--file", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    // Each of these is one API in two sources or more: its page says where the others are.
+    for (name, served, others) in [
+        ("api-entreprise", "api-entreprise", 1),
+        ("procedures-collectives-france-entiere", "x-collectives", 2),
+        ("x-collectives-2", "x-collectives", 2),
+        ("x-tierce", "api-tierce-declaration-auto-entrepreneur", 1),
+    ] {
+        let (code, page, err) = user.run(&["show", name, "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let page = json(&page);
+        assert_eq!(page["slug"], served, "{name}");
+        assert_eq!(
+            page["elsewhere"].as_array().unwrap().len(),
+            others,
+            "{name}"
+        );
+    }
+    // Two data.gouv.fr APIs, even when one records the other's slug as its api.gouv.fr one.
+    let (_, listed, _) = user.run(&["list", "--source", "datagouv", "--format", "tsv"]);
+    for slug in ["dup-x\t", "dup-y\t", "dup-z\t"] {
+        assert!(listed.contains(slug), "{slug}: {listed}");
+    }
+    for args in [
+        &["list", "--json"][..],
+        &["list", "--format", "tsv"],
+        &["list", "--access", "open", "--json"],
+        &["list", "--theme", "Entreprise", "--format", "tsv"],
+        &["list", "--theme", "nothing-like-it"],
+        &["search", "entreprise", "--json"],
+        &["search", "annuaire", "--explain"],
+        &["search", "collectives", "--format", "tsv"],
+        &["search", "dup", "--json"],
+        &["search", "zzzz"],
+        &["show", "api-entreprise", "--json"],
+        &["show", "dup-x", "--json"],
+        &["show", "procedures-collectives-france-entiere", "--json"],
+        &["show", "api-tierce-declaration-auto-entrepreneur", "--json"],
+        &["show", "x-tierce", "--json"],
+        &["show", "dup", "--json"],
+        &["show", "x-collectives-2", "--json"],
+        &["show", "procedures-collectives-france-entiere"],
+    ] {
+        let cached = user.run(args);
+        let full = user.run(&[args, &["--no-cache"]].concat());
+        assert_eq!(cached, full, "apicat {}", args.join(" "));
+    }
+}

@@ -1,6 +1,6 @@
 //! `apicat list`: every API of the catalogue, filtered.
 
-use apicat_core::catalogue::Catalogue;
+use apicat_core::catalogue::Served;
 use apicat_core::index::Want;
 
 use super::{filter_of, format_of, no_result, nothing_matches};
@@ -17,18 +17,14 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
             for p in &index.problems {
                 eprintln!("{p}");
             }
-            return print(
-                &index.catalogue(args.filter.json || args.filter.format == Some(Format::Json)),
-                config,
-                args,
-            );
+            return print(&index, config, args);
         }
         let mut buf = Vec::new();
-        if let Some(merged) = config
-            .sources
-            .merged(&mut buf, args.filter.json, Want::Listing)?
-        {
-            return print(&merged.catalogue, config, args);
+        if let Some(merged) = config.sources.merged(&mut buf, Want::Listing)? {
+            for p in &merged.local.problems {
+                eprintln!("{p}");
+            }
+            return print(&merged, config, args);
         }
     }
     let cat = config.sources.load_summaries()?;
@@ -38,24 +34,26 @@ pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
     print(&cat, config, args)
 }
 
-fn print(cat: &Catalogue, config: &Config, args: &ListArgs) -> Result<u8> {
+/// Prints the entries that pass the filters; each entry is made only for JSON or a filter.
+fn print(served: &dyn Served, config: &Config, args: &ListArgs) -> Result<u8> {
     let filter = filter_of(&args.filter);
     let format = format_of(config, args.filter.format, args.filter.json);
     let limit = args.limit.map_or(usize::MAX, |n| n as usize);
-    let rows: Vec<_> = cat
-        .entries
-        .iter()
-        .filter(|e| filter.matches(e))
+    let rows: Vec<usize> = (0..served.len())
+        .filter(|&at| served.passes(at, &filter))
         .take(limit)
         .collect();
     if rows.is_empty() {
-        let why = nothing_matches(cat, &args.filter, "no API matches these filters".into());
+        let why = nothing_matches(served, &args.filter, "no API matches these filters".into());
         return no_result(format, why);
     }
-    let listings = || rows.iter().map(|e| (e.listing(), &[][..]));
+    let listings = || rows.iter().map(|&at| (served.listing(at), &[][..]));
     match format {
         Format::Json => {
-            let v: Vec<_> = rows.iter().map(|e| view::json::summary(e)).collect();
+            let v: Vec<_> = rows
+                .iter()
+                .map(|&at| view::json::summary(&served.entry(at, true)))
+                .collect();
             emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
         }
         Format::Table => emit(&view::table::entries(listings(), &config.style))?,

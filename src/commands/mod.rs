@@ -11,7 +11,7 @@ pub mod search;
 pub mod show;
 pub mod update;
 
-use apicat_core::catalogue::{Catalogue, Entry};
+use apicat_core::catalogue::{Catalogue, Entry, Served};
 use apicat_core::index::Want;
 use apicat_core::search::Filter;
 use apicat_core::text::{fold, sanitize_line, suggestions};
@@ -74,8 +74,9 @@ pub fn quoted<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 /// Explains an empty result: a filter value that names nothing gets "did you mean".
-pub fn nothing_matches(cat: &Catalogue, args: &FilterArgs, what: String) -> Error {
+pub fn nothing_matches(served: &dyn Served, args: &FilterArgs, what: String) -> Error {
     if let Some(t) = &args.theme {
+        let cat = served.catalogue();
         let mut themes: Vec<&str> = cat
             .entries
             .iter()
@@ -98,6 +99,7 @@ pub fn nothing_matches(cat: &Catalogue, args: &FilterArgs, what: String) -> Erro
         }
     }
     if let Some(p) = &args.producer {
+        let cat = served.catalogue();
         let mut names: Vec<&str> = cat
             .entries
             .iter()
@@ -178,12 +180,14 @@ pub fn one_entry(config: &Config, name: &str) -> Result<Entry> {
             return Ok(e);
         }
         let mut buf = Vec::new();
-        if let Some(merged) = config.sources.merged(&mut buf, false, Want::Listing)? {
-            for p in &merged.catalogue.problems {
+        if let Some(merged) = config.sources.merged(&mut buf, Want::Listing)? {
+            for p in &merged.local.problems {
                 eprintln!("{p}");
             }
-            let e = entry_named(&merged.catalogue, name)?;
-            return merged.full(e).ok_or_else(|| {
+            let cat = merged.catalogue();
+            let e = entry_named(&cat, name)?;
+            let at = cat.entries.iter().position(|x| std::ptr::eq(x, e));
+            return at.and_then(|at| merged.full(at)).ok_or_else(|| {
                 Error::usage(format!(
                     "{}: the snapshot cannot be read; `apicat update` fetches it again",
                     merged.snapshot.items_file().display()

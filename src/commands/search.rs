@@ -1,9 +1,10 @@
 //! `apicat search`: entries ranked against words (ranking itself is the core's `search`).
 
-use apicat_core::catalogue::{Entry, Listing};
-use apicat_core::index::Index;
+use apicat_core::catalogue::{Entry, Listing, Served};
 use apicat_core::index::Want;
-use apicat_core::search::{Bodies, Hit, Match, Query, Ranking, rank_all, search_in};
+use apicat_core::search::{
+    Bodies, Candidate, Hit, Match, OwnBodies, Query, Ranking, rank_all, search_in,
+};
 use apicat_core::text::sanitize_line;
 
 use super::{filter_of, format_of, nothing_matches};
@@ -17,28 +18,35 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
     // A block of an index found damaged while ranking: nothing is printed from it, its file is
     // removed (the next run makes it again), and this run reads the entries themselves.
     if !config.no_cache {
+        let filter = filter_of(&args.filter);
         let mut buf = Vec::new();
         if let Some(index) = config.sources.index(&mut buf, Want::Search)? {
             for p in &index.problems {
                 eprintln!("{p}");
             }
-            if let Some(code) = indexed(&index, config, args)? {
+            let candidates: Vec<_> = index
+                .candidates()
+                .into_iter()
+                .filter(|c| index.passes(c.index, &filter))
+                .collect();
+            let sound = || !index.damaged();
+            if let Some(code) = ranked(&index, &candidates, index.bodies(), &sound, config, args)? {
                 return Ok(code);
             }
             index.forget();
         } else {
             let mut buf = Vec::new();
-            if let Some(merged) = config
-                .sources
-                .merged(&mut buf, args.filter.json, Want::Search)?
-            {
-                for p in &merged.catalogue.problems {
+            if let Some(merged) = config.sources.merged(&mut buf, Want::Search)? {
+                for p in &merged.local.problems {
                     eprintln!("{p}");
                 }
-                let bodies = merged.bodies();
-                let fields = Some((&merged.fields[..], &bodies as &dyn Bodies));
-                let ok = || !merged.damaged();
-                if let Some(code) = ranked(&merged.catalogue, fields, &ok, config, args)? {
+                let candidates = merged.candidates(&filter);
+                // Personal entries' body words are in their own fields.
+                let own = OwnBodies(&candidates);
+                let mut bodies = merged.bodies();
+                bodies.0.push((&own, None));
+                let sound = || !merged.damaged();
+                if let Some(code) = ranked(&merged, &candidates, &bodies, &sound, config, args)? {
                     return Ok(code);
                 }
                 merged.forget();
@@ -46,31 +54,41 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
         }
     }
     let cat = super::load(config)?;
-    Ok(ranked(&cat, None, &|| true, config, args)?.unwrap_or(0))
+    let ranking = search_in(
+        &cat.entries,
+        None,
+        None,
+        &parse_query(args)?,
+        &filter_of(&args.filter),
+    );
+    Ok(shown(&cat, ranking, config, args)?.unwrap_or(0))
 }
 
-/// Ranks every entry of a catalogue (with their search fields when an index gave them).
+/// Ranks the candidates (entries of `served` that pass the filters); `None` when `sound`
+/// says an index was found damaged meanwhile (nothing printed).
 fn ranked(
-    cat: &apicat_core::catalogue::Catalogue,
-    fields: Option<(
-        &[apicat_core::search::Fields<'_>],
-        &dyn apicat_core::search::Bodies,
-    )>,
+    served: &dyn Served,
+    candidates: &[Candidate],
+    bodies: &dyn Bodies,
     sound: &dyn Fn() -> bool,
     config: &Config,
     args: &SearchArgs,
 ) -> Result<Option<u8>> {
-    let query = parse_query(args)?;
-    let ranking = search_in(
-        &cat.entries,
-        fields.map(|f| f.0),
-        fields.map(|f| f.1),
-        &query,
-        &filter_of(&args.filter),
-    );
+    let ranking = rank_all(candidates, bodies, &parse_query(args)?);
     if !sound() {
         return Ok(None);
     }
+    shown(served, ranking, config, args)
+}
+
+/// Prints a ranking of the entries of `served`: entries are made only for the hits.
+fn shown(
+    served: &dyn Served,
+    ranking: Ranking,
+    config: &Config,
+    args: &SearchArgs,
+) -> Result<Option<u8>> {
+    let query = parse_query(args)?;
     let json = format_of(config, args.filter.format, args.filter.json) == Format::Json;
     if ranking.hits.is_empty() && json {
         // A filter value that names nothing is said so, rather than "no API matches".
@@ -79,12 +97,12 @@ fn ranked(
     let no_match = || {
         let what = hint_update(
             config,
-            no_match(&query, &ranking.closest, |i| cat.entries[i].slug.clone()),
+            no_match(&query, &ranking.closest, |i| served.entry(i, false).slug),
         );
-        nothing_matches(cat, &args.filter, what)
+        nothing_matches(served, &args.filter, what)
     };
     show(&ranking, config, args, no_match, |i| {
-        (cat.entries[i].listing(), cat.entries[i].clone())
+        (served.listing(i), served.entry(i, json))
     })
     .map(Some)
 }
@@ -138,37 +156,6 @@ fn terms_of(h: &Hit) -> Vec<&str> {
     let mut t: Vec<&str> = h.matches.iter().map(|m| m.term.as_str()).collect();
     t.dedup();
     t
-}
-
-/// Search on an index: entries are made only for the hits, unless a filter needs them all.
-/// `None` when the index was found damaged (nothing printed).
-fn indexed(index: &Index, config: &Config, args: &SearchArgs) -> Result<Option<u8>> {
-    let f = &args.filter;
-    let json = format_of(config, f.format, f.json) == Format::Json;
-    let sound = || !index.damaged();
-    if f.theme.is_some() || f.producer.is_some() || f.access.is_some() || f.france_connect {
-        let fields = Some((&index.fields[..], index.bodies()));
-        return ranked(&index.catalogue(json), fields, &sound, config, args);
-    }
-    let query = parse_query(args)?;
-    let ranking = rank_all(&index.candidates(), index.bodies(), &query);
-    if !sound() {
-        return Ok(None);
-    }
-    if ranking.hits.is_empty() && json {
-        emit("[]\n")?;
-    }
-    let no_match = || {
-        let what = hint_update(
-            config,
-            no_match(&query, &ranking.closest, |i| index.entry(i, false).slug),
-        );
-        Error::not_found(what)
-    };
-    show(&ranking, config, args, no_match, |i| {
-        (index.listing(i), index.entry(i, json))
-    })
-    .map(Some)
 }
 
 /// Prints the hits as a table, JSON or explanations; `get` gives a hit's listing and entry.

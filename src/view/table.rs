@@ -82,13 +82,14 @@ pub fn tsv(grid: &Grid) -> String {
             if i > 0 {
                 out.push('\t');
             }
-            out.extend(cell.chars().map(|c| {
-                if c == '\t' || c == '\n' || c == '\r' {
-                    ' '
-                } else {
-                    c
-                }
-            }));
+            if cell.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+                out.extend(cell.chars().map(|c| match c {
+                    '\t' | '\n' | '\r' => ' ',
+                    c => c,
+                }));
+            } else {
+                out.push_str(cell);
+            }
         }
         out.push('\n');
     }

@@ -38,7 +38,8 @@ pub enum Want {
 }
 
 impl Want {
-    fn fields(self) -> bool {
+    /// Whether the search fields are read.
+    pub fn fields(self) -> bool {
         matches!(self, Want::Search | Want::All)
     }
     fn rules(self) -> bool {
@@ -785,17 +786,44 @@ impl Index<'_> {
 
     /// What ranking needs of every entry.
     pub fn candidates(&self) -> Vec<Candidate<'_, '_>> {
-        self.records
-            .iter()
-            .zip(&self.fields)
-            .enumerate()
-            .map(|(index, (r, fields))| Candidate {
-                index,
-                fields,
-                visits: r.visits_2019.unwrap_or(0),
-                title: r.title,
-            })
+        (0..self.records.len())
+            .filter_map(|i| self.candidate(i, i))
             .collect()
+    }
+
+    /// What ranking needs of record `i`, given back as `index` in its hit; `None` when the
+    /// search fields were not read.
+    pub fn candidate(&self, i: usize, index: usize) -> Option<Candidate<'_, '_>> {
+        let r = &self.records[i];
+        Some(Candidate {
+            index,
+            fields: self.fields.get(i)?,
+            visits: r.visits_2019.unwrap_or(0),
+            title: r.title,
+        })
+    }
+
+    /// Slug and title of record `i`, for completion.
+    pub fn name(&self, i: usize) -> (String, String) {
+        (text(self.records[i].slug), text(self.records[i].title))
+    }
+}
+
+impl crate::catalogue::Served for Index<'_> {
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    fn listing(&self, at: usize) -> Listing<'_> {
+        Index::listing(self, at)
+    }
+
+    fn entry(&self, at: usize, keywords: bool) -> Entry {
+        Index::entry(self, at, keywords)
+    }
+
+    fn catalogue(&self) -> Cow<'_, Catalogue> {
+        Cow::Owned(Index::catalogue(self, false))
     }
 }
 

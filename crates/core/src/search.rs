@@ -118,6 +118,14 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether every entry passes.
+    pub fn is_empty(&self) -> bool {
+        self.theme.is_none()
+            && self.producer.is_none()
+            && self.access.is_none()
+            && !self.france_connect
+    }
+
     pub fn matches(&self, e: &Entry) -> bool {
         if let Some(t) = &self.theme {
             let t = fold(t.trim());

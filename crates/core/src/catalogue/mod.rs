@@ -374,7 +374,7 @@ pub struct NoSuchEntry<'a> {
 }
 
 /// The entries in use, with the files that could not be read.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Catalogue {
     pub entries: Vec<Entry>,
     pub problems: Vec<Problem>,
@@ -429,6 +429,18 @@ impl Catalogue {
         if let Some(e) = self.get(name) {
             return Ok(e);
         }
+        // The name of an entry another was preferred to, or an api.gouv.fr slug a snapshot
+        // entry records: the entry served for that API.
+        let records = |e: &&Entry| {
+            e.dataservice()
+                .is_some_and(|d| d.apigouv_slug.as_deref() == Some(name))
+        };
+        if let Some(e) = (self.entries.iter())
+            .find(|e| e.elsewhere.iter().any(|o| o.slug == name))
+            .or_else(|| self.entries.iter().find(records))
+        {
+            return Ok(e);
+        }
         let folded = fold(name);
         let by = |f: &dyn Fn(&Entry) -> bool| {
             let found: Vec<&Entry> = self.entries.iter().filter(|e| f(e)).collect();
@@ -458,6 +470,53 @@ impl Catalogue {
     /// An entry by exact slug.
     pub fn get(&self, slug: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.slug == slug)
+    }
+}
+
+/// Entries served by position, each made only when asked for: a catalogue in memory, an
+/// index, the snapshot merged with the others. `list` and `search` print through it, so a
+/// large catalogue makes entries only for the rows shown.
+pub trait Served {
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What `list` and `search` show of the entry at `at`.
+    fn listing(&self, at: usize) -> Listing<'_>;
+
+    /// The entry at `at` as `list` and `search` give it; keywords only when asked for.
+    fn entry(&self, at: usize, keywords: bool) -> Entry;
+
+    /// Whether the entry at `at` passes `filter`; made only when a filter is set.
+    fn passes(&self, at: usize, filter: &crate::search::Filter) -> bool {
+        filter.is_empty() || filter.matches(&self.entry(at, false))
+    }
+
+    /// Every entry, as a catalogue: to say why nothing matched.
+    fn catalogue(&self) -> Cow<'_, Catalogue>;
+}
+
+impl Served for Catalogue {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn listing(&self, at: usize) -> Listing<'_> {
+        self.entries[at].listing()
+    }
+
+    fn entry(&self, at: usize, _: bool) -> Entry {
+        self.entries[at].clone()
+    }
+
+    fn passes(&self, at: usize, filter: &crate::search::Filter) -> bool {
+        filter.matches(&self.entries[at])
+    }
+
+    fn catalogue(&self) -> Cow<'_, Catalogue> {
+        Cow::Borrowed(self)
     }
 }
 

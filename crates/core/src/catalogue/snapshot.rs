@@ -279,36 +279,27 @@ impl Snapshot {
         Some(out)
     }
 
-    /// The entry whose slug, or api.gouv.fr slug, is `name`: its slot, slug and title, from
-    /// the slots and the index's head alone (`show` reads no other record). `Some(None)` when
-    /// no entry has that name, `None` when the index cannot be read or made.
-    #[allow(clippy::option_option)]
-    pub fn find(&self, name: &str) -> Option<Option<(Slot, String, String)>> {
+    /// Each entry's slot, and its slug and title as indexed, from the slots and the index's
+    /// head alone (`show` reads no other record); `buf` keeps the bytes. `None` when the index
+    /// cannot be read or made.
+    #[allow(clippy::type_complexity)]
+    pub fn names<'b>(
+        &self,
+        buf: &'b mut Vec<u8>,
+    ) -> Option<(Vec<Slot>, Vec<(&'b [u8], &'b [u8])>)> {
         let current = [stamp_of(&self.items_file())?];
-        let read = read_parts(&self.dir.join(INDEX), Want::Names, &current).map(|r| r.0);
-        let bytes = match read {
-            Some(b) => b,
+        *buf = match read_parts(&self.dir.join(INDEX), Want::Names, &current) {
+            Some(r) => r.0,
             None => {
                 // Missing or stale: made again, then read whole.
-                let mut buf = Vec::new();
-                self.index(&mut buf, Want::All)?;
-                buf
+                let mut whole = Vec::new();
+                self.index(&mut whole, Want::All)?;
+                whole
             }
         };
-        let (slots, pos) = slots_of(&bytes)?;
-        let names = index::names_in(&bytes[pos..])?;
-        if names.len() != slots.len() {
-            return None;
-        }
-        let found = (0..names.len())
-            .find(|&i| names[i].0 == name.as_bytes())
-            .or_else(|| (0..slots.len()).find(|&i| slots[i].apigouv_slug.as_deref() == Some(name)));
-        let Some(i) = found else {
-            return Some(None);
-        };
-        let text = |b: &[u8]| crate::text::sanitize_owned(String::from_utf8_lossy(b).into_owned());
-        let (slug, title) = (text(names[i].0), text(names[i].1));
-        Some(slots.into_iter().nth(i).map(|slot| (slot, slug, title)))
+        let (slots, pos) = slots_of(buf)?;
+        let names = index::names_in(&buf[pos..])?;
+        (names.len() == slots.len()).then_some((slots, names))
     }
 
     fn decode<'b>(

@@ -5,7 +5,7 @@
 //! the more recently updated is served (see [`merge`]). `--source` keeps one source. `list` and
 //! `search` read the same sources through indexes (see [`crate::index`]).
 
-use std::borrow::BorrowMut;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -15,10 +15,10 @@ use super::folder::{
 };
 use super::markdown::SourceFile;
 use super::snapshot::{self, Slot, Snapshot};
-use super::{Catalogue, Elsewhere, Entry, Origin, Producer};
+use super::{Catalogue, Elsewhere, Entry, Listing, Origin, Producer, Served};
 use crate::error::{Error, Result};
 use crate::index::{self, Index, Want};
-use crate::search::{Fields, JoinedBodies};
+use crate::search::{Candidate, Fields, Filter, JoinedBodies};
 use crate::text::sanitize_line;
 
 /// One source of entries, as `--source` names it.
@@ -61,115 +61,276 @@ fn snapshot_wins(snap: Option<&str>, other: Option<&str>) -> bool {
     }
 }
 
-/// Puts the snapshot's entries beside the others. A snapshot entry stands for another when it
-/// has its slug, or records it as its api.gouv.fr slug; the more recently updated of the two is
-/// kept, and says the other exists (`elsewhere`). `T` travels with each entry (search fields).
-/// Entries may come boxed (`E`), so that a large catalogue is not copied at each step.
-pub fn merge<E: BorrowMut<Entry>, T>(
-    base: Vec<(E, T)>,
-    snap: Vec<(E, Option<String>, T)>,
-) -> Vec<(E, T)> {
-    let mut out = base;
-    out.reserve(snap.len());
-    let mut by_slug: foldhash::HashMap<String, usize> = out
+/// What the merge needs of an entry.
+pub struct MergeKey<'a> {
+    pub slug: &'a str,
+    /// A snapshot entry's api.gouv.fr slug.
+    pub apigouv: Option<&'a str>,
+    pub updated: Option<&'a str>,
+    pub source: SourceKind,
+}
+
+impl<'a> MergeKey<'a> {
+    fn of(e: &'a Entry, apigouv: Option<&'a str>) -> MergeKey<'a> {
+        MergeKey {
+            slug: &e.slug,
+            apigouv,
+            updated: e.last_update_iso.as_deref(),
+            source: SourceKind::of(&e.origin),
+        }
+    }
+
+    fn note(&self) -> Elsewhere {
+        Elsewhere {
+            source: self.source.name(),
+            slug: self.slug.to_string(),
+            last_update: self.updated.map(str::to_string),
+        }
+    }
+}
+
+/// What the merge needs of each snapshot entry, from its index.
+fn snapshot_keys<'a>(slugs: &'a [Cow<str>], slots: &'a [Slot]) -> Vec<MergeKey<'a>> {
+    slugs
         .iter()
-        .enumerate()
-        .map(|(i, (e, _))| (e.borrow().slug.clone(), i))
-        .collect();
-    for (mut boxed, apigouv, t) in snap {
-        let e = boxed.borrow_mut();
+        .zip(slots)
+        .map(|(slug, slot)| MergeKey {
+            slug,
+            apigouv: slot.apigouv_slug.as_deref(),
+            updated: slot.updated.as_deref(),
+            source: SourceKind::Datagouv,
+        })
+        .collect()
+}
+
+/// An entry served by a merge: one of the others (`Base`) or of the snapshot, by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Base(usize),
+    Snapshot(usize),
+}
+
+/// The snapshot's entries beside the others, by position.
+pub struct Rows {
+    /// The entries served, in order.
+    pub rows: Vec<Row>,
+    /// Per row, the entries of the same API not served (`elsewhere`).
+    pub notes: Vec<Vec<Elsewhere>>,
+    /// Per snapshot entry, the row that serves its API (its own, or the one preferred to it).
+    pub snapshot_at: Vec<usize>,
+}
+
+/// Puts the snapshot's entries beside the others. A snapshot entry stands for another entry
+/// when it has its slug, or records it as its api.gouv.fr slug: of an entry and the snapshot
+/// entries standing for it, the most recently updated is served (the snapshot's on a tie, the
+/// later one between two of the snapshot's), in the entry's place, and notes the others. Two
+/// snapshot entries are two data.gouv.fr APIs: they never hide each other otherwise. Only keys
+/// are compared: no entry is made or moved.
+pub fn merge_rows(base: &[MergeKey], snap: &[MergeKey]) -> Rows {
+    let by_slug: foldhash::HashMap<&str, usize> =
+        base.iter().enumerate().map(|(i, k)| (k.slug, i)).collect();
+    let mut rows: Vec<Row> = (0..base.len()).map(Row::Base).collect();
+    rows.reserve(snap.len());
+    // Per base entry, the snapshot entries standing for it, in order.
+    let mut standing: Vec<Vec<usize>> = vec![Vec::new(); base.len()];
+    let mut snapshot_at = Vec::with_capacity(snap.len());
+    for (j, k) in snap.iter().enumerate() {
         let found = by_slug
-            .get(&e.slug)
-            .or_else(|| apigouv.as_ref().and_then(|s| by_slug.get(s)))
-            .copied();
+            .get(k.slug)
+            .or_else(|| k.apigouv.and_then(|s| by_slug.get(s)));
         match found {
-            Some(i) => {
-                let other = out[i].0.borrow_mut();
-                let note = |x: &Entry| Elsewhere {
-                    source: SourceKind::of(&x.origin).name(),
-                    slug: x.slug.clone(),
-                    last_update: x.last_update_iso.clone(),
-                };
-                if snapshot_wins(
-                    e.last_update_iso.as_deref(),
-                    other.last_update_iso.as_deref(),
-                ) {
-                    e.elsewhere.push(note(other));
-                    e.elsewhere.append(&mut other.elsewhere);
-                    by_slug.insert(e.slug.clone(), i);
-                    out[i] = (boxed, t);
-                } else {
-                    other.elsewhere.push(note(e));
-                }
+            Some(&i) => {
+                standing[i].push(j);
+                snapshot_at.push(i);
             }
             None => {
-                by_slug.insert(e.slug.clone(), out.len());
-                out.push((boxed, t));
+                snapshot_at.push(rows.len());
+                rows.push(Row::Snapshot(j));
             }
         }
     }
-    out
+    let mut notes = vec![Vec::new(); rows.len()];
+    for (i, group) in standing.iter().enumerate().filter(|(_, g)| !g.is_empty()) {
+        let key = |r: Row| match r {
+            Row::Base(b) => &base[b],
+            Row::Snapshot(s) => &snap[s],
+        };
+        let winner = group.iter().fold(Row::Base(i), |best, &j| {
+            match snapshot_wins(snap[j].updated, key(best).updated) {
+                true => Row::Snapshot(j),
+                false => best,
+            }
+        });
+        rows[i] = winner;
+        let members = std::iter::once(Row::Base(i)).chain(group.iter().map(|&j| Row::Snapshot(j)));
+        notes[i] = members
+            .filter(|&m| m != winner)
+            .map(|m| key(m).note())
+            .collect();
+    }
+    Rows {
+        rows,
+        notes,
+        snapshot_at,
+    }
 }
 
-/// The catalogue `list`, `search` and `show` read when the snapshot joins other sources:
-/// entries as the indexes give them, their search fields, and where each snapshot entry lies.
+/// [`merge_rows`] on entries in full (each with its api.gouv.fr slug when from the snapshot):
+/// the entries served, in order, each with its notes. `T` travels with each entry.
+pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) -> Vec<(Entry, T)> {
+    let Rows { rows, notes, .. } = {
+        let b: Vec<_> = base.iter().map(|(e, _)| MergeKey::of(e, None)).collect();
+        let s: Vec<_> = snap
+            .iter()
+            .map(|(e, a, _)| MergeKey::of(e, a.as_deref()))
+            .collect();
+        merge_rows(&b, &s)
+    };
+    let mut base: Vec<_> = base.into_iter().map(Some).collect();
+    let mut snap: Vec<_> = snap.into_iter().map(|(e, _, t)| Some((e, t))).collect();
+    rows.into_iter()
+        .zip(notes)
+        .filter_map(|(row, notes)| {
+            let (mut e, t) = match row {
+                Row::Base(i) => base[i].take()?,
+                Row::Snapshot(i) => snap[i].take()?,
+            };
+            e.elsewhere.extend(notes);
+            Some((e, t))
+        })
+        .collect()
+}
+
+/// The catalogue `list`, `search` and `show` read when the snapshot joins other sources: the
+/// bundled and personal entries in full, the snapshot's through its index. An entry of the
+/// snapshot is made only for a row asked for.
 pub struct Merged<'b> {
-    pub catalogue: Catalogue,
-    pub fields: Vec<Fields<'b>>,
-    pub slots: foldhash::HashMap<String, Slot>,
+    /// The bundled and personal entries (those a snapshot entry replaced are not served), and
+    /// the problems of their files.
+    pub local: Catalogue,
+    /// Their search fields, when read for search.
+    local_fields: Vec<Fields<'static>>,
+    /// The snapshot's index, and where each record lies in the snapshot.
+    index: Index<'b>,
+    slots: Vec<Slot>,
+    /// The entries served, in order.
+    rows: Vec<Row>,
+    /// Per row, the other sources' entries of the same API.
+    notes: Vec<Vec<Elsewhere>>,
+    /// Each snapshot record's row.
+    snapshot_rows: Vec<Option<usize>>,
+    /// The bundled index (body words of the bundled entries), with each record's row.
+    bundled: Option<(Index<'static>, Vec<Option<usize>>)>,
     pub snapshot: Snapshot,
-    /// The indexes that hold the body words of the snapshot's and the bundled entries, each
-    /// record renumbered as an entry of `catalogue` (`None`: not kept).
-    indexes: Vec<(Index<'b>, Vec<Option<usize>>)>,
 }
 
-/// Where an entry of a merged catalogue was indexed.
-#[derive(Clone, Copy)]
-enum Indexed {
-    Not,
-    Snapshot(usize),
-    Bundled(usize),
+impl Served for Merged<'_> {
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn entry(&self, at: usize, keywords: bool) -> Entry {
+        let mut e = match self.rows[at] {
+            Row::Base(i) => self.local.entries[i].clone(),
+            Row::Snapshot(i) => {
+                let mut e = self.index.entry(i, keywords);
+                e.last_update_iso = self.slots[i].updated.clone();
+                e
+            }
+        };
+        e.elsewhere.extend(self.notes[at].iter().cloned());
+        e
+    }
+
+    fn listing(&self, at: usize) -> Listing<'_> {
+        match self.rows[at] {
+            Row::Base(i) => self.local.entries[i].listing(),
+            Row::Snapshot(i) => self.index.listing(i),
+        }
+    }
+
+    fn passes(&self, at: usize, filter: &Filter) -> bool {
+        match self.rows[at] {
+            Row::Base(i) => filter.matches(&self.local.entries[i]),
+            Row::Snapshot(_) => filter.is_empty() || filter.matches(&self.entry(at, false)),
+        }
+    }
+
+    fn catalogue(&self) -> Cow<'_, Catalogue> {
+        Cow::Owned(Catalogue {
+            entries: (0..self.len()).map(|at| self.entry(at, false)).collect(),
+            problems: self.local.problems.clone(),
+            producers: self.local.producers.clone(),
+            producers_known: self.local.producers_known,
+            replaced: self.local.replaced.clone(),
+        })
+    }
 }
 
-impl Merged<'_> {
+impl<'b> Merged<'b> {
+    /// Slug and title of the entry at `at`, for completion.
+    pub fn name(&self, at: usize) -> (String, String) {
+        match self.rows[at] {
+            Row::Base(i) => {
+                let e = &self.local.entries[i];
+                (e.slug.clone(), e.title.clone())
+            }
+            Row::Snapshot(i) => self.index.name(i),
+        }
+    }
+
+    /// What ranking needs of each entry that passes `filter` (read for `Want::Search`).
+    pub fn candidates(&self, filter: &Filter) -> Vec<Candidate<'_, '_>> {
+        (0..self.rows.len())
+            .filter(|&at| self.passes(at, filter))
+            .filter_map(|at| match self.rows[at] {
+                Row::Base(i) => {
+                    let e = &self.local.entries[i];
+                    Some(Candidate {
+                        index: at,
+                        fields: self.local_fields.get(i)?,
+                        visits: e.visits_2019.unwrap_or(0),
+                        title: e.title.as_bytes(),
+                    })
+                }
+                Row::Snapshot(i) => self.index.candidate(i, at),
+            })
+            .collect()
+    }
+
     /// Whether a block of body words was damaged when a search read it (see [`Index::damaged`]).
     pub fn damaged(&self) -> bool {
-        self.indexes.iter().any(|(ix, _)| ix.damaged())
+        self.index.damaged() || self.bundled.as_ref().is_some_and(|(b, _)| b.damaged())
     }
 
     /// Removes the damaged indexes' files, so that the next run makes them again.
     pub fn forget(&self) {
-        self.indexes
-            .iter()
-            .filter(|(ix, _)| ix.damaged())
-            .for_each(|(ix, _)| ix.forget());
+        let each = std::iter::once(&self.index).chain(self.bundled.as_ref().map(|(b, _)| b));
+        each.filter(|ix| ix.damaged()).for_each(|ix| ix.forget());
     }
 
-    /// The body words of every entry, for search: those of indexed entries from their index,
-    /// the others from their own fields.
+    /// The body words of the indexed entries (snapshot and bundled), numbered as rows; the
+    /// others' are in their own fields.
     pub fn bodies(&self) -> JoinedBodies<'_> {
-        JoinedBodies(
-            self.indexes
-                .iter()
-                .map(|(ix, to)| (ix.bodies(), Some(&to[..])))
-                .collect(),
-        )
+        let mut parts = vec![(self.index.bodies(), Some(&self.snapshot_rows[..]))];
+        if let Some((b, to)) = &self.bundled {
+            parts.push((b.bodies(), Some(&to[..])));
+        }
+        JoinedBodies(parts)
     }
 
-    /// An entry in full: a snapshot entry is read from its one line.
-    pub fn full(&self, e: &Entry) -> Option<Entry> {
-        if !matches!(e.origin, Origin::Datagouv(_)) || e.dataservice().is_some() {
-            return Some(e.clone());
-        }
-        let full = self.snapshot.read(self.slots.get(&e.slug)?)?;
-        if full.slug != e.slug {
-            // Not the line indexed: the index is made again by the next run.
+    /// The entry at `at` in full: a snapshot entry is read from its one line. `None` when
+    /// that line is not the one indexed (the index is then made again by the next run).
+    pub fn full(&self, at: usize) -> Option<Entry> {
+        let Row::Snapshot(i) = self.rows[at] else {
+            return Some(self.entry(at, true));
+        };
+        let mut full = self.snapshot.read(&self.slots[i])?;
+        if full.slug.as_bytes() != self.index.raw_slug(i) {
             self.snapshot.forget_index();
             return None;
         }
-        let mut full = full;
-        full.slug = e.slug.clone();
-        full.elsewhere = e.elsewhere.clone();
+        full.elsewhere = self.notes[at].clone();
         Some(full)
     }
 }
@@ -515,10 +676,14 @@ impl Sources {
 
     /// The catalogue `show NAME` and `eligible NAME` need: the one file named NAME, with the
     /// producers it names, read alone. `None` when no file has that name, or it cannot be
-    /// served alone (it is broken, or has a look-alike): a title, a prefix, a near name or
-    /// the report of a broken file need every entry.
+    /// served alone (it is broken, or has a look-alike, or the snapshot is served): a title, a
+    /// prefix, a near name or the report of a broken file need every entry.
     pub fn load_named(&self, name: &str) -> Result<Option<Catalogue>> {
         let name = name.trim();
+        // The snapshot may hold a more recent entry of the same API.
+        if self.snapshot_served().is_some() {
+            return Ok(None);
+        }
         if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) {
             return Ok(None);
         }
@@ -629,67 +794,72 @@ impl Sources {
             .filter(|_| self.folder.is_none() && self.wants(SourceKind::Datagouv))
     }
 
-    /// The entry whose slug is exactly `name` when the snapshot is among the sources, with the
-    /// problems of the files read: the fast way of `show`, which reads the snapshot's index and
-    /// one line of it, and makes no other entry of it. `None` when no entry has that slug (the
-    /// caller then looks further, by title or prefix, through [`Sources::merged`]).
+    /// The entry served for `name` when the snapshot is among the sources, with the problems
+    /// of the files read: the fast way of `show`, which reads the snapshot's slots and names,
+    /// and one line of it. `name` is a slug, of an entry served or of one another is preferred
+    /// to, or an api.gouv.fr slug a snapshot entry records. `None` when no entry has that name
+    /// (the caller then looks further, by title or prefix, through [`Sources::merged`]).
     pub fn by_slug(&self, name: &str) -> Result<Option<(Entry, Vec<super::Problem>)>> {
         self.check_only()?;
         let Some(snap) = self.snapshot_served() else {
             return Ok(None);
         };
         let mut local = self.load_local()?;
-        let Some(found) = snap.find(name) else {
+        let mut buf = Vec::new();
+        let Some((slots, names)) = snap.names(&mut buf) else {
+            return Ok(None);
+        };
+        // Slugs as the index holds them: compared, never shown.
+        let slugs: Vec<Cow<str>> = names.iter().map(|n| String::from_utf8_lossy(n.0)).collect();
+        let merged = {
+            let base: Vec<_> = local
+                .entries
+                .iter()
+                .map(|e| MergeKey::of(e, None))
+                .collect();
+            merge_rows(&base, &snapshot_keys(&slugs, &slots))
+        };
+        let at = local
+            .entries
+            .iter()
+            .position(|e| e.slug == name)
+            .or_else(|| {
+                let j = slugs.iter().position(|s| s == name).or_else(|| {
+                    slots
+                        .iter()
+                        .position(|s| s.apigouv_slug.as_deref() == Some(name))
+                })?;
+                Some(merged.snapshot_at[j])
+            });
+        let Some(at) = at else {
             return Ok(None);
         };
         let problems = std::mem::take(&mut local.problems);
-        let Some((slot, indexed_slug, title)) = found else {
-            return Ok(local.get(name).cloned().map(|e| (e, problems)));
+        let notes = merged.notes[at].clone();
+        let mut e = match merged.rows[at] {
+            Row::Base(b) => local.entries.swap_remove(b),
+            Row::Snapshot(i) => {
+                let Some(full) = snap.read(&slots[i]) else {
+                    return Ok(None);
+                };
+                if full.slug != slugs[i] {
+                    // The line is not the one indexed: the index is made again, and read the
+                    // long way.
+                    snap.forget_index();
+                    return Ok(None);
+                }
+                full
+            }
         };
-        let slot = &slot;
-        // What the merge needs of it; the rest is read from its line.
-        let summary = Entry {
-            slug: indexed_slug.clone(),
-            title,
-            origin: snap.origin(),
-            last_update_iso: slot.updated.clone(),
-            ..Entry::default()
-        };
-        let other = local
-            .get(&summary.slug)
-            .or_else(|| slot.apigouv_slug.as_deref().and_then(|s| local.get(s)))
-            .cloned();
-        let base = other.into_iter().map(|e| (e, ())).collect();
-        let merged = merge(base, vec![(summary, slot.apigouv_slug.clone(), ())]);
-        let Some((winner, ())) = merged.into_iter().next() else {
-            return Ok(None);
-        };
-        if !matches!(winner.origin, Origin::Datagouv(_)) {
-            return Ok(Some((winner, problems)));
-        }
-        let Some(mut full) = snap.read(slot) else {
-            return Ok(None);
-        };
-        if full.slug != indexed_slug {
-            // The line is not the one indexed: the index is made again, and read the long way.
-            snap.forget_index();
-            return Ok(None);
-        }
-        full.slug = winner.slug;
-        full.elsewhere = winner.elsewhere;
-        Ok(Some((full, problems)))
+        e.elsewhere.extend(notes);
+        Ok(Some((e, problems)))
     }
 
     /// The snapshot beside the bundled and personal entries, as `list`, `search` and `show`
     /// read them: the snapshot through its index (no item parsed), the others in full.
     /// `None` when the snapshot is not among the sources served.
     /// Search fields are made only for `Want::Search`.
-    pub fn merged<'b>(
-        &self,
-        buf: &'b mut Vec<u8>,
-        keywords: bool,
-        want: Want,
-    ) -> Result<Option<Merged<'b>>> {
+    pub fn merged<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Result<Option<Merged<'b>>> {
         self.check_only()?;
         let Some(snap) = self.snapshot_served() else {
             return Ok(None);
@@ -698,64 +868,61 @@ impl Sources {
         let Some(ix) = snap.index(buf, want) else {
             return Ok(None);
         };
-        let mut slots = foldhash::HashMap::default();
-        slots.reserve(ix.slots.len());
-        let mut entries = Vec::with_capacity(ix.slots.len());
-        for (i, slot) in ix.slots.into_iter().enumerate() {
-            let mut e = ix.index.entry(i, keywords);
-            e.last_update_iso = slot.updated.clone();
-            let apigouv = slot.apigouv_slug.clone();
-            slots.insert(e.slug.clone(), slot);
-            let f = ix.index.fields.get(i).cloned().unwrap_or_default();
-            entries.push((Box::new(e), apigouv, (f, Indexed::Snapshot(i))));
-        }
-        // Bundled entries' search fields were made at build time.
-        let bundled = self.bundled.index();
-        let built = |e: &Entry| -> Option<(Fields<'static>, Indexed)> {
-            let ix = bundled.as_ref().filter(|_| e.origin == Origin::Bundled)?;
-            let i = (0..ix.records.len()).find(|&i| ix.raw_slug(i) == e.slug.as_bytes())?;
-            Some((ix.fields[i].clone(), Indexed::Bundled(i)))
-        };
-        let base = local
-            .entries
-            .into_iter()
-            .map(|e| {
-                let f = match want {
-                    Want::Search | Want::All => {
-                        built(&e).unwrap_or_else(|| (Fields::of(&e), Indexed::Not))
-                    }
-                    Want::Names | Want::Listing | Want::Verdicts => {
-                        (Fields::default(), Indexed::Not)
-                    }
-                };
-                (Box::new(e), f)
-            })
+        let (index, slots) = (ix.index, ix.slots);
+        // Slugs as the index holds them: compared, never shown.
+        let slugs: Vec<std::borrow::Cow<str>> = (0..index.records.len())
+            .map(|i| String::from_utf8_lossy(index.raw_slug(i)))
             .collect();
-        let merged = merge(base, entries);
-        let mut from_snapshot = vec![None; ix.index.records.len()];
-        let mut from_bundled = vec![None; bundled.as_ref().map_or(0, |b| b.records.len())];
-        for (at, (_, (_, place))) in merged.iter().enumerate() {
-            match *place {
-                Indexed::Snapshot(i) => from_snapshot[i] = Some(at),
-                Indexed::Bundled(i) => from_bundled[i] = Some(at),
-                Indexed::Not => {}
+        let Rows { rows, notes, .. } = {
+            let base: Vec<_> = local
+                .entries
+                .iter()
+                .map(|e| MergeKey::of(e, None))
+                .collect();
+            merge_rows(&base, &snapshot_keys(&slugs, &slots))
+        };
+        let mut snapshot_rows = vec![None; index.records.len()];
+        let mut local_rows = vec![None; local.entries.len()];
+        for (at, row) in rows.iter().enumerate() {
+            match *row {
+                Row::Snapshot(i) => snapshot_rows[i] = Some(at),
+                Row::Base(i) => local_rows[i] = Some(at),
             }
         }
-        let mut indexes = vec![(ix.index, from_snapshot)];
-        indexes.extend(bundled.map(|b| (b, from_bundled)));
-        let (entries, fields) = merged.into_iter().map(|(e, (f, _))| (*e, f)).unzip();
+        // Bundled entries' search fields and body words were made at build time.
+        let bundled = self.bundled.index();
+        let mut bundled_rows = vec![None; bundled.as_ref().map_or(0, |b| b.records.len())];
+        let mut local_fields = Vec::new();
+        if want.fields() {
+            local_fields = local
+                .entries
+                .iter()
+                .zip(&local_rows)
+                .map(|(e, at)| {
+                    let built = bundled.as_ref().filter(|_| e.origin == Origin::Bundled);
+                    let i = built.and_then(|ix| {
+                        (0..ix.records.len()).find(|&i| ix.raw_slug(i) == e.slug.as_bytes())
+                    });
+                    match (built, i) {
+                        (Some(ix), Some(i)) => {
+                            bundled_rows[i] = *at;
+                            ix.fields[i].clone()
+                        }
+                        _ => Fields::of(e),
+                    }
+                })
+                .collect();
+        }
         Ok(Some(Merged {
-            catalogue: Catalogue {
-                entries,
-                problems: local.problems,
-                producers: local.producers,
-                producers_known: local.producers_known,
-                replaced: local.replaced,
-            },
-            fields,
+            local,
+            local_fields,
+            index,
             slots,
+            rows,
+            notes,
+            snapshot_rows,
+            bundled: bundled.map(|b| (b, bundled_rows)),
             snapshot: snap.clone(),
-            indexes,
         }))
     }
 }
