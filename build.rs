@@ -1,7 +1,8 @@
 //! Embeds every `catalogue/*.md` file in the binary, so apicat works from any directory, with
 //! its front matter already turned from YAML into JSON (parsing JSON at run time costs a
-//! fraction of parsing YAML), and the index `list` and `search` read, made by the core's own
-//! loader and index writer: what a run would make for a folder holding these files.
+//! fraction of parsing YAML), the index `list` and `search` read, made by the core's own
+//! loader and index writer (what a run would make for a folder holding these files), and
+//! their texts converted from catalogue markup by the core's converter, for `show`.
 use std::{env, fs, path::Path};
 
 use apicat_core::catalogue::markdown::{SourceFile, front_matter_json, is_clean};
@@ -51,6 +52,21 @@ fn main() {
     out.push_str("];\n");
     let mut cat = Catalogue::from_files(sources);
     cat.set_producers(Bundled::producers(), false);
+    // The pages' texts converted from catalogue markup, as `show` would at each run.
+    let mut texts: Vec<&str> = Vec::new();
+    for e in &cat.entries {
+        texts.push(&e.body);
+        texts.extend(e.content_intro.as_deref());
+        texts.extend(e.access_page.iter().map(|r| r.description.as_str()));
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    out.push_str("pub static MARKDOWN: &[(&str, &str)] = &[\n");
+    for t in texts {
+        let md = apicat_core::markup::to_markdown(t);
+        out.push_str(&format!("    ({t:?}, {md:?}),\n"));
+    }
+    out.push_str("];\n");
     let index = Path::new(&out_dir).join("bundled.index");
     fs::write(
         &index,

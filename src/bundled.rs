@@ -1,6 +1,8 @@
 //! The bundled catalogue, embedded by build.rs: each entry's file with its front matter
-//! already converted to JSON, and the index `list` and `search` read (made by the core's own
-//! index writer, as for a folder).
+//! already converted to JSON, the index `list` and `search` read (made by the core's own
+//! index writer, as for a folder), and the texts of its pages already converted to Markdown.
+
+use std::borrow::Cow;
 
 use apicat_core::catalogue::sources::{Bundled, BundledFile};
 
@@ -10,6 +12,18 @@ pub static BUNDLED: Bundled = Bundled {
     files: FILES,
     index: INDEX,
 };
+
+/// Catalogue markup as Markdown ([`apicat_core::markup::to_markdown`]): a bundled entry's
+/// text was converted at build time.
+pub fn to_markdown(src: &str) -> Cow<'static, str> {
+    match MARKDOWN
+        .iter()
+        .find(|(s, _)| s.len() == src.len() && *s == src)
+    {
+        Some((_, md)) => Cow::Borrowed(md),
+        None => Cow::Owned(apicat_core::markup::to_markdown(src)),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -31,6 +45,22 @@ mod tests {
             assert_eq!((&a.path, &a.origin), (&b.path, &b.origin));
             assert_eq!((&a.tagline, &a.keywords), (&b.tagline, &b.keywords));
             assert_eq!((a.visits_2019, &a.producer), (b.visits_2019, &b.producer));
+        }
+    }
+
+    #[test]
+    fn prepared_markdown_is_what_the_converter_makes() {
+        assert!(MARKDOWN.len() > 5, "bodies, intros and access descriptions");
+        for (src, md) in MARKDOWN {
+            assert_eq!(*md, apicat_core::markup::to_markdown(src));
+        }
+        let cat = BUNDLED.catalogue();
+        for e in &cat.entries {
+            assert!(
+                matches!(to_markdown(&e.body), Cow::Borrowed(_)),
+                "{}",
+                e.slug
+            );
         }
     }
 

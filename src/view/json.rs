@@ -68,8 +68,8 @@ pub fn entry(e: &Entry) -> Value {
             "source": o.source, "slug": o.slug, "last_update": o.last_update,
         })).collect::<Vec<_>>(),
         "body": e.body,
-        "body_markdown": crate::markup::to_markdown(&e.body),
-        "content_intro_markdown": e.content_intro.as_deref().map(crate::markup::to_markdown),
+        "body_markdown": crate::bundled::to_markdown(&e.body),
+        "content_intro_markdown": e.content_intro.as_deref().map(crate::bundled::to_markdown),
     })
 }
 

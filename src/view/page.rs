@@ -7,10 +7,11 @@ use termimad::crossterm::style::{Attribute, Color};
 use termimad::{CompoundStyle, MadSkin, StyledChar};
 use unicode_width::UnicodeWidthStr;
 
+use crate::bundled::to_markdown;
 use crate::catalogue::{Access, Entry, FranceConnect};
 use crate::eligibility::{Overview, overview};
 pub use crate::markup::escape;
-use crate::markup::{CELL_BREAK, SITE, resolve_url, to_markdown};
+use crate::markup::{CELL_BREAK, SITE, resolve_url};
 use crate::term::{BOLD, RESET, Style};
 
 /// A table column narrower than this is cut into unreadable pieces: the table is printed as
@@ -244,6 +245,11 @@ impl<'a> Renderer<'a> {
                             if part.is_empty() {
                                 continue;
                             }
+                            if i >= head_rows && is_plain_words(part) && part.width() <= widths[c] {
+                                // What termimad would give back: words that fit, no markup.
+                                lines.push(part.to_string());
+                                continue;
+                            }
                             let md = if i < head_rows {
                                 format!("**{}**", part.replace("**", ""))
                             } else {
@@ -445,9 +451,41 @@ fn cells(line: &str) -> Vec<String> {
     cells
 }
 
+/// Whether Markdown text is only words that termimad shows as written: letters, digits and
+/// common punctuation, single spaces, nothing that starts a list, a quote or a heading.
+fn is_plain_words(s: &str) -> bool {
+    s.starts_with(char::is_alphabetic)
+        && !s.contains("  ")
+        && s.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | ','
+                        | '.'
+                        | '\''
+                        | '’'
+                        | '('
+                        | ')'
+                        | '-'
+                        | '/'
+                        | ':'
+                        | ';'
+                        | '&'
+                        | '%'
+                        | '«'
+                        | '»'
+                )
+        })
+}
+
 /// The width Markdown text takes once shown: escapes and emphasis marks take none.
 fn plain_width(md: &str) -> usize {
-    md.trim().replace(['\\', '*', '`'], "").width()
+    let md = md.trim();
+    if md.contains(['\\', '*', '`']) {
+        md.replace(['\\', '*', '`'], "").width()
+    } else {
+        md.width()
+    }
 }
 
 /// Byte length of the escape sequence starting `s` (CSI `ESC [ … final`, or OSC `ESC ] … ST`
@@ -509,49 +547,54 @@ fn visible_width(s: &str) -> usize {
 
 /// The pieces a line is never cut inside: escape sequences and characters, as byte ranges,
 /// with whether each is an escape.
-fn pieces(s: &str) -> Vec<(usize, usize, bool)> {
-    let mut v = Vec::new();
+fn pieces(s: &str) -> impl Iterator<Item = (usize, usize, bool)> + '_ {
     let mut i = 0;
-    while i < s.len() {
+    std::iter::from_fn(move || {
+        if i >= s.len() {
+            return None;
+        }
         let (n, esc) = match escape_len(&s[i..]) {
             Some(n) => (n, true),
             None => (s[i..].chars().next().map_or(1, char::len_utf8), false),
         };
-        v.push((i, (i + n).min(s.len()), esc));
+        let piece = (i, (i + n).min(s.len()), esc);
         i += n;
-    }
-    v
+        Some(piece)
+    })
+}
+
+/// Whether a piece is a character that shows (not an escape, not a space).
+fn shows(s: &str, (a, b, esc): (usize, usize, bool)) -> bool {
+    !esc && !s[a..b].trim().is_empty()
 }
 
 /// Trailing spaces removed, even when escape sequences sit among them (they are kept).
 fn trim_end_visible(s: &str) -> String {
-    let ps = pieces(s);
-    let cut = ps
-        .iter()
-        .rev()
-        .find(|&&(a, b, esc)| !esc && !s[a..b].trim().is_empty())
-        .map_or(0, |&(_, b, _)| b);
+    if !s.contains('\x1b') {
+        return s.trim_end().to_string();
+    }
+    let cut = pieces(s)
+        .filter(|&p| shows(s, p))
+        .last()
+        .map_or(0, |(_, b, _)| b);
     let mut out = s[..cut].to_string();
-    for &(a, b, esc) in &ps {
-        if esc && a >= cut {
-            out.push_str(&s[a..b]);
-        }
+    for (a, b, _) in pieces(&s[cut..]).filter(|p| p.2) {
+        out.push_str(&s[cut + a..cut + b]);
     }
     out
 }
 
 /// Leading spaces removed, even when escape sequences sit among them (they are kept).
 fn trim_start_visible(s: &str) -> String {
-    let ps = pieces(s);
-    let from = ps
-        .iter()
-        .find(|&&(a, b, esc)| !esc && !s[a..b].trim().is_empty())
-        .map_or(s.len(), |&(a, _, _)| a);
+    if !s.contains('\x1b') {
+        return s.trim_start().to_string();
+    }
+    let from = pieces(s)
+        .find(|&p| shows(s, p))
+        .map_or(s.len(), |(a, _, _)| a);
     let mut out = String::new();
-    for &(a, b, esc) in &ps {
-        if esc && b <= from {
-            out.push_str(&s[a..b]);
-        }
+    for (a, b, _) in pieces(&s[..from]).filter(|p| p.2) {
+        out.push_str(&s[a..b]);
     }
     out.push_str(&s[from..]);
     out
@@ -565,12 +608,21 @@ fn fit(line: &str, width: usize, out: &mut String) {
     while visible_width(&rest) > width {
         // The longest start that fits, measured as a whole (a variation selector can widen the
         // character before it).
-        let mut end = 0;
-        for (_, b, esc) in pieces(&rest) {
-            if !esc && visible_width(&rest[..b]) > width {
-                break;
+        // Found by halves, not piece by piece, so that a long line costs n log n, not n².
+        let ends: Vec<usize> = pieces(&rest).map(|(_, b, _)| b).collect();
+        let (mut lo, mut hi) = (0, ends.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if visible_width(&rest[..ends[mid - 1]]) > width {
+                hi = mid - 1;
+            } else {
+                lo = mid;
             }
-            end = b;
+        }
+        // Escapes right after take no width: they stay on this line.
+        let mut end = if lo == 0 { 0 } else { ends[lo - 1] };
+        while let Some(n) = escape_len(&rest[end..]) {
+            end += n;
         }
         let at_space = rest[end..].starts_with(' ').then_some(end);
         match at_space
@@ -1027,6 +1079,44 @@ pub fn hyperlinks(text: String, style: &Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cells a table of the real catalogue holds that skip termimad are shown as termimad
+    /// would show them, with colour and without.
+    #[test]
+    fn plain_words_are_what_termimad_gives_back() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
+        let mut parts: Vec<String> = [
+            "Les données générales",
+            "INSEE (Paris), 2019-2020 : 12 % « ok »",
+        ]
+        .map(String::from)
+        .to_vec();
+        for f in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+            let md = to_markdown(&text);
+            for line in md.lines().filter(|l| l.starts_with('|')) {
+                for cell in cells(line) {
+                    parts.extend(cell.split(CELL_BREAK).map(|p| p.trim().to_string()));
+                }
+            }
+        }
+        let plain: Vec<&String> = parts.iter().filter(|p| is_plain_words(p)).collect();
+        assert!(plain.len() > 2, "{} parts", parts.len());
+        for color in [false, true] {
+            let r = Renderer::new(&Style {
+                color,
+                width: 80,
+                tty: false,
+            });
+            for p in &plain {
+                let shown = r.skin.text(p, Some(p.width())).to_string();
+                assert_eq!(trim_start_visible(&trim_end_visible(&shown)), **p);
+            }
+        }
+        assert!(!is_plain_words("- a list"));
+        assert!(!is_plain_words("**bold**"));
+        assert!(!is_plain_words("1. first"));
+    }
 
     #[test]
     fn long_urls_become_notes_short_ones_stay() {
