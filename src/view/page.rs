@@ -1,5 +1,6 @@
 //! An API's whole page for the terminal: title, facts panel, who may use it, then its text.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, TableStyle, presets};
@@ -104,13 +105,17 @@ impl<'a> Renderer<'a> {
         if is_table {
             self.table(&text, out);
         } else {
-            let rendered = self.skin.text(&text, Some(self.width)).to_string();
+            let rendered = wrap_plain(&text, self.width)
+                .unwrap_or_else(|| self.skin.text(&text, Some(self.width)).to_string());
             // termimad starts a wrapped line with the space after a bold part (`**H:** v`);
             // list items are indented by two.
             let flush_left = !text.starts_with(' ');
             for line in rendered.lines() {
                 let line = trim_end_visible(line);
-                let plain = strip_escapes(&line);
+                let plain = match line.contains('\x1b') {
+                    true => Cow::Owned(strip_escapes(&line)),
+                    false => Cow::Borrowed(&*line),
+                };
                 if flush_left && plain.starts_with(' ') && !plain.starts_with("  ") {
                     fit(&trim_start_visible(&line), self.width, out);
                 } else {
@@ -245,7 +250,8 @@ impl<'a> Renderer<'a> {
                             if part.is_empty() {
                                 continue;
                             }
-                            if i >= head_rows && is_plain_words(part) && part.width() <= widths[c] {
+                            if i >= head_rows && is_plain_words(part) && columns(part) <= widths[c]
+                            {
                                 // What termimad would give back: words that fit, no markup.
                                 lines.push(part.to_string());
                                 continue;
@@ -257,9 +263,10 @@ impl<'a> Renderer<'a> {
                             };
                             let r = self.skin.text(&md, Some(widths[c])).to_string();
                             // The space after a bold part may start a wrapped line.
-                            lines.extend(
-                                r.lines().map(|l| trim_start_visible(&trim_end_visible(l))),
-                            );
+                            lines
+                                .extend(r.lines().map(|l| {
+                                    trim_start_visible(&trim_end_visible(l)).into_owned()
+                                }));
                         }
                         lines
                     })
@@ -478,13 +485,43 @@ fn is_plain_words(s: &str) -> bool {
         })
 }
 
+/// Lines of plain words (see [`is_plain_words`]) wrapped at spaces to `width`, as termimad
+/// wraps them; `None` when a line is not plain words or holds a word wider than the line.
+fn wrap_plain(text: &str, width: usize) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + text.len() / width.max(1) + 1);
+    for line in text.lines().map(str::trim_end) {
+        if !is_plain_words(line) {
+            return None;
+        }
+        let mut used = 0;
+        for word in line.split(' ') {
+            let w = columns(word);
+            if w > width {
+                return None;
+            }
+            if used > 0 && used + 1 + w <= width {
+                out.push(' ');
+                used += 1 + w;
+            } else {
+                if used > 0 {
+                    out.push('\n');
+                }
+                used = w;
+            }
+            out.push_str(word);
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
 /// The width Markdown text takes once shown: escapes and emphasis marks take none.
 fn plain_width(md: &str) -> usize {
     let md = md.trim();
     if md.contains(['\\', '*', '`']) {
-        md.replace(['\\', '*', '`'], "").width()
+        columns(&md.replace(['\\', '*', '`'], ""))
     } else {
-        md.width()
+        columns(md)
     }
 }
 
@@ -536,12 +573,25 @@ pub fn strip_escapes(s: &str) -> String {
     out
 }
 
+/// Columns a text takes on screen ([`UnicodeWidthStr::width`]). Latin letters take one each,
+/// whatever their neighbours: counted, not looked up (most of a French page).
+fn columns(s: &str) -> usize {
+    let one_each = |c: char| matches!(c, ' '..='~' | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{2ff}');
+    if s.is_ascii() && s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        s.len()
+    } else if s.chars().all(one_each) {
+        s.chars().count()
+    } else {
+        s.width()
+    }
+}
+
 /// Columns a line takes on screen: escape sequences take none.
 fn visible_width(s: &str) -> usize {
     if s.contains('\x1b') {
-        strip_escapes(s).width()
+        columns(&strip_escapes(s))
     } else {
-        s.width()
+        columns(s)
     }
 }
 
@@ -569,9 +619,9 @@ fn shows(s: &str, (a, b, esc): (usize, usize, bool)) -> bool {
 }
 
 /// Trailing spaces removed, even when escape sequences sit among them (they are kept).
-fn trim_end_visible(s: &str) -> String {
+fn trim_end_visible(s: &str) -> Cow<'_, str> {
     if !s.contains('\x1b') {
-        return s.trim_end().to_string();
+        return Cow::Borrowed(s.trim_end());
     }
     let cut = pieces(s)
         .filter(|&p| shows(s, p))
@@ -581,13 +631,13 @@ fn trim_end_visible(s: &str) -> String {
     for (a, b, _) in pieces(&s[cut..]).filter(|p| p.2) {
         out.push_str(&s[cut + a..cut + b]);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Leading spaces removed, even when escape sequences sit among them (they are kept).
-fn trim_start_visible(s: &str) -> String {
+fn trim_start_visible(s: &str) -> Cow<'_, str> {
     if !s.contains('\x1b') {
-        return s.trim_start().to_string();
+        return Cow::Borrowed(s.trim_start());
     }
     let from = pieces(s)
         .find(|&p| shows(s, p))
@@ -597,13 +647,18 @@ fn trim_start_visible(s: &str) -> String {
         out.push_str(&s[a..b]);
     }
     out.push_str(&s[from..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Writes a rendered line, re-wrapped at spaces if it is still too wide: termimad's width
 /// tables and the terminal's can disagree on rare characters. A URL is never cut, nor an
 /// escape sequence, and those take no width.
 fn fit(line: &str, width: usize, out: &mut String) {
+    if visible_width(line) <= width {
+        out.push_str(line);
+        out.push('\n');
+        return;
+    }
     let mut rest = line.to_string();
     while visible_width(&rest) > width {
         // The longest start that fits, measured as a whole (a variation selector can widen the
@@ -631,7 +686,7 @@ fn fit(line: &str, width: usize, out: &mut String) {
         {
             Some(cut) => {
                 out.push_str(&trim_end_visible(&rest[..cut]));
-                rest = trim_start_visible(&rest[cut..]);
+                rest = trim_start_visible(&rest[cut..]).into_owned();
             }
             None => {
                 // One word wider than the line: cut it, as termimad does, unless it is a URL.
@@ -701,7 +756,7 @@ fn notes_for_long_urls(
             .unwrap_or(tail.len());
         let wrapped = before.ends_with('(');
         let url = url_end(&tail[..end], wrapped);
-        if all || url.width() > max {
+        if all || columns(url) > max {
             let n = first + notes.len() + 1;
             if wrapped {
                 out.push_str(&before[..before.len() - 1]);
@@ -761,10 +816,20 @@ fn url_end(token: &str, wrapped: bool) -> &str {
 }
 
 fn find_url(s: &str) -> Option<usize> {
-    ["https://", "http://", "mailto:", "ftp://"]
-        .iter()
-        .filter_map(|p| s.find(p))
-        .min()
+    // One pass over the colons: the first URL starts before the first colon that ends a scheme.
+    s.match_indices(':').find_map(|(i, _)| {
+        let (before, after) = (&s[..i], &s[i + 1..]);
+        if before.ends_with("mailto") {
+            return Some(i - 6);
+        }
+        if !after.starts_with("//") {
+            return None;
+        }
+        ["https", "http", "ftp"]
+            .iter()
+            .find(|p| before.ends_with(*p))
+            .map(|p| i - p.len())
+    })
 }
 
 /// Plain text of catalogue markup, for table cells.
@@ -915,7 +980,7 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         table.force_no_tty();
     }
     for (k, v, is_url) in rows {
-        let v = if is_url && v.width() > value_width {
+        let v = if is_url && columns(&v) > value_width {
             notes.push(v);
             format!("[{}]", notes.len())
         } else {
@@ -1079,6 +1144,62 @@ pub fn hyperlinks(text: String, style: &Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_text_is_counted_as_unicode_width_measures_it() {
+        for c in (' '..='~').chain('\u{a0}'..='\u{2ff}') {
+            let s = format!("a{c}b{c}{c}");
+            assert_eq!(columns(&s), s.width(), "U+{:04X}", c as u32);
+        }
+        for s in [
+            "",
+            "Données générales",
+            "é\u{301}",
+            "a\u{ad}b",
+            "日本",
+            "x\u{200b}y",
+            "\t",
+        ] {
+            assert_eq!(columns(s), s.width(), "{s:?}");
+        }
+    }
+
+    /// The lines of plain words of the real catalogue's pages are wrapped as termimad wraps
+    /// them, at widths from 20 to 100, with colour and without.
+    #[test]
+    fn plain_words_wrap_as_termimad_wraps_them() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/api");
+        let mut lines: Vec<String> =
+            vec!["Un texte assez long pour être coupé en plusieurs lignes".into()];
+        for f in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+            lines.extend(to_markdown(&text).lines().map(str::to_string));
+        }
+        let plain: Vec<&String> = lines.iter().filter(|l| is_plain_words(l)).collect();
+        assert!(plain.len() > 100, "{} plain lines", plain.len());
+        for color in [false, true] {
+            let r = Renderer::new(&Style {
+                color,
+                width: 80,
+                tty: false,
+            });
+            for width in (20..=100).step_by(3) {
+                for l in &plain {
+                    let Some(ours) = wrap_plain(l, width) else {
+                        continue;
+                    };
+                    let theirs: String = r
+                        .skin
+                        .text(l, Some(width))
+                        .to_string()
+                        .lines()
+                        .map(|x| format!("{}\n", trim_end_visible(x)))
+                        .collect();
+                    assert_eq!(ours, theirs, "{width}: {l}");
+                }
+            }
+        }
+    }
 
     /// The cells a table of the real catalogue holds that skip termimad are shown as termimad
     /// would show them, with colour and without.
