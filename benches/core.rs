@@ -95,13 +95,13 @@ fn main() {
         cat.entries.iter().for_each(|e| enc.entry(e));
         Ok(cat.producers_known)
     };
-    let mut buf = Vec::new();
+    let mut buf = apicat::index::Buf::default();
     drop(apicat::index::load(&dir, &mut buf, apicat::index::Want::Search, full).unwrap());
     report(
         "read corpus/api index (cached)",
         median(
             || {
-                let mut buf = Vec::new();
+                let mut buf = apicat::index::Buf::default();
                 drop(black_box(apicat::index::load(
                     &dir,
                     &mut buf,
@@ -112,7 +112,7 @@ fn main() {
             100,
         ),
     );
-    let mut buf = Vec::new();
+    let mut buf = apicat::index::Buf::default();
     let index = apicat::index::load(&dir, &mut buf, apicat::index::Want::Search, full).unwrap();
     report(
         "search corpus/api index: adresse",

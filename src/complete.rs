@@ -39,7 +39,7 @@ fn catalogue_in_use(slug: Option<&str>) -> Catalogue {
     if let Some(cat) = slug.and_then(|s| sources.load_named(s).ok().flatten()) {
         return cat;
     }
-    let mut buf = Vec::new();
+    let mut buf = apicat_core::index::Buf::default();
     match sources.index(&mut buf, Want::Verdicts) {
         Ok(Some(index)) => index.catalogue_for_verdicts(),
         _ => sources.load_quietly(),
@@ -51,11 +51,11 @@ fn catalogue_in_use(slug: Option<&str>) -> Catalogue {
 /// Entries as `list` shows them: with the snapshot, read through its index, not item by item.
 fn listed_in_use() -> Catalogue {
     let sources = sources_in_use();
-    let mut buf = Vec::new();
+    let mut buf = apicat_core::index::Buf::default();
     if let Ok(Some(m)) = sources.merged(&mut buf, Want::Listing) {
         return m.catalogue().into_owned();
     }
-    let mut buf = Vec::new();
+    let mut buf = apicat_core::index::Buf::default();
     match sources.index(&mut buf, Want::Listing) {
         Ok(Some(index)) => index.catalogue(false),
         _ => sources.load_summaries().unwrap_or_default(),
@@ -83,7 +83,7 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     let sources = sources_in_use();
     // With the snapshot: entries as `list` shows them, through its index.
     if sources.snapshot.is_some() {
-        let mut buf = Vec::new();
+        let mut buf = apicat_core::index::Buf::default();
         if let Ok(Some(m)) = sources.merged(&mut buf, Want::Listing) {
             return (0..m.len()).map(|at| m.name(at)).collect();
         }
@@ -93,7 +93,7 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     {
         return names.entries;
     }
-    let mut buf = Vec::new();
+    let mut buf = apicat_core::index::Buf::default();
     let cat = match sources.index(&mut buf, Want::Listing) {
         Ok(Some(index)) => index.catalogue(false),
         _ => sources.load_quietly(),

@@ -41,7 +41,7 @@ pub fn run(config: &Config, args: &EligibleArgs) -> Result<u8> {
             return Ok(0);
         }
     }
-    let mut buf = Vec::new();
+    let mut buf = apicat_core::index::Buf::default();
     // Verdicts need only what the index holds, and a profile is read against every label of
     // the catalogue (one answer everywhere), so the index serves both forms.
     let indexed = match config.no_cache {

@@ -12,14 +12,14 @@ use crate::view;
 
 pub fn run(config: &Config, args: &ListArgs) -> Result<u8> {
     if !config.no_cache {
-        let mut buf = Vec::new();
+        let mut buf = apicat_core::index::Buf::default();
         if let Some(index) = config.sources.index(&mut buf, Want::Listing)? {
             for p in &index.problems {
                 eprintln!("{p}");
             }
             return print(&index, config, args);
         }
-        let mut buf = Vec::new();
+        let mut buf = apicat_core::index::Buf::default();
         if let Some(merged) = config.sources.merged(&mut buf, Want::Listing)? {
             for p in &merged.local.problems {
                 eprintln!("{p}");

@@ -179,7 +179,7 @@ pub fn one_entry(config: &Config, name: &str) -> Result<Entry> {
             }
             return Ok(e);
         }
-        let mut buf = Vec::new();
+        let mut buf = apicat_core::index::Buf::default();
         if let Some(merged) = config.sources.merged(&mut buf, Want::Listing)? {
             for p in &merged.local.problems {
                 eprintln!("{p}");

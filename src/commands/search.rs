@@ -19,7 +19,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
     // removed (the next run makes it again), and this run reads the entries themselves.
     if !config.no_cache {
         let filter = filter_of(&args.filter);
-        let mut buf = Vec::new();
+        let mut buf = apicat_core::index::Buf::default();
         if let Some(index) = config.sources.index(&mut buf, Want::Search)? {
             for p in &index.problems {
                 eprintln!("{p}");
@@ -35,7 +35,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
             }
             index.forget();
         } else {
-            let mut buf = Vec::new();
+            let mut buf = apicat_core::index::Buf::default();
             if let Some(merged) = config.sources.merged(&mut buf, Want::Search)? {
                 for p in &merged.local.problems {
                     eprintln!("{p}");
@@ -101,9 +101,14 @@ fn shown(
         );
         nothing_matches(served, &args.filter, what)
     };
-    show(&ranking, config, args, no_match, |i| {
-        (served.listing(i), served.entry(i, json))
-    })
+    show(
+        &ranking,
+        config,
+        args,
+        no_match,
+        |i| served.listing(i),
+        |i| served.entry(i, json),
+    )
     .map(Some)
 }
 
@@ -158,13 +163,14 @@ fn terms_of(h: &Hit) -> Vec<&str> {
     t
 }
 
-/// Prints the hits as a table, JSON or explanations; `get` gives a hit's listing and entry.
+/// Prints the hits as a table, JSON or explanations; an entry is made only for JSON.
 fn show<'a>(
     ranking: &Ranking,
     config: &Config,
     args: &SearchArgs,
     no_match: impl FnOnce() -> Error,
-    get: impl Fn(usize) -> (Listing<'a>, Entry),
+    listing: impl Fn(usize) -> Listing<'a>,
+    entry: impl Fn(usize) -> Entry,
 ) -> Result<u8> {
     let mut hits = &ranking.hits[..];
     if let Some(n) = args.limit {
@@ -178,7 +184,7 @@ fn show<'a>(
         let v: Vec<_> = hits
             .iter()
             .map(|h| {
-                let mut o = view::json::summary(&get(h.index).1);
+                let mut o = view::json::summary(&entry(h.index));
                 o["score"] = h.score.into();
                 o["matched"] = matched_json(&h.matches);
                 o
@@ -190,7 +196,7 @@ fn show<'a>(
     if args.explain {
         let mut out = String::new();
         for (n, h) in hits.iter().enumerate() {
-            let (l, _) = get(h.index);
+            let l = listing(h.index);
             out.push_str(&format!(
                 "{}. {} — {}  score {:.3}\n",
                 n + 1,
@@ -216,7 +222,7 @@ fn show<'a>(
     }
     let rows: Vec<_> = hits
         .iter()
-        .map(|h| (get(h.index).0, &h.marks[..]))
+        .map(|h| (listing(h.index), &h.marks[..]))
         .collect();
     match format {
         Format::Tsv => emit(&view::table::entries_tsv(rows))?,

@@ -827,50 +827,70 @@ impl crate::catalogue::Served for Index<'_> {
     }
 }
 
+/// Where an index's bytes are kept while it is read and used: what was read from its file,
+/// or what was made when that could not be used. Two places, so that bytes read are decoded
+/// once: the index borrows the one it was decoded from.
+#[derive(Default)]
+pub struct Buf {
+    read: Vec<u8>,
+    made: Vec<u8>,
+}
+
+impl Buf {
+    /// The bytes of the index in use.
+    pub fn into_bytes(self) -> Vec<u8> {
+        if self.made.is_empty() {
+            self.read
+        } else {
+            self.made
+        }
+    }
+
+    /// Its two places.
+    pub fn parts(&mut self) -> (&mut Vec<u8>, &mut Vec<u8>) {
+        (&mut self.read, &mut self.made)
+    }
+}
+
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
 /// it is missing, stale or unreadable. `full` is how to read the directory without it: it
 /// gives each problem and entry to the encoder, and says whether producers are known.
 /// `buf` keeps the index's bytes, which the index borrows.
 pub fn load<'b>(
     dir: &Path,
-    buf: &'b mut Vec<u8>,
+    buf: &'b mut Buf,
     want: Want,
     full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
+    let (read, made) = buf.parts();
     // Taken first: a change during the build then makes the names stale, never wrongly current.
     let dir_stamp_before = DirStamp::of(dir).unwrap_or_default();
     let current = stamps(dir);
     let signature = producers_signature(dir);
     let file = file_for(dir);
-    let cached = match (&current, &file) {
-        (Some(current), Some(file)) => read_index(file, want, current, signature)
-            .filter(|(b, _)| decode(b, want, dir, current, signature).is_some()),
-        _ => None,
-    };
-    let mut opened = None;
-    *buf = match cached {
-        Some((bytes, f)) => {
-            opened = Some(f);
-            bytes
+    if let (Some(current), Some(file)) = (&current, &file)
+        && let Some((bytes, f)) = read_index(file, want, current, signature)
+    {
+        *read = bytes;
+        if let Some(mut index) = decode(read, want, dir, current, signature) {
+            index.attach(f, 0, file);
+            return Ok(index);
         }
-        None => {
-            let mut enc = Encoder::default();
-            let producers_known = full(&mut enc)?;
-            let built = enc.finish(
-                producers_known,
-                current.as_deref().unwrap_or_default(),
-                signature,
-                dir_stamp_before,
-            );
-            if let (Some(_), Some(file)) = (&current, &file) {
-                // A cache that cannot be written is only a slower next run.
-                let _ = write_atomically(file, &built);
-            }
-            built
-        }
-    };
-    let mut index = decode(
-        buf,
+    }
+    let mut enc = Encoder::default();
+    let producers_known = full(&mut enc)?;
+    *made = enc.finish(
+        producers_known,
+        current.as_deref().unwrap_or_default(),
+        signature,
+        dir_stamp_before,
+    );
+    if let (Some(_), Some(file)) = (&current, &file) {
+        // A cache that cannot be written is only a slower next run.
+        let _ = write_atomically(file, made);
+    }
+    decode(
+        made,
         want,
         dir,
         current.as_deref().unwrap_or_default(),
@@ -881,11 +901,7 @@ pub fn load<'b>(
             "{}: the catalogue index could not be read back",
             crate::text::visible(&dir.display().to_string())
         ))
-    })?;
-    if let (Some(f), Some(path)) = (opened, &file) {
-        index.attach(f, 0, path);
-    }
-    Ok(index)
+    })
 }
 
 /// What `want` needs of an index file, if it is a regular file (a FIFO put there must not
@@ -1769,7 +1785,7 @@ mod tests {
             std::fs::write(dir.path().join(name), "---\ntitle: T\n---\n").unwrap();
         }
         assert!(names(dir.path(), true).is_none(), "no index yet");
-        let mut buf = Vec::new();
+        let mut buf = Buf::default();
         let full = |enc: &mut Encoder| {
             let (_, cat) = read(dir.path());
             cat.entries.iter().for_each(|e| enc.entry(e));

@@ -972,15 +972,17 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         };
         scored.push((score, c, hit));
     }
+    // Titles folded once each, not at each comparison: many entries may tie.
+    let titles: HashMap<usize, String> = scored
+        .iter()
+        .map(|s| (s.2.index, fold(&String::from_utf8_lossy(s.1.title))))
+        .collect();
     let order = |a: &(f64, &Candidate, Hit), b: &(f64, &Candidate, Hit)| {
         b.2.matched
             .cmp(&a.2.matched)
             .then(b.0.total_cmp(&a.0))
             .then(b.1.visits.cmp(&a.1.visits))
-            .then_with(|| {
-                fold(&String::from_utf8_lossy(a.1.title))
-                    .cmp(&fold(&String::from_utf8_lossy(b.1.title)))
-            })
+            .then_with(|| titles[&a.2.index].cmp(&titles[&b.2.index]))
             .then(a.2.index.cmp(&b.2.index))
     };
     let (mut hits, mut partial): (Vec<_>, Vec<_>) =

@@ -203,28 +203,20 @@ impl Snapshot {
     }
 
     /// The index, read from its file, or rebuilt from the items when missing or stale.
-    pub fn index<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Option<Indexed<'b>> {
+    pub fn index<'b>(&self, buf: &'b mut index::Buf, want: Want) -> Option<Indexed<'b>> {
+        let (read, made) = buf.parts();
         let stamp = stamp_of(&self.items_file())?;
         let current = [stamp];
-        let fresh = read_parts(&self.dir.join(INDEX), want, &current)
-            .filter(|(b, ..)| self.decode(b, want, &current).is_some());
-        let mut opened = None;
-        *buf = match fresh {
-            Some((b, f, base)) => {
-                opened = Some((f, base));
-                b
+        if let Some((bytes, f, base)) = read_parts(&self.dir.join(INDEX), want, &current) {
+            *read = bytes;
+            if let Some(mut ix) = self.decode(read, want, &current) {
+                ix.index.attach(f, base, &self.dir.join(INDEX));
+                return Some(ix);
             }
-            None => {
-                let built = self.build_index(&current)?;
-                let _ = write_atomically(&self.dir.join(INDEX), &built);
-                built
-            }
-        };
-        let mut ix = self.decode(buf, want, &current)?;
-        if let Some((f, base)) = opened {
-            ix.index.attach(f, base, &self.dir.join(INDEX));
         }
-        Some(ix)
+        *made = self.build_index(&current)?;
+        let _ = write_atomically(&self.dir.join(INDEX), made);
+        self.decode(made, want, &current)
     }
 
     fn build_index(&self, current: &[index::Stamp]) -> Option<Vec<u8>> {
@@ -292,9 +284,9 @@ impl Snapshot {
             Some(r) => r.0,
             None => {
                 // Missing or stale: made again, then read whole.
-                let mut whole = Vec::new();
+                let mut whole = index::Buf::default();
                 self.index(&mut whole, Want::All)?;
-                whole
+                whole.into_bytes()
             }
         };
         let (slots, pos) = slots_of(buf)?;
@@ -417,7 +409,7 @@ pub fn save(dir: &Path, meta: &Meta, kept: &[(Value, Entry)]) -> std::io::Result
         },
     };
     // The index is made now, so the first `list` after an update is as fast as the next.
-    let mut buf = Vec::new();
+    let mut buf = index::Buf::default();
     let _ = snap.index(&mut buf, Want::Listing);
     Ok(snap)
 }
@@ -454,7 +446,7 @@ mod tests {
         let opened = Snapshot::open(dir.path()).unwrap();
         assert_eq!(opened.meta.count, 8);
         assert_eq!(opened.meta.when(), "1970-01-01 00:00 UTC");
-        let mut buf = Vec::new();
+        let mut buf = index::Buf::default();
         let ix = snap.index(&mut buf, Want::All).unwrap();
         assert_eq!(ix.slots.len(), 8);
         let l = ix.index.listing(7);
@@ -466,7 +458,7 @@ mod tests {
         assert_eq!(snap.entries().entries.len(), 8);
         // A damaged index is rebuilt, not trusted.
         fs::write(dir.path().join(INDEX), b"APICATS2xx").unwrap();
-        let mut buf = Vec::new();
+        let mut buf = index::Buf::default();
         assert_eq!(snap.index(&mut buf, Want::Listing).unwrap().slots, ix.slots);
         // Any byte changed before the body words' blocks is seen, and the index made again (a
         // block is checked when a search reads it: see `index`).
@@ -477,7 +469,7 @@ mod tests {
             let mut bad = whole.clone();
             bad[at] ^= 0x20;
             fs::write(dir.path().join(INDEX), &bad).unwrap();
-            let mut buf = Vec::new();
+            let mut buf = index::Buf::default();
             let again = snap.index(&mut buf, Want::All).unwrap();
             assert_eq!(again.slots, ix.slots, "byte {at}");
             assert_eq!(again.index.fields, ix.index.fields, "byte {at}");
@@ -489,7 +481,7 @@ mod tests {
             );
         }
         for want in [Want::Listing, Want::Search, Want::Verdicts, Want::All] {
-            let mut buf = Vec::new();
+            let mut buf = index::Buf::default();
             let again = snap.index(&mut buf, want).unwrap();
             assert_eq!(again.slots, ix.slots);
             assert_eq!(
@@ -503,7 +495,7 @@ mod tests {
             let stamp = [stamp_of(&dir.path().join(ITEMS)).unwrap()];
             let (read, ..) = read_parts(&dir.path().join(INDEX), want, &stamp).unwrap();
             assert!(read.len() < whole, "{want:?}: {} of {whole}", read.len());
-            let mut buf = Vec::new();
+            let mut buf = index::Buf::default();
             let part = snap.index(&mut buf, want).unwrap();
             for i in 0..8 {
                 assert_eq!(part.index.listing(i), ix.index.listing(i));

@@ -763,7 +763,7 @@ impl Sources {
     /// (rebuilt when stale), the bundled one made at build time, the snapshot's. `None` when
     /// several sources join (see [`Sources::merged`]) or personal entries are served: they
     /// are read in full.
-    pub fn index<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Result<Option<Index<'b>>> {
+    pub fn index<'b>(&self, buf: &'b mut index::Buf, want: Want) -> Result<Option<Index<'b>>> {
         self.check_only()?;
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
@@ -859,7 +859,7 @@ impl Sources {
     /// read them: the snapshot through its index (no item parsed), the others in full.
     /// `None` when the snapshot is not among the sources served.
     /// Search fields are made only for `Want::Search`.
-    pub fn merged<'b>(&self, buf: &'b mut Vec<u8>, want: Want) -> Result<Option<Merged<'b>>> {
+    pub fn merged<'b>(&self, buf: &'b mut index::Buf, want: Want) -> Result<Option<Merged<'b>>> {
         self.check_only()?;
         let Some(snap) = self.snapshot_served() else {
             return Ok(None);
