@@ -139,13 +139,27 @@ pub fn read_parts(
     }
     let reach = l.reach(want);
     let mut bytes = head;
-    bytes.resize(reach, 0);
-    read_at(file, base + l.listing as u64, &mut bytes[l.listing..])?;
-    if want == Want::Verdicts {
-        bytes.resize(reach + (l.blocks - l.rules), 0);
-        read_at(file, base + l.rules as u64, &mut bytes[reach..])?;
+    let rules = if want == Want::Verdicts {
+        l.blocks - l.rules
+    } else {
+        0
+    };
+    bytes.reserve_exact(reach - l.listing + rules);
+    append_at(file, base + l.listing as u64, reach - l.listing, &mut bytes)?;
+    if rules > 0 {
+        append_at(file, base + l.rules as u64, rules, &mut bytes)?;
     }
     Some(bytes)
+}
+
+/// Appends the `len` bytes at `at` of `file` to `buf`, without first filling it with zeros.
+pub fn append_at(file: &fs::File, at: u64, len: usize, buf: &mut Vec<u8>) -> Option<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = file;
+    file.seek(SeekFrom::Start(at)).ok()?;
+    let want = buf.len() + len;
+    file.take(len as u64).read_to_end(buf).ok()?;
+    (buf.len() == want).then_some(())
 }
 
 pub fn read_at(file: &fs::File, at: u64, buf: &mut [u8]) -> Option<()> {

@@ -373,8 +373,7 @@ fn read_parts(
     }
     let slots_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?);
     let base = slots_len.checked_add(24).filter(|&b| b <= len)?;
-    bytes.resize(usize::try_from(base).ok()?, 0);
-    index::read_at(&f, 24, &mut bytes[24..])?;
+    index::append_at(&f, 24, usize::try_from(slots_len).ok()?, &mut bytes)?;
     let rest = index::read_parts(&f, base, len - base, want, max, |h| {
         index::made_for(h, current, 0)
     })?;
