@@ -644,6 +644,14 @@ fn text(b: &[u8]) -> String {
     crate::text::sanitize_owned(s)
 }
 
+/// [`text`], borrowed from the index when it is already clean (most of it).
+fn text_ref(b: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => crate::text::sanitize(s),
+        Err(_) => Cow::Owned(text(b)),
+    }
+}
+
 fn split(joined: &[u8]) -> Vec<String> {
     joined
         .split(|&b| b == SEP as u8)
@@ -725,8 +733,9 @@ impl Index<'_> {
         }
     }
 
-    /// What `list` and `search` show of record `i`, made without the rest of its entry.
-    pub fn listing(&self, i: usize) -> Listing<'static> {
+    /// What `list` and `search` show of record `i`, made without the rest of its entry
+    /// (borrowed from the index where its text is clean).
+    pub fn listing(&self, i: usize) -> Listing<'_> {
         let r = &self.records[i];
         let producer = crate::catalogue::producer_short(
             r.producer,
@@ -735,12 +744,16 @@ impl Index<'_> {
             r.owner_acronym,
             r.owner,
         );
+        let themes = match r.themes.contains(&(SEP as u8)) {
+            true => Cow::Owned(split(r.themes).join(", ")),
+            false => text_ref(r.themes),
+        };
         Listing {
-            slug: Cow::Owned(text(r.slug)),
-            title: Cow::Owned(text(r.title)),
-            producer: Cow::Owned(producer.map(text).unwrap_or_default()),
+            slug: text_ref(r.slug),
+            title: text_ref(r.title),
+            producer: producer.map(text_ref).unwrap_or_default(),
             access: r.access,
-            themes: Cow::Owned(split(r.themes).join(", ")),
+            themes,
         }
     }
 
