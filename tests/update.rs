@@ -813,6 +813,9 @@ fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
             "2029-01-01",
             Some("procedures-collectives-france-entiere"),
         ),
+        // Two that record an api.gouv.fr page no entry here has.
+        ("rec-old", "2020-01-01", Some("rec")),
+        ("rec-new", "2029-01-01", Some("rec")),
     ];
     let mut lines = String::new();
     for (n, (slug, date, page)) in clashes.iter().enumerate() {
@@ -840,6 +843,8 @@ fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
         ("procedures-collectives-france-entiere", "x-collectives", 2),
         ("x-collectives-2", "x-collectives", 2),
         ("x-tierce", "api-tierce-declaration-auto-entrepreneur", 1),
+        // The most recently updated of those that record it.
+        ("rec", "rec-new", 0),
     ] {
         let (code, page, err) = user.run(&["show", name, "--json"]);
         assert_eq!(code, 0, "{err}");
@@ -853,7 +858,7 @@ fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
     }
     // Two data.gouv.fr APIs, even when one records the other's slug as its api.gouv.fr one.
     let (_, listed, _) = user.run(&["list", "--source", "datagouv", "--format", "tsv"]);
-    for slug in ["dup-x\t", "dup-y\t", "dup-z\t"] {
+    for slug in ["dup-x\t", "dup-y\t", "dup-z\t", "rec-old\t", "rec-new\t"] {
         assert!(listed.contains(slug), "{slug}: {listed}");
     }
     for args in [
@@ -875,6 +880,8 @@ fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
         &["show", "dup", "--json"],
         &["show", "x-collectives-2", "--json"],
         &["show", "procedures-collectives-france-entiere"],
+        &["show", "rec", "--json"],
+        &["eligible", "rec", "--as", "entreprise"],
     ] {
         let cached = user.run(args);
         let full = user.run(&[args, &["--no-cache"]].concat());

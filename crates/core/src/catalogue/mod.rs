@@ -429,15 +429,19 @@ impl Catalogue {
         if let Some(e) = self.get(name) {
             return Ok(e);
         }
-        // The name of an entry another was preferred to, or an api.gouv.fr slug a snapshot
-        // entry records: the entry served for that API.
+        // The name of an entry another was preferred to: the entry served for that API. An
+        // api.gouv.fr slug snapshot entries record: the most recently updated of them (the
+        // first listed on a tie).
         let records = |e: &&Entry| {
             e.dataservice()
                 .is_some_and(|d| d.apigouv_slug.as_deref() == Some(name))
         };
         if let Some(e) = (self.entries.iter())
             .find(|e| e.elsewhere.iter().any(|o| o.slug == name))
-            .or_else(|| self.entries.iter().find(records))
+            .or_else(|| {
+                let recording = self.entries.iter().rev().filter(records);
+                recording.max_by_key(|e| e.last_update_iso.as_deref())
+            })
         {
             return Ok(e);
         }

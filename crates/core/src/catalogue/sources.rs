@@ -824,12 +824,20 @@ impl Sources {
             .iter()
             .position(|e| e.slug == name)
             .or_else(|| {
-                let j = slugs.iter().position(|s| s == name).or_else(|| {
-                    slots
-                        .iter()
-                        .position(|s| s.apigouv_slug.as_deref() == Some(name))
-                })?;
+                let j = slugs.iter().position(|s| s == name)?;
                 Some(merged.snapshot_at[j])
+            })
+            .or_else(|| {
+                // An api.gouv.fr slug: the most recently updated entry served that records it
+                // (the first listed on a tie), as `Catalogue::lookup` chooses.
+                let recording = merged.rows.iter().enumerate().rev().filter_map(|(at, r)| {
+                    let Row::Snapshot(j) = *r else { return None };
+                    (slots[j].apigouv_slug.as_deref() == Some(name))
+                        .then(|| (slots[j].updated.as_deref(), at))
+                });
+                recording
+                    .max_by_key(|&(updated, _)| updated)
+                    .map(|(_, at)| at)
             });
         let Some(at) = at else {
             return Ok(None);
