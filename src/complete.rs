@@ -101,14 +101,17 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     cat.entries.into_iter().map(|e| (e.slug, e.title)).collect()
 }
 
-/// Whether `value` folded starts with `folded`; ASCII values (most slugs) are compared in
-/// place, as a TAB on a large folder meets every name.
+/// Whether `value` folded starts with `folded`; a value whose start is ASCII (most slugs) is
+/// compared in place, as a TAB on a large folder meets every name: folding that start is
+/// lowering its case (a backtick aside), and the rest cannot change it.
 fn starts_folded(value: &str, folded: &str) -> bool {
-    if value.is_ascii() && !value.contains('`') {
-        value.len() >= folded.len()
-            && value.as_bytes()[..folded.len()].eq_ignore_ascii_case(folded.as_bytes())
-    } else {
-        crate::text::fold(value).starts_with(folded)
+    let plain = |b: &[u8]| b.iter().all(|&c| c.is_ascii() && c != b'`');
+    match value.as_bytes().get(..folded.len()) {
+        Some(start) if start.eq_ignore_ascii_case(folded.as_bytes()) && plain(start) => true,
+        Some(start) if plain(start) => false,
+        // Shorter than the prefix: only folding could lengthen it.
+        None if plain(value.as_bytes()) => false,
+        _ => crate::text::fold(value).starts_with(folded),
     }
 }
 
@@ -217,6 +220,11 @@ mod tests {
             "",
             "apI",
             "ap",
+            "api`x",
+            "api-étoile",
+            "ApiÉ",
+            "Àpi",
+            "a",
         ];
         for v in values {
             for typed in [
@@ -228,6 +236,9 @@ mod tests {
                 "ete",
                 "a`",
                 "api-entreprises",
+                "api-e",
+                "apie",
+                "a",
             ] {
                 let folded = crate::text::fold(typed);
                 assert_eq!(
