@@ -123,33 +123,51 @@ pub fn read_parts(
     max: u64,
     current: impl Fn(&[u8]) -> bool,
 ) -> Option<Vec<u8>> {
+    read_parts_onto(Vec::new(), file, base, len, want, max, current)
+}
+
+/// [`read_parts`], the index appended to `out` (what precedes it in its file): nothing read is
+/// copied again.
+pub fn read_parts_onto(
+    mut out: Vec<u8>,
+    file: &fs::File,
+    base: u64,
+    len: u64,
+    want: Want,
+    max: u64,
+    current: impl Fn(&[u8]) -> bool,
+) -> Option<Vec<u8>> {
     if len > MAX_INDEX_BYTES.min(max) {
         return None;
     }
-    let mut head = vec![0; FIXED_HEAD];
-    read_at(file, base, &mut head)?;
-    let l = Layout::of(&head)?;
+    let start = out.len();
+    append_at(file, base, FIXED_HEAD, &mut out)?;
+    let l = Layout::of(&out[start..])?;
     if l.end as u64 != len {
         return None;
     }
-    head.resize(l.listing, 0);
-    read_at(file, base, &mut head)?;
-    if checksum(&head[FIXED_HEAD..]) != l.sums[0] || !current(&head) {
+    append_at(
+        file,
+        base + FIXED_HEAD as u64,
+        l.listing - FIXED_HEAD,
+        &mut out,
+    )?;
+    let head = &out[start..];
+    if checksum(&head[FIXED_HEAD..]) != l.sums[0] || !current(head) {
         return None;
     }
     let reach = l.reach(want);
-    let mut bytes = head;
     let rules = if want == Want::Verdicts {
         l.blocks - l.rules
     } else {
         0
     };
-    bytes.reserve_exact(reach - l.listing + rules);
-    append_at(file, base + l.listing as u64, reach - l.listing, &mut bytes)?;
+    out.reserve_exact(reach - l.listing + rules);
+    append_at(file, base + l.listing as u64, reach - l.listing, &mut out)?;
     if rules > 0 {
-        append_at(file, base + l.rules as u64, rules, &mut bytes)?;
+        append_at(file, base + l.rules as u64, rules, &mut out)?;
     }
-    Some(bytes)
+    Some(out)
 }
 
 /// Appends the `len` bytes at `at` of `file` to `buf`, without first filling it with zeros.

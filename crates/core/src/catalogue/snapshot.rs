@@ -374,10 +374,9 @@ fn read_parts(
     let slots_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?);
     let base = slots_len.checked_add(24).filter(|&b| b <= len)?;
     index::append_at(&f, 24, usize::try_from(slots_len).ok()?, &mut bytes)?;
-    let rest = index::read_parts(&f, base, len - base, want, max, |h| {
+    let bytes = index::read_parts_onto(bytes, &f, base, len - base, want, max, |h| {
         index::made_for(h, current, 0)
     })?;
-    bytes.extend(rest);
     Some((bytes, f, base))
 }
 
