@@ -54,14 +54,9 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
         }
     }
     let cat = super::load(config)?;
-    let ranking = search_in(
-        &cat.entries,
-        None,
-        None,
-        &parse_query(args)?,
-        &filter_of(&args.filter),
-    );
-    Ok(shown(&cat, ranking, config, args)?.unwrap_or(0))
+    let query = parse_query(args)?;
+    let ranking = search_in(&cat.entries, None, None, &query, &filter_of(&args.filter));
+    Ok(shown(&cat, ranking, &query, config, args)?.unwrap_or(0))
 }
 
 /// Ranks the candidates (entries of `served` that pass the filters); `None` when `sound`
@@ -74,21 +69,22 @@ fn ranked(
     config: &Config,
     args: &SearchArgs,
 ) -> Result<Option<u8>> {
-    let ranking = rank_all(candidates, bodies, &parse_query(args)?);
+    let query = parse_query(args)?;
+    let ranking = rank_all(candidates, bodies, &query);
     if !sound() {
         return Ok(None);
     }
-    shown(served, ranking, config, args)
+    shown(served, ranking, &query, config, args)
 }
 
 /// Prints a ranking of the entries of `served`: entries are made only for the hits.
 fn shown(
     served: &dyn Served,
     ranking: Ranking,
+    query: &Query,
     config: &Config,
     args: &SearchArgs,
 ) -> Result<Option<u8>> {
-    let query = parse_query(args)?;
     let json = format_of(config, args.filter.format, args.filter.json) == Format::Json;
     if ranking.hits.is_empty() && json {
         // A filter value that names nothing is said so, rather than "no API matches".
@@ -97,7 +93,7 @@ fn shown(
     let no_match = || {
         let what = hint_update(
             config,
-            no_match(&query, &ranking.closest, |i| served.entry(i, false).slug),
+            no_match(query, &ranking.closest, |i| served.entry(i, false).slug),
         );
         nothing_matches(served, &args.filter, what)
     };

@@ -1145,6 +1145,14 @@ pub fn hyperlinks(text: String, style: &Style) -> String {
 mod tests {
     use super::*;
 
+    fn renderer(color: bool) -> Renderer<'static> {
+        Renderer::new(&Style {
+            color,
+            width: 80,
+            tty: false,
+        })
+    }
+
     /// The real catalogue beside the checkout; without it these tests are skipped, loudly,
     /// unless `APICAT_REQUIRE_CORPUS` is set (CI), when they fail.
     fn corpus() -> Option<std::path::PathBuf> {
@@ -1194,11 +1202,7 @@ mod tests {
         let plain: Vec<&String> = lines.iter().filter(|l| is_plain_words(l)).collect();
         assert!(plain.len() > 100, "{} plain lines", plain.len());
         for color in [false, true] {
-            let r = Renderer::new(&Style {
-                color,
-                width: 80,
-                tty: false,
-            });
+            let r = renderer(color);
             for width in (20..=100).step_by(3) {
                 for l in &plain {
                     let Some(ours) = wrap_plain(l, width) else {
@@ -1240,11 +1244,7 @@ mod tests {
         let plain: Vec<&String> = parts.iter().filter(|p| is_plain_words(p)).collect();
         assert!(plain.len() > 2, "{} parts", parts.len());
         for color in [false, true] {
-            let r = Renderer::new(&Style {
-                color,
-                width: 80,
-                tty: false,
-            });
+            let r = renderer(color);
             for p in &plain {
                 let shown = r.skin.text(p, Some(p.width())).to_string();
                 assert_eq!(trim_start_visible(&trim_end_visible(&shown)), **p);

@@ -89,9 +89,24 @@ impl<'a> MergeKey<'a> {
     }
 }
 
-/// What the merge needs of each snapshot entry, from its index.
-fn snapshot_keys<'a>(slugs: &'a [Cow<str>], slots: &'a [Slot]) -> Vec<MergeKey<'a>> {
-    slugs
+/// The bundled and personal entries merged with the snapshot's, known by their index: each
+/// one's slug as the index holds it (compared, never shown), and its slot. Gives the slugs as
+/// text, and the rows.
+fn merge_local<'a>(
+    local: &Catalogue,
+    raw_slugs: &[&'a [u8]],
+    slots: &[Slot],
+) -> (Vec<Cow<'a, str>>, Rows) {
+    let slugs: Vec<Cow<str>> = raw_slugs
+        .iter()
+        .map(|s| String::from_utf8_lossy(s))
+        .collect();
+    let base: Vec<_> = local
+        .entries
+        .iter()
+        .map(|e| MergeKey::of(e, None))
+        .collect();
+    let snap: Vec<_> = slugs
         .iter()
         .zip(slots)
         .map(|(slug, slot)| MergeKey {
@@ -100,7 +115,9 @@ fn snapshot_keys<'a>(slugs: &'a [Cow<str>], slots: &'a [Slot]) -> Vec<MergeKey<'
             updated: slot.updated.as_deref(),
             source: SourceKind::Datagouv,
         })
-        .collect()
+        .collect();
+    let rows = merge_rows(&base, &snap);
+    (slugs, rows)
 }
 
 /// An entry served by a merge: one of the others (`Base`) or of the snapshot, by position.
@@ -809,16 +826,8 @@ impl Sources {
         let Some((slots, names)) = snap.names(&mut buf) else {
             return Ok(None);
         };
-        // Slugs as the index holds them: compared, never shown.
-        let slugs: Vec<Cow<str>> = names.iter().map(|n| String::from_utf8_lossy(n.0)).collect();
-        let merged = {
-            let base: Vec<_> = local
-                .entries
-                .iter()
-                .map(|e| MergeKey::of(e, None))
-                .collect();
-            merge_rows(&base, &snapshot_keys(&slugs, &slots))
-        };
+        let slugs: Vec<&[u8]> = names.iter().map(|n| n.0).collect();
+        let (slugs, merged) = merge_local(&local, &slugs, &slots);
         let at = local
             .entries
             .iter()
@@ -877,18 +886,10 @@ impl Sources {
             return Ok(None);
         };
         let (index, slots) = (ix.index, ix.slots);
-        // Slugs as the index holds them: compared, never shown.
-        let slugs: Vec<std::borrow::Cow<str>> = (0..index.records.len())
-            .map(|i| String::from_utf8_lossy(index.raw_slug(i)))
+        let slugs: Vec<&[u8]> = (0..index.records.len())
+            .map(|i| index.raw_slug(i))
             .collect();
-        let Rows { rows, notes, .. } = {
-            let base: Vec<_> = local
-                .entries
-                .iter()
-                .map(|e| MergeKey::of(e, None))
-                .collect();
-            merge_rows(&base, &snapshot_keys(&slugs, &slots))
-        };
+        let (_, Rows { rows, notes, .. }) = merge_local(&local, &slugs, &slots);
         let mut snapshot_rows = vec![None; index.records.len()];
         let mut local_rows = vec![None; local.entries.len()];
         for (at, row) in rows.iter().enumerate() {
