@@ -260,21 +260,60 @@ pub struct Fields<'a> {
 /// Each distinct word with its count, in order, and the number of words.
 fn counted<'w>(ws: impl Iterator<Item = &'w str>) -> (Vec<(&'w str, usize)>, usize) {
     // Hashed, then sorted once: a body repeats its words many times.
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::with_capacity(256);
     let mut len = 0;
     for w in ws {
         *counts.entry(w).or_default() += 1;
         len += 1;
     }
     let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
-    counts.sort_unstable();
+    sort_words(&mut counts);
     (counts, len)
+}
+
+/// Sorts distinct words. Most differ in their first 8 bytes: those are sorted as numbers, each
+/// with its place, and only words sharing them are compared whole.
+fn sort_words(counts: &mut Vec<(&str, usize)>) {
+    // Words hold no NUL byte, so padding with zeros keeps their order.
+    let head = |w: &str| {
+        let mut b = [0u8; 8];
+        let n = w.len().min(8);
+        b[..n].copy_from_slice(&w.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut keys: Vec<u128> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, (w, _))| (u128::from(head(w)) << 64) | i as u128)
+        .collect();
+    keys.sort_unstable();
+    let mut sorted: Vec<(&str, usize)> = keys
+        .iter()
+        .map(|&k| counts[usize::try_from(k as u64).unwrap_or_default()])
+        .collect();
+    let mut i = 0;
+    while i < keys.len() {
+        let same = keys[i..]
+            .iter()
+            .take_while(|&&k| k >> 64 == keys[i] >> 64)
+            .count();
+        if same > 1 {
+            sorted[i..i + same].sort_unstable_by(|a, b| a.0.cmp(b.0));
+        }
+        i += same;
+    }
+    *counts = sorted;
 }
 
 /// A sorted list of the distinct words counted, one space apart, each followed by `:N` when it
 /// occurs N times, 2 ≤ N ≤ `cap` (more count as `cap`).
 fn counted_list(counts: &[(&str, usize)], cap: usize) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::new();
+    let mut out: Vec<u8> = Vec::with_capacity(
+        counts
+            .iter()
+            .map(|(w, n)| w.len() + if *n > 1 { 3 } else { 1 })
+            .sum(),
+    );
     for &(w, n) in counts {
         if !out.is_empty() {
             out.push(b' ');
@@ -413,13 +452,19 @@ impl Fields<'_> {
                 f.words[i] = Cow::Owned(counted_list(&counts, cap));
                 // Only stems that differ from their word: the others are in the word list.
                 stems.learn(counts.iter().map(|&(w, _)| w));
-                let mut stem_counts: BTreeMap<&str, usize> = BTreeMap::new();
-                for (w, n) in &counts {
-                    if let Some(s) = stems.get(w) {
-                        *stem_counts.entry(s).or_default() += n;
+                let mut stem_counts: Vec<(&str, usize)> = counts
+                    .iter()
+                    .filter_map(|&(w, n)| Some((stems.get(w)?, n)))
+                    .collect();
+                sort_words(&mut stem_counts);
+                // Words sharing a stem, summed.
+                stem_counts.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 += later.1;
                     }
-                }
-                let stem_counts: Vec<(&str, usize)> = stem_counts.into_iter().collect();
+                    same
+                });
                 f.stems[i] = Cow::Owned(counted_list(&stem_counts, cap));
                 f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
             }
@@ -1003,6 +1048,56 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_sort_as_strings_do() {
+        // Long shared starts, words that are starts of others, non-ASCII, the empty word.
+        let mut words: Vec<String> = [
+            "administration",
+            "administratif",
+            "administrat",
+            "administ",
+            "adm",
+            "a",
+            "",
+            "entreprises",
+            "entreprise",
+            "zzzzzzzzz",
+            "zzzzzzzz",
+            "é",
+            "ébène",
+            "e",
+            "9",
+            "10",
+        ]
+        .iter()
+        .map(|w| (*w).to_string())
+        .collect();
+        // And many more, pseudo-random, from a small alphabet so that starts are shared.
+        let mut x: u32 = 7;
+        for _ in 0..3000 {
+            let len = 1 + (x % 13) as usize;
+            let w: String = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    ['a', 'b', 'é'][(x >> 16) as usize % 3]
+                })
+                .collect();
+            words.push(w);
+        }
+        words.sort();
+        words.dedup();
+        let mut counts: Vec<(&str, usize)> = words
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i))
+            .collect();
+        let mut expected = counts.clone();
+        expected.sort_unstable();
+        sort_words(&mut counts);
+        assert_eq!(counts, expected);
+    }
 
     fn slugs(q: &[&str]) -> Vec<String> {
         let cat = crate::catalogue::sources::bundled_for_tests();

@@ -8,6 +8,30 @@ use unicode_normalization::char::is_combining_mark;
 /// Folds one character for comparison: lowercase, accents removed, ligatures spelled out,
 /// both apostrophes made the same.
 pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() && c != '`' {
+        out.push(c.to_ascii_lowercase());
+    } else if let Some(f) = (c as usize)
+        .checked_sub(LATIN_START)
+        .and_then(|i| LATIN.get(i))
+    {
+        // French text is mostly Latin letters with accents: looked up, not decomposed.
+        out.push_str(f.get_or_init(|| {
+            let mut s = String::new();
+            fold_char_decomposed(c, &mut s);
+            s
+        }));
+    } else {
+        fold_char_decomposed(c, out);
+    }
+}
+
+const LATIN_START: usize = 0x80;
+
+/// The folds of U+0080–U+024F, each made the first time it is needed.
+static LATIN: [std::sync::OnceLock<String>; 0x250 - LATIN_START] =
+    [const { std::sync::OnceLock::new() }; 0x250 - LATIN_START];
+
+fn fold_char_decomposed(c: char, out: &mut String) {
     match c {
         'œ' | 'Œ' => out.push_str("oe"),
         'æ' | 'Æ' => out.push_str("ae"),
@@ -72,41 +96,36 @@ impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        // Length in bytes of the character at `i` if it is a letter or digit, else 0.
-        let word_char = |s: &str, i: usize| -> usize {
-            let b = s.as_bytes()[i];
-            if b.is_ascii() {
-                usize::from(b.is_ascii_alphanumeric())
+        let s = self.rest;
+        let b = s.as_bytes();
+        // Length in bytes of the character at `i`, and whether it is a letter or digit.
+        let at = |i: usize| -> (usize, bool) {
+            let c = b[i];
+            if c.is_ascii() {
+                (1, c.is_ascii_alphanumeric())
             } else {
-                s[i..]
-                    .chars()
-                    .next()
-                    .filter(|c| c.is_alphanumeric())
-                    .map_or(0, char::len_utf8)
+                let ch = s[i..].chars().next().unwrap_or_default();
+                (ch.len_utf8(), ch.is_alphanumeric())
             }
         };
-        let s = self.rest;
         let mut start = 0;
-        while start < s.len() {
-            if word_char(s, start) > 0 {
+        while start < b.len() {
+            let (n, word) = at(start);
+            if word {
                 break;
             }
-            // Skip the whole character, whatever its length.
-            start += s[start..].chars().next().map_or(1, char::len_utf8);
-        }
-        if start >= s.len() {
-            self.rest = "";
-            return None;
+            start += n;
         }
         let mut end = start;
-        while end < s.len() {
-            match word_char(s, end) {
-                0 => break,
-                n => end += n,
+        while end < b.len() {
+            let (n, word) = at(end);
+            if !word {
+                break;
             }
+            end += n;
         }
         self.rest = &s[end..];
-        Some(&s[start..end])
+        (start < end).then(|| &s[start..end])
     }
 }
 
@@ -344,6 +363,20 @@ pub fn suggestions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_letters_fold_as_decomposed() {
+        // The looked-up folds are the decomposition's, for every character up to U+02FF.
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            let (mut looked_up, mut decomposed) = (String::new(), String::new());
+            fold_char(c, &mut looked_up);
+            fold_char(c, &mut looked_up);
+            fold_char_decomposed(c, &mut decomposed);
+            fold_char_decomposed(c, &mut decomposed);
+            assert_eq!(looked_up, decomposed, "{c:?}");
+        }
+        assert_eq!(fold("Œuvre É`é’"), "oeuvre e'e'");
+    }
 
     #[test]
     fn words_split_as_unicode_says() {
