@@ -328,9 +328,7 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     use std::io::Read;
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
-    // Look-alikes alone (for `show`) are a few bytes at the start.
-    let capacity = if with_entries { 1 << 16 } else { 1 << 12 };
-    let mut file = std::io::BufReader::with_capacity(capacity, file.take(len));
+    let mut file = std::io::BufReader::with_capacity(1 << 12, file.take(len));
     let mut head = vec![0; FIXED_HEAD + 16 + 8 + 4];
     file.read_exact(&mut head).ok()?;
     let mut r = Reader {
@@ -347,43 +345,47 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
         return None;
     }
     let block_len = r.u32()?;
-    // Read as a stream through one small buffer: a TAB on a large folder keeps only a few
-    // of the names it passes.
+    if with_entries {
+        // Every name is passed: read whole, then taken where it lies. Only the names kept
+        // are made strings.
+        let mut block = Vec::new();
+        file.take(u64::from(block_len))
+            .read_to_end(&mut block)
+            .ok()?;
+        let mut r = Reader {
+            bytes: &block,
+            pos: 0,
+        };
+        let twins = (0..r.u32()?)
+            .map(|_| r.bytes().map(text))
+            .collect::<Option<Vec<_>>>()?;
+        let mut entries = Vec::new();
+        for _ in 0..r.u32()? {
+            let (slug, title) = (r.bytes()?, r.bytes()?);
+            let slug = match std::str::from_utf8(slug) {
+                Ok(s) if !crate::text::needs_sanitizing(s) => Cow::Borrowed(s),
+                _ => Cow::Owned(text(slug)),
+            };
+            if keep(&slug) {
+                entries.push((slug.into_owned(), text(title)));
+            }
+        }
+        return Some(Names { entries, twins });
+    }
+    // Look-alikes alone: read as a stream, a few bytes.
     let mut scratch = Vec::new();
-    let read_str = |file: &mut dyn Read, scratch: &mut Vec<u8>| -> Option<()> {
-        let mut b4 = [0u8; 4];
+    let mut twins = Vec::new();
+    let mut b4 = [0u8; 4];
+    file.read_exact(&mut b4).ok()?;
+    for _ in 0..u32::from_le_bytes(b4) {
         file.read_exact(&mut b4).ok()?;
         let n = u32::from_le_bytes(b4);
         (n <= block_len).then_some(())?;
         scratch.resize(n as usize, 0);
-        file.read_exact(scratch).ok()
-    };
-    let count = |file: &mut dyn Read| -> Option<u32> {
-        let mut b = [0u8; 4];
-        file.read_exact(&mut b).ok()?;
-        Some(u32::from_le_bytes(b))
-    };
-    let mut twins = Vec::new();
-    for _ in 0..count(&mut file)? {
-        read_str(&mut file, &mut scratch)?;
+        file.read_exact(&mut scratch).ok()?;
         twins.push(text(&scratch));
     }
-    let mut entries = Vec::new();
-    if with_entries {
-        let mut title = Vec::new();
-        for _ in 0..count(&mut file)?.min(block_len) {
-            read_str(&mut file, &mut scratch)?;
-            read_str(&mut file, &mut title)?;
-            // A clean slug is tested where it lies; only those kept are made strings.
-            let slug = match std::str::from_utf8(&scratch) {
-                Ok(s) if !crate::text::needs_sanitizing(s) => Cow::Borrowed(s),
-                _ => Cow::Owned(text(&scratch)),
-            };
-            if keep(&slug) {
-                entries.push((slug.into_owned(), text(&title)));
-            }
-        }
-    }
+    let entries = Vec::new();
     Some(Names { entries, twins })
 }
 
