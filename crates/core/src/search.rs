@@ -6,7 +6,7 @@
 //! the weights below are the only place ranking is tuned.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
@@ -910,28 +910,30 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         .iter()
         .map(|&(words, prefix)| body_matches(bodies, words, prefix))
         .collect();
-    // Per candidate, per term, per field: how it matched, typos aside.
-    let mut found: Vec<Vec<[FieldMatch; 4]>> = candidates
+    // Per candidate, per term, per field: how it matched, typos aside; one vector, `nterms`
+    // a candidate.
+    let mut found: Vec<[FieldMatch; 4]> = candidates
         .iter()
-        .map(|c| {
-            ways.iter()
-                .zip(&in_bodies)
-                .map(|(&(words, prefix), body)| {
-                    std::array::from_fn(|i| match i {
-                        BODY => body.get(&c.index).cloned(),
-                        _ => field_match(c.fields, i, words, prefix),
-                    })
+        .flat_map(|c| {
+            ways.iter().zip(&in_bodies).map(|(&(words, prefix), body)| {
+                std::array::from_fn(|i| match i {
+                    BODY => body.get(&c.index).cloned(),
+                    _ => field_match(c.fields, i, words, prefix),
                 })
-                .collect()
+            })
         })
         .collect();
+    let per_candidate = nterms.max(1);
     // A word nothing in the catalogue spells may be misspelt: only then are typos looked for,
     // so a word that exists is never taken for another.
     for (t, term) in query.terms.iter().enumerate() {
-        if found.iter().all(|f| f[t].iter().all(Option::is_none)) {
+        if found
+            .chunks(per_candidate)
+            .all(|f| f[t].iter().all(Option::is_none))
+        {
             let fixed = corrections(candidates, term);
             let body = body_typos(bodies, &fixed);
-            for (c, f) in candidates.iter().zip(found.iter_mut()) {
+            for (c, f) in candidates.iter().zip(found.chunks_mut(per_candidate)) {
                 f[t] = std::array::from_fn(|i| match i {
                     BODY => body.get(&c.index).cloned(),
                     _ => typo_match(c.fields, i, &fixed),
@@ -948,7 +950,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     let idf: Vec<f64> = (0..nterms)
         .map(|t| {
             let df = found
-                .iter()
+                .chunks(per_candidate)
                 .filter(|f| f[t].iter().any(Option::is_some))
                 .count() as f64;
             (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
@@ -956,8 +958,13 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         .collect();
     let idf_total: f64 = idf.iter().sum::<f64>().max(f64::MIN_POSITIVE);
 
-    let mut scored: Vec<(f64, &Candidate, Hit)> = Vec::new();
-    for (c, f) in candidates.iter().zip(&found) {
+    // What every hit highlights: the terms and their stems.
+    let mut query_marks: Vec<String> = query.terms.clone();
+    query_marks.extend(query.stems.iter().filter(|s| s.len() >= 3).cloned());
+    query_marks.sort();
+    query_marks.dedup();
+    let mut scored: Vec<(f64, &Candidate, Hit, OnceCell<String>)> = Vec::new();
+    for (c, f) in candidates.iter().zip(found.chunks(per_candidate)) {
         let mut relevance = 0.0;
         let mut matched = 0;
         let mut in_fields = 0;
@@ -1004,10 +1011,13 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             0.0
         };
         let score = band + relevance / idf_total;
-        marks.extend(query.terms.iter().cloned());
-        marks.extend(query.stems.iter().filter(|s| s.len() >= 3).cloned());
-        marks.sort();
-        marks.dedup();
+        if marks.is_empty() {
+            marks = query_marks.clone();
+        } else {
+            marks.extend(query_marks.iter().cloned());
+            marks.sort();
+            marks.dedup();
+        }
         let hit = Hit {
             index: c.index,
             score: (score * 1000.0).round() / 1000.0,
@@ -1015,19 +1025,20 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             matches,
             marks,
         };
-        scored.push((score, c, hit));
+        scored.push((score, c, hit, OnceCell::new()));
     }
-    // Titles folded once each, not at each comparison: many entries may tie.
-    let titles: HashMap<usize, String> = scored
-        .iter()
-        .map(|s| (s.2.index, fold(&String::from_utf8_lossy(s.1.title))))
-        .collect();
-    let order = |a: &(f64, &Candidate, Hit), b: &(f64, &Candidate, Hit)| {
+    // A title is folded only when a tie needs it, and once: many entries may tie.
+    let title = |c: &Candidate| fold(&String::from_utf8_lossy(c.title));
+    let order = |a: &(f64, &Candidate, Hit, OnceCell<String>),
+                 b: &(f64, &Candidate, Hit, OnceCell<String>)| {
         b.2.matched
             .cmp(&a.2.matched)
             .then(b.0.total_cmp(&a.0))
             .then(b.1.visits.cmp(&a.1.visits))
-            .then_with(|| titles[&a.2.index].cmp(&titles[&b.2.index]))
+            .then_with(|| {
+                a.3.get_or_init(|| title(a.1))
+                    .cmp(b.3.get_or_init(|| title(b.1)))
+            })
             .then(a.2.index.cmp(&b.2.index))
     };
     let (mut hits, mut partial): (Vec<_>, Vec<_>) =
