@@ -347,7 +347,11 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
     let block_len = r.u32()?;
     if with_entries {
         // Every name is passed: read whole, then taken where it lies. Only the names kept
-        // are made strings.
+        // are made strings. A block larger than any real one is not read: the caller reads
+        // the index whole, checked.
+        if u64::from(block_len) > MAX_NAMES_BYTES {
+            return None;
+        }
         let mut block = Vec::new();
         file.take(u64::from(block_len))
             .read_to_end(&mut block)
@@ -964,6 +968,9 @@ fn read_index(
     let bytes = read_parts(&f, 0, len, want, max, |h| made_for(h, current, signature))?;
     Some((bytes, f))
 }
+
+/// Far above the names of any catalogue apicat can serve (100,000 entries: about 10 MB).
+const MAX_NAMES_BYTES: u64 = 1 << 26;
 
 /// Far above the index of any catalogue apicat can serve (100,000 entries: about 200 MB).
 const MAX_INDEX_BYTES: u64 = 1 << 31;
@@ -1843,6 +1850,14 @@ mod tests {
         let n = names(dir.path(), true).unwrap();
         assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);
         assert_eq!(n.twins, vec!["ete-x".to_string()]);
+        // A names block said to be larger than any real one is not read whole.
+        let file = file_for(dir.path()).unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = FIXED_HEAD + 16 + 8;
+        bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&file, &bytes).unwrap();
+        assert!(names(dir.path(), true).is_none());
+        assert_eq!(names(dir.path(), false).unwrap().twins, ["ete-x"]);
         std::fs::write(dir.path().join("b.md"), "x").unwrap();
         assert!(
             names(dir.path(), true).is_none(),
