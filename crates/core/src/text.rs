@@ -92,40 +92,59 @@ struct Words<'a> {
     rest: &'a str,
 }
 
+/// ASCII letters and digits; other bytes are either ASCII and not part of a word, or part of
+/// a longer character.
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
+
 impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
         let s = self.rest;
         let b = s.as_bytes();
-        // Length in bytes of the character at `i`, and whether it is a letter or digit.
-        let at = |i: usize| -> (usize, bool) {
-            let c = b[i];
-            if c.is_ascii() {
-                (1, c.is_ascii_alphanumeric())
-            } else {
-                let ch = s[i..].chars().next().unwrap_or_default();
-                (ch.len_utf8(), ch.is_alphanumeric())
+        let mut i = 0;
+        // ASCII runs are stepped over byte by byte; only other characters are decoded.
+        loop {
+            while i < b.len() && b[i].is_ascii() && !ASCII_WORD[usize::from(b[i])] {
+                i += 1;
             }
-        };
-        let mut start = 0;
-        while start < b.len() {
-            let (n, word) = at(start);
-            if word {
+            if i == b.len() {
+                self.rest = "";
+                return None;
+            }
+            if b[i].is_ascii() {
                 break;
             }
-            start += n;
-        }
-        let mut end = start;
-        while end < b.len() {
-            let (n, word) = at(end);
-            if !word {
+            let c = s[i..].chars().next()?;
+            if c.is_alphanumeric() {
                 break;
             }
-            end += n;
+            i += c.len_utf8();
         }
-        self.rest = &s[end..];
-        (start < end).then(|| &s[start..end])
+        let start = i;
+        loop {
+            while i < b.len() && ASCII_WORD[usize::from(b[i])] {
+                i += 1;
+            }
+            if i == b.len() || b[i].is_ascii() {
+                break;
+            }
+            let c = s[i..].chars().next()?;
+            if !c.is_alphanumeric() {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        self.rest = &s[i..];
+        Some(&s[start..i])
     }
 }
 
