@@ -4,7 +4,7 @@
 use apicat_core::index::Want;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 use crate::catalogue::sources::Sources;
@@ -63,11 +63,12 @@ fn listed_in_use() -> Catalogue {
 }
 
 fn sources_in_use() -> Sources {
-    let args: Vec<String> = std::env::args().collect();
+    // Words as the shell gave them: a path or a word typed need not be UTF-8.
+    let args: Vec<OsString> = std::env::args_os().collect();
     let mut dir: Option<PathBuf> = None;
     for (i, a) in args.iter().enumerate() {
-        if let Some(v) = a.strip_prefix("--catalogue=") {
-            dir = Some(v.into());
+        if let Some(v) = strip_prefix_os(a, "--catalogue=") {
+            dir = Some(v);
         } else if a == "--catalogue" {
             dir = args.get(i + 1).map(PathBuf::from);
         }
@@ -178,11 +179,27 @@ fn slug_on_line(args: &[String]) -> Option<String> {
     None
 }
 
+/// The rest of `a` after `prefix`, as a path, whatever its bytes.
+fn strip_prefix_os(a: &OsStr, prefix: &str) -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let rest = a.as_bytes().strip_prefix(prefix.as_bytes())?;
+        Some(PathBuf::from(OsStr::from_bytes(rest)))
+    }
+    #[cfg(not(unix))]
+    {
+        a.to_str()?.strip_prefix(prefix).map(PathBuf::from)
+    }
+}
+
 /// `--as <TAB>`: the audiences' keys first, then the labels of the API named on the line, or
 /// of the whole catalogue without one, as words to type (`editeur-logiciel-paie`).
 pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
     use crate::eligibility::{Audience, catalogue_profiles, entry_labels, profile_words};
-    let args: Vec<String> = std::env::args().collect();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let slug = slug_on_line(&args);
     let cat = catalogue_in_use(slug.as_deref());
     let labels: Vec<String> = match slug.and_then(|s| cat.lookup(&s).ok()) {

@@ -743,3 +743,64 @@ fn show_and_completion_read_no_other_entry() {
         r.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_tab_on_words_that_are_not_utf8_completes_without_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = |b: &'static [u8]| std::ffi::OsStr::from_bytes(b);
+    let parent = tempfile::tempdir().unwrap();
+    // A catalogue folder whose own name is not UTF-8.
+    let dir = parent.path().join(bytes(b"cat\xff"));
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("bonne-api.md"), GOOD).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let mut joined = std::ffi::OsString::from("--catalogue=");
+    joined.push(&dir);
+    let lines: [(&str, Vec<&std::ffi::OsStr>, bool); 4] = [
+        (
+            "4",
+            vec![
+                os("--catalogue"),
+                dir.as_os_str(),
+                os("show"),
+                bytes(b"b\xff"),
+            ],
+            false,
+        ),
+        (
+            "4",
+            vec![os("--catalogue"), dir.as_os_str(), os("show"), os("bo")],
+            true,
+        ),
+        ("3", vec![&joined, os("show"), os("bo")], true),
+        (
+            "6",
+            vec![
+                os("--catalogue"),
+                dir.as_os_str(),
+                os("eligible"),
+                bytes(b"x\xff"),
+                os("--as"),
+                os("ent"),
+            ],
+            false,
+        ),
+    ];
+    for (index, words, finds) in lines {
+        let mut argv = vec![os("--"), os("apicat")];
+        argv.extend(words);
+        let r = bounded(
+            &[
+                ("XDG_CACHE_HOME", cache.path().as_os_str()),
+                ("APICAT_COMPLETE", os("bash")),
+                ("_CLAP_COMPLETE_INDEX", os(index)),
+            ],
+            &argv,
+        );
+        within_bounds(&format!("TAB {argv:?}"), &r);
+        assert_eq!(r.code, Some(0), "TAB {argv:?}: {}", r.stderr);
+        let out = String::from_utf8_lossy(&r.stdout);
+        assert_eq!(out.contains("bonne-api"), finds, "TAB {argv:?}: {out}");
+    }
+}

@@ -14,6 +14,7 @@
 //! Both files are written to a temporary file and renamed, the items first: an index that does
 //! not match them is rebuilt from them, never trusted.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -86,18 +87,19 @@ pub struct Snapshot {
 
 /// One item's place in the JSON Lines file, and what merging needs without reading it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Slot {
+pub struct Slot<'b> {
     pub offset: u64,
     pub len: u32,
     pub line: usize,
-    pub updated: Option<String>,
-    pub apigouv_slug: Option<String>,
+    // Borrowed from the index read; a slot made is owned.
+    pub updated: Option<Cow<'b, str>>,
+    pub apigouv_slug: Option<Cow<'b, str>>,
 }
 
 /// The snapshot's index, borrowed from `buf`, with each record's slot.
 pub struct Indexed<'b> {
     pub index: Index<'b>,
-    pub slots: Vec<Slot>,
+    pub slots: Vec<Slot<'b>>,
 }
 
 impl Snapshot {
@@ -241,8 +243,11 @@ impl Snapshot {
                 offset: start as u64,
                 len: u32::try_from(body.len()).ok()?,
                 line: n + 1,
-                updated: e.last_update_iso.clone(),
-                apigouv_slug: e.dataservice().and_then(|d| d.apigouv_slug.clone()),
+                updated: e.last_update_iso.clone().map(Cow::Owned),
+                apigouv_slug: e
+                    .dataservice()
+                    .and_then(|d| d.apigouv_slug.clone())
+                    .map(Cow::Owned),
             });
             entries.push(e);
         }
@@ -278,7 +283,7 @@ impl Snapshot {
     pub fn names<'b>(
         &self,
         buf: &'b mut Vec<u8>,
-    ) -> Option<(Vec<Slot>, Vec<(&'b [u8], &'b [u8])>)> {
+    ) -> Option<(Vec<Slot<'b>>, Vec<(&'b [u8], &'b [u8])>)> {
         let current = [stamp_of(&self.items_file())?];
         *buf = match read_parts(&self.dir.join(INDEX), Want::Names, &current) {
             Some(r) => r.0,
@@ -308,7 +313,7 @@ impl Snapshot {
 }
 
 /// The slots at the start of the snapshot's index file, checked, and where its index starts.
-fn slots_of<'b>(bytes: &'b [u8]) -> Option<(Vec<Slot>, usize)> {
+fn slots_of<'b>(bytes: &'b [u8]) -> Option<(Vec<Slot<'b>>, usize)> {
     let mut pos = 0usize;
     {
         let mut take = |n: usize| -> Option<&'b [u8]> {
@@ -334,10 +339,10 @@ fn slots_of<'b>(bytes: &'b [u8]) -> Option<(Vec<Slot>, usize)> {
             let offset = u64::from_le_bytes(take(8)?.try_into().ok()?);
             let len = u32_of(take(4)?);
             let line = u32_of(take(4)?) as usize;
-            let mut text = || -> Option<Option<String>> {
+            let mut text = || -> Option<Option<Cow<'b, str>>> {
                 let l = take(1)?[0] as usize;
                 let s = std::str::from_utf8(take(l)?).ok()?;
-                Some((!s.is_empty()).then(|| s.to_string()))
+                Some((!s.is_empty()).then_some(Cow::Borrowed(s)))
             };
             let updated = text()?;
             let apigouv_slug = text()?;

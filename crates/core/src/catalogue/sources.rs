@@ -95,11 +95,12 @@ impl<'a> MergeKey<'a> {
 fn merge_local<'a>(
     local: &Catalogue,
     raw_slugs: &[&'a [u8]],
-    slots: &[Slot],
+    slots: &[Slot<'_>],
 ) -> (Vec<Cow<'a, str>>, Rows) {
     let slugs: Vec<Cow<str>> = raw_slugs
         .iter()
-        .map(|s| String::from_utf8_lossy(s))
+        // Checked first: `from_utf8_lossy` is slower on valid text, which slugs are.
+        .map(|s| std::str::from_utf8(s).map_or_else(|_| String::from_utf8_lossy(s), Cow::Borrowed))
         .collect();
     let base: Vec<_> = local
         .entries
@@ -229,7 +230,7 @@ pub struct Merged<'b> {
     local_fields: Vec<Fields<'static>>,
     /// The snapshot's index, and where each record lies in the snapshot.
     index: Index<'b>,
-    slots: Vec<Slot>,
+    slots: Vec<Slot<'b>>,
     /// The entries served, in order.
     rows: Vec<Row>,
     /// Per row, the other sources' entries of the same API.
@@ -251,7 +252,7 @@ impl Served for Merged<'_> {
             Row::Base(i) => self.local.entries[i].clone(),
             Row::Snapshot(i) => {
                 let mut e = self.index.entry(i, keywords);
-                e.last_update_iso = self.slots[i].updated.clone();
+                e.last_update_iso = self.slots[i].updated.as_deref().map(str::to_string);
                 e
             }
         };
