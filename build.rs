@@ -52,6 +52,16 @@ fn main() {
     out.push_str("];\n");
     let mut cat = Catalogue::from_files(sources);
     cat.set_producers(Bundled::producers(), false);
+    // What a merge with the snapshot compares, known without parsing.
+    out.push_str("pub static UPDATED: &[(&str, Option<&str>)] = &[\n");
+    for e in &cat.entries {
+        out.push_str(&format!(
+            "    ({:?}, {:?}),\n",
+            e.slug,
+            e.last_update_iso.as_deref()
+        ));
+    }
+    out.push_str("];\n");
     // The pages' texts converted from catalogue markup, as `show` would at each run.
     let mut texts: Vec<&str> = Vec::new();
     for e in &cat.entries {

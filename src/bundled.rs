@@ -11,6 +11,7 @@ include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 pub static BUNDLED: Bundled = Bundled {
     files: FILES,
     index: INDEX,
+    updated: UPDATED,
 };
 
 /// Catalogue markup as Markdown ([`apicat_core::markup::to_markdown`]): a bundled entry's
@@ -46,6 +47,20 @@ mod tests {
             assert_eq!((&a.tagline, &a.keywords), (&b.tagline, &b.keywords));
             assert_eq!((a.visits_2019, &a.producer), (b.visits_2019, &b.producer));
         }
+    }
+
+    #[test]
+    fn the_merge_keys_made_at_build_time_are_the_entries_own() {
+        let cat = BUNDLED.catalogue();
+        let keys: Vec<(&str, Option<&str>)> = cat
+            .entries
+            .iter()
+            .map(|e| (e.slug.as_str(), e.last_update_iso.as_deref()))
+            .collect();
+        assert_eq!(BUNDLED.updated, keys);
+        assert!(keys.iter().all(|k| k.1.is_some()), "{keys:?}");
+        let files: Vec<&str> = BUNDLED.files.iter().map(|f| f.slug).collect();
+        assert_eq!(files, keys.iter().map(|k| k.0).collect::<Vec<_>>());
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl<'a> MergeKey<'a> {
 /// one's slug as the index holds it (compared, never shown), and its slot. Gives the slugs as
 /// text, and the rows.
 fn merge_local<'a>(
-    local: &Catalogue,
+    base: &[MergeKey],
     raw_slugs: &[&'a [u8]],
     slots: &[Slot<'_>],
 ) -> (Vec<Cow<'a, str>>, Rows) {
@@ -101,11 +101,6 @@ fn merge_local<'a>(
         .iter()
         // Checked first: `from_utf8_lossy` is slower on valid text, which slugs are.
         .map(|s| std::str::from_utf8(s).map_or_else(|_| String::from_utf8_lossy(s), Cow::Borrowed))
-        .collect();
-    let base: Vec<_> = local
-        .entries
-        .iter()
-        .map(|e| MergeKey::of(e, None))
         .collect();
     let snap: Vec<_> = slugs
         .iter()
@@ -117,7 +112,7 @@ fn merge_local<'a>(
             source: SourceKind::Datagouv,
         })
         .collect();
-    let rows = merge_rows(&base, &snap);
+    let rows = merge_rows(base, &snap);
     (slugs, rows)
 }
 
@@ -367,6 +362,9 @@ pub struct BundledFile {
 pub struct Bundled {
     pub files: &'static [BundledFile],
     pub index: &'static [u8],
+    /// Each file's slug and last update (ISO date), as its entry has them: what a merge
+    /// with the snapshot compares, known without parsing the files.
+    pub updated: &'static [(&'static str, Option<&'static str>)],
 }
 
 /// Producers named by the bundled entries (the bundled catalogue has no `producteurs/`).
@@ -822,17 +820,41 @@ impl Sources {
         let Some(snap) = self.snapshot_served() else {
             return Ok(None);
         };
-        let mut local = self.load_local()?;
+        // Without personal entries, the bundled ones are compared by the keys the build
+        // made: only the one served, if any, is parsed.
+        let personal = self.personal.is_some() && self.wants(SourceKind::Personal);
+        let mut local = match personal {
+            true => self.load_local()?,
+            false => Catalogue::default(),
+        };
+        let base: Vec<MergeKey> = match personal {
+            true => local
+                .entries
+                .iter()
+                .map(|e| MergeKey::of(e, None))
+                .collect(),
+            false => self
+                .bundled
+                .updated
+                .iter()
+                .filter(|_| self.wants(SourceKind::Bundled))
+                .map(|&(slug, updated)| MergeKey {
+                    slug,
+                    apigouv: None,
+                    updated,
+                    source: SourceKind::Bundled,
+                })
+                .collect(),
+        };
         let mut buf = Vec::new();
         let Some((slots, names)) = snap.names(&mut buf) else {
             return Ok(None);
         };
         let slugs: Vec<&[u8]> = names.iter().map(|n| n.0).collect();
-        let (slugs, merged) = merge_local(&local, &slugs, &slots);
-        let at = local
-            .entries
+        let (slugs, merged) = merge_local(&base, &slugs, &slots);
+        let at = base
             .iter()
-            .position(|e| e.slug == name)
+            .position(|k| k.slug == name)
             .or_else(|| {
                 let j = slugs.iter().position(|s| s == name)?;
                 Some(merged.snapshot_at[j])
@@ -852,10 +874,22 @@ impl Sources {
         let Some(at) = at else {
             return Ok(None);
         };
-        let problems = std::mem::take(&mut local.problems);
+        let mut problems = std::mem::take(&mut local.problems);
         let notes = merged.notes[at].clone();
         let mut e = match merged.rows[at] {
-            Row::Base(b) => local.entries.swap_remove(b),
+            Row::Base(b) if personal => local.entries.swap_remove(b),
+            Row::Base(b) => {
+                let Some(file) = self.bundled.sources_named(base[b].slug) else {
+                    return Ok(None);
+                };
+                let mut one = Catalogue::from_files(vec![file]);
+                one.set_producers(Bundled::producers(), false);
+                problems = one.problems;
+                let Some(e) = one.entries.pop() else {
+                    return Ok(None);
+                };
+                e
+            }
             Row::Snapshot(i) => {
                 let Some(full) = snap.read(&slots[i]) else {
                     return Ok(None);
@@ -890,7 +924,12 @@ impl Sources {
         let slugs: Vec<&[u8]> = (0..index.records.len())
             .map(|i| index.raw_slug(i))
             .collect();
-        let (_, Rows { rows, notes, .. }) = merge_local(&local, &slugs, &slots);
+        let base: Vec<_> = local
+            .entries
+            .iter()
+            .map(|e| MergeKey::of(e, None))
+            .collect();
+        let (_, Rows { rows, notes, .. }) = merge_local(&base, &slugs, &slots);
         let mut snapshot_rows = vec![None; index.records.len()];
         let mut local_rows = vec![None; local.entries.len()];
         for (at, row) in rows.iter().enumerate() {
