@@ -345,52 +345,97 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
         return None;
     }
     let block_len = r.u32()?;
+    // A block larger than any real one is not read: the caller reads the index whole, checked.
+    if u64::from(block_len) > MAX_NAMES_BYTES {
+        return None;
+    }
+    // Read through one buffer, each name taken where it lies: a TAB on a large folder keeps
+    // only a few of the names it passes; look-alikes alone (for `show`) are a few bytes.
+    let mut w = Window {
+        // Nothing past the block: a name cut short by a damaged length is seen, not read on.
+        file: file.take(u64::from(block_len)),
+        buf: vec![0; if with_entries { 1 << 16 } else { 1 << 12 }],
+        start: 0,
+        end: 0,
+    };
+    let mut twins = Vec::new();
+    for _ in 0..w.u32()? {
+        let n = w.u32()? as usize;
+        (n as u64 <= u64::from(block_len)).then_some(())?;
+        twins.push(text(w.take(n)?));
+    }
+    let mut entries = Vec::new();
     if with_entries {
-        // Every name is passed: read whole, then taken where it lies. Only the names kept
-        // are made strings. A block larger than any real one is not read: the caller reads
-        // the index whole, checked.
-        if u64::from(block_len) > MAX_NAMES_BYTES {
-            return None;
-        }
-        let mut block = Vec::new();
-        file.take(u64::from(block_len))
-            .read_to_end(&mut block)
-            .ok()?;
-        let mut r = Reader {
-            bytes: &block,
-            pos: 0,
-        };
-        let twins = (0..r.u32()?)
-            .map(|_| r.bytes().map(text))
-            .collect::<Option<Vec<_>>>()?;
-        let mut entries = Vec::new();
-        for _ in 0..r.u32()? {
-            let (slug, title) = (r.bytes()?, r.bytes()?);
-            let slug = match std::str::from_utf8(slug) {
+        for _ in 0..w.u32()? {
+            // The whole record in the buffer, then read in place.
+            w.hold(4)?;
+            let n = w.u32_at(0)? as usize;
+            (n as u64 <= u64::from(block_len)).then_some(())?;
+            w.hold(4 + n + 4)?;
+            let m = w.u32_at(4 + n)? as usize;
+            (m as u64 <= u64::from(block_len)).then_some(())?;
+            let record = w.take(8 + n + m)?;
+            let (raw, title) = (&record[4..4 + n], &record[8 + n..]);
+            let slug = match std::str::from_utf8(raw) {
                 Ok(s) if !crate::text::needs_sanitizing(s) => Cow::Borrowed(s),
-                _ => Cow::Owned(text(slug)),
+                _ => Cow::Owned(text(raw)),
             };
             if keep(&slug) {
                 entries.push((slug.into_owned(), text(title)));
             }
         }
-        return Some(Names { entries, twins });
     }
-    // Look-alikes alone: read as a stream, a few bytes.
-    let mut scratch = Vec::new();
-    let mut twins = Vec::new();
-    let mut b4 = [0u8; 4];
-    file.read_exact(&mut b4).ok()?;
-    for _ in 0..u32::from_le_bytes(b4) {
-        file.read_exact(&mut b4).ok()?;
-        let n = u32::from_le_bytes(b4);
-        (n <= block_len).then_some(())?;
-        scratch.resize(n as usize, 0);
-        file.read_exact(&mut scratch).ok()?;
-        twins.push(text(&scratch));
-    }
-    let entries = Vec::new();
     Some(Names { entries, twins })
+}
+
+/// A file read through one buffer, reused: what is taken lies in it, whole.
+struct Window<R> {
+    file: R,
+    buf: Vec<u8>,
+    /// The bytes read and not yet taken.
+    start: usize,
+    end: usize,
+}
+
+impl<R: std::io::Read> Window<R> {
+    /// Makes the next `n` bytes lie in the buffer; `None` when the file ends first.
+    fn hold(&mut self, n: usize) -> Option<()> {
+        if self.end - self.start >= n {
+            return Some(());
+        }
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+        while self.end < n {
+            match self.file.read(&mut self.buf[self.end..]) {
+                Ok(0) | Err(_) => return None,
+                Ok(k) => self.end += k,
+            }
+        }
+        Some(())
+    }
+
+    /// The 4 bytes `at` bytes after the start, held, as a number.
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        let b = self.buf.get(self.start + at..self.start + at + 4)?;
+        Some(u32::from_le_bytes(b.try_into().ok()?))
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.hold(4)?;
+        let n = self.u32_at(0)?;
+        self.start += 4;
+        Some(n)
+    }
+
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        self.hold(n)?;
+        self.start += n;
+        self.buf.get(self.start - n..self.start)
+    }
 }
 
 /// Each entry's slug and title, in the order of the records, from the head of an index
@@ -1850,13 +1895,18 @@ mod tests {
         let n = names(dir.path(), true).unwrap();
         assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);
         assert_eq!(n.twins, vec!["ete-x".to_string()]);
-        // A names block said to be larger than any real one is not read whole.
+        // A names block said to be larger than any real one is not read: the callers then
+        // read the index whole, or the folder.
         let file = file_for(dir.path()).unwrap();
         let mut bytes = std::fs::read(&file).unwrap();
         let at = FIXED_HEAD + 16 + 8;
+        let real = bytes[at..at + 4].to_vec();
         bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         std::fs::write(&file, &bytes).unwrap();
         assert!(names(dir.path(), true).is_none());
+        assert!(names(dir.path(), false).is_none());
+        bytes[at..at + 4].copy_from_slice(&real);
+        std::fs::write(&file, &bytes).unwrap();
         assert_eq!(names(dir.path(), false).unwrap().twins, ["ete-x"]);
         std::fs::write(dir.path().join("b.md"), "x").unwrap();
         assert!(
