@@ -80,7 +80,10 @@ fn sources_in_use() -> Sources {
 /// Slugs and titles, from the compact list at the start of a folder's index while the
 /// folder's names are unchanged, else from the index (made if need be): no entry is parsed
 /// on TAB once the index exists.
-fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+fn names_in_use(
+    keep: impl Fn(&str) -> bool,
+    may_keep: impl Fn(&[u8]) -> bool,
+) -> Vec<(String, String)> {
     let sources = sources_in_use();
     // With the snapshot: entries as `list` shows them, through its index.
     if sources.snapshot.is_some() {
@@ -90,7 +93,7 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
         }
     }
     if let Some(dir) = &sources.folder
-        && let Some(names) = crate::index::names_where(dir, true, keep)
+        && let Some(names) = crate::index::names_where(dir, true, keep, may_keep)
     {
         return names.entries;
     }
@@ -100,6 +103,22 @@ fn names_in_use(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
         _ => sources.load_quietly(),
     };
     cat.entries.into_iter().map(|e| (e.slug, e.title)).collect()
+}
+
+/// Whether a name, as its bytes are stored, may start with `folded` once made clean and
+/// folded: not when its start is printable ASCII (a backtick aside) that differs, since
+/// neither cleaning nor folding changes such a start but for its case.
+fn may_start_folded(raw: &[u8], folded: &str) -> bool {
+    match raw.get(..folded.len()) {
+        Some(start)
+            if start
+                .iter()
+                .all(|&c| (0x20..0x7f).contains(&c) && c != b'`') =>
+        {
+            start.eq_ignore_ascii_case(folded.as_bytes())
+        }
+        _ => true,
+    }
 }
 
 /// Whether `value` folded starts with `folded`; a value whose start is ASCII (most slugs) is
@@ -138,7 +157,10 @@ fn candidates<'a>(
 
 pub fn slugs(current: &OsStr) -> Vec<CompletionCandidate> {
     let folded = crate::text::fold(&current.to_string_lossy());
-    let names = names_in_use(|slug| starts_folded(slug, &folded));
+    let names = names_in_use(
+        |slug| starts_folded(slug, &folded),
+        |raw| may_start_folded(raw, &folded),
+    );
     candidates(
         current,
         names.iter().map(|(s, t)| (s.as_str(), Some(t.as_str()))),
@@ -226,6 +248,39 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_rejected_by_its_bytes_is_never_one_kept() {
+        let raws: [&[u8]; 14] = [
+            b"api-entreprise",
+            b"API_Ingres",
+            "\u{c9}t\u{e9}-x".as_bytes(),
+            b"a`b",
+            b"",
+            b"ap\x1bi",
+            b"\x1bapi",
+            b"api\x7fx",
+            b"a\tpi",
+            b"ap\xffi",
+            "a\u{200b}pi".as_bytes(),
+            "\u{202e}api".as_bytes(),
+            b"a\rpi",
+            b"xapi",
+        ];
+        for raw in raws {
+            let text = apicat_core::text::sanitize(&String::from_utf8_lossy(raw)).into_owned();
+            for typed in [
+                "", "api", "API", "ap", "été", "a`", "a\\x1b", "\\x1b", "a    ", "x",
+            ] {
+                let folded = crate::text::fold(typed);
+                if !may_start_folded(raw, &folded) {
+                    assert!(!starts_folded(&text, &folded), "{raw:?} {typed:?}");
+                }
+            }
+        }
+        // And it does reject: that is its use.
+        assert!(!may_start_folded(b"zulu", "api"));
+    }
 
     #[test]
     fn prefix_in_place_agrees_with_fold() {

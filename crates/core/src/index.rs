@@ -320,11 +320,18 @@ pub struct Names {
 }
 
 pub fn names(dir: &Path, with_entries: bool) -> Option<Names> {
-    names_where(dir, with_entries, |_| true)
+    names_where(dir, with_entries, |_| true, |_| true)
 }
 
 /// [`names`] keeping only the entries whose slug `keep` accepts (what a TAB could complete).
-pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) -> Option<Names> {
+/// `may_keep` sees each slug's bytes as stored, before they are checked or made clean: a slug
+/// it rejects is skipped, so it must reject only slugs that `keep` would.
+pub fn names_where(
+    dir: &Path,
+    with_entries: bool,
+    keep: impl Fn(&str) -> bool,
+    may_keep: impl Fn(&[u8]) -> bool,
+) -> Option<Names> {
     use std::io::Read;
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
@@ -376,6 +383,9 @@ pub fn names_where(dir: &Path, with_entries: bool, keep: impl Fn(&str) -> bool) 
             (m as u64 <= u64::from(block_len)).then_some(())?;
             let record = w.take(8 + n + m)?;
             let (raw, title) = (&record[4..4 + n], &record[8 + n..]);
+            if !may_keep(raw) {
+                continue;
+            }
             let slug = match std::str::from_utf8(raw) {
                 Ok(s) if !crate::text::needs_sanitizing(s) => Cow::Borrowed(s),
                 _ => Cow::Owned(text(raw)),
