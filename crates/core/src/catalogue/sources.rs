@@ -427,6 +427,13 @@ impl Bundled {
         cat
     }
 
+    /// The bundled entry of a slug, alone, with its producer.
+    pub fn catalogue_named(&self, slug: &str) -> Option<Catalogue> {
+        let mut cat = Catalogue::from_files(vec![self.sources_named(slug)?]);
+        cat.set_producers(Self::producers(), false);
+        Some(cat)
+    }
+
     /// Their index; `None` only if the build is broken.
     pub fn index(&self) -> Option<Index<'static>> {
         index::decode_as(
@@ -879,11 +886,9 @@ impl Sources {
         let mut e = match merged.rows[at] {
             Row::Base(b) if personal => local.entries.swap_remove(b),
             Row::Base(b) => {
-                let Some(file) = self.bundled.sources_named(base[b].slug) else {
+                let Some(mut one) = self.bundled.catalogue_named(base[b].slug) else {
                     return Ok(None);
                 };
-                let mut one = Catalogue::from_files(vec![file]);
-                one.set_producers(Bundled::producers(), false);
                 problems = one.problems;
                 let Some(e) = one.entries.pop() else {
                     return Ok(None);
