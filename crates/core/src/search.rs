@@ -51,6 +51,7 @@ impl How {
         match self {
             How::Exact => 1.0,
             How::Stem => 0.7,
+            How::Related => 0.6,
             How::Prefix => 0.5,
             How::Typo => 0.35,
         }
@@ -74,6 +75,16 @@ fn is_stopword(w: &str) -> bool {
     is_function_word(w) || ["api", "apis", "donnees", "donnee", "base"].contains(&w)
 }
 
+/// Words a query word also looks for, as a weaker match: what a person holds (an identifier, a
+/// document) and the name of the register or number it comes from, which entries about that
+/// register use. Folded; each listed word matches by its stem too.
+pub const RELATED: &[(&str, &[&str])] = &[
+    // A SIRET number (SIREN + NIC) is given by the Sirene register, whose API says "Sirene".
+    ("siret", &["sirene"]),
+    // A RIB is the bank's statement of an IBAN.
+    ("rib", &["iban"]),
+];
+
 /// One searchable field of entries.
 #[derive(Debug, Clone, Copy)]
 pub struct Field {
@@ -87,6 +98,8 @@ pub struct Field {
 pub enum How {
     Exact,
     Stem,
+    /// Through a word of [`RELATED`].
+    Related,
     Prefix,
     Typo,
 }
@@ -96,6 +109,7 @@ impl How {
         match self {
             How::Exact => "exact",
             How::Stem => "stem",
+            How::Related => "related",
             How::Prefix => "prefix",
             How::Typo => "typo",
         }
@@ -166,6 +180,8 @@ pub struct Query {
     /// Each pair of neighbouring terms written as one word (`france connect` →
     /// `franceconnect`): a term also matches as part of such a word.
     pub joined: Vec<String>,
+    /// Each term's [`RELATED`] words, as stems, each with whether it is its own stem.
+    pub related: Vec<Vec<(String, bool)>>,
     /// The whole query as a name (see [`name_key`]): an entry named so ranks first.
     pub key: String,
 }
@@ -187,10 +203,23 @@ impl Query {
         let stemmer = Stemmer::create(Algorithm::French);
         let stems = terms.iter().map(|t| stemmer.stem(t).into_owned()).collect();
         let joined = terms.windows(2).map(|w| w.concat()).collect();
+        let related = terms
+            .iter()
+            .map(|t| {
+                let listed = RELATED.iter().filter(|(w, _)| w == t);
+                let stems =
+                    listed.flat_map(|(_, r)| r.iter().map(|r| stemmer.stem(r).into_owned()));
+                stems
+                    .map(|s| (stemmer.stem(&s) == s, s))
+                    .map(|(f, s)| (s, f))
+                    .collect()
+            })
+            .collect();
         Query {
             terms,
             stems,
             joined,
+            related,
             key: name_key(&folded),
         }
     }
@@ -551,11 +580,21 @@ fn is_typo(term: &str, word: &str) -> bool {
 /// How a term matched one field: how, how often, and what it matched when not itself.
 type FieldMatch = Option<(How, usize, Option<String>)>;
 
+/// A query term as it is looked for: the term, its stem, whether that is its own stem, the
+/// words it is part of with a neighbour, and its related stems (see [`Query`]).
+type Ways<'q> = (
+    &'q str,
+    &'q str,
+    bool,
+    [Option<&'q String>; 2],
+    &'q [(String, bool)],
+);
+
 /// The best way `term` (with its `stem`) matches a field, typos aside.
 fn field_match(
     f: &Fields,
     i: usize,
-    (term, stem, fixed, joined): (&str, &str, bool, [Option<&String>; 2]),
+    (term, stem, fixed, joined, related): Ways,
     prefix: bool,
 ) -> FieldMatch {
     let (t, st) = (term.as_bytes(), stem.as_bytes());
@@ -596,6 +635,12 @@ fn field_match(
     };
     if n > 0 {
         return Some((How::Stem, n, Some(stem.to_string())));
+    }
+    for (r, fixed) in related {
+        let n = stem_count(f, i, r, *fixed);
+        if n > 0 {
+            return Some((How::Related, n, Some(r.clone())));
+        }
     }
     match first {
         Some(w) if prefix => Some((
@@ -764,7 +809,7 @@ impl Bodies for JoinedBodies<'_> {
 /// field, found through [`Bodies`]. Entries by [`Candidate::index`].
 fn body_matches(
     bodies: &dyn Bodies,
-    (term, stem, fixed, joined): (&str, &str, bool, [Option<&String>; 2]),
+    (term, stem, fixed, joined, related): Ways,
     prefix: bool,
 ) -> HashMap<usize, (How, usize, Option<String>)> {
     let mut out: HashMap<usize, (How, usize, Option<String>)> = HashMap::new();
@@ -776,6 +821,11 @@ fn body_matches(
                 let m = out.entry(i).or_insert((How::Prefix, 0, Some(w.clone())));
                 m.1 += 1;
             }
+        }
+    }
+    for (r, fixed) in related.iter().rev() {
+        for (i, n) in stem_holders(bodies, r, *fixed) {
+            out.insert(i, (How::Related, n, Some(r.clone())));
         }
     }
     for (i, n) in stem_holders(bodies, stem, fixed) {
@@ -903,7 +953,11 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
                 t.checked_sub(1).and_then(|p| query.joined.get(p)),
                 query.joined.get(t),
             ];
-            ((term.as_str(), stem.as_str(), fixed[t], joined), prefix)
+            let related = query.related.get(t).map_or(&[][..], Vec::as_slice);
+            (
+                (term.as_str(), stem.as_str(), fixed[t], joined, related),
+                prefix,
+            )
         })
         .collect();
     let in_bodies: Vec<_> = ways
@@ -1229,6 +1283,31 @@ mod tests {
         q = Query::parse(&["bancaires"]);
         let r = search_in(&e, None, None, &q, &Filter::default());
         assert!(r.hits[0].score > stem_score);
+    }
+
+    #[test]
+    fn related_words_match_below_stems_and_name_the_register() {
+        let e = vec![
+            entry(
+                "api-sirene",
+                "API Sirene",
+                "Le répertoire des entreprises",
+                "",
+            ),
+            entry("api-siret", "API Conventions", "Par numéro SIRET", ""),
+            entry("api-autre", "API Autre", "Rien de tel", ""),
+        ];
+        let (s, r) = among(&e, &["siret"]);
+        assert_eq!(s, vec!["api-siret", "api-sirene"]);
+        let m = &r.hits[1].matches[0];
+        assert_eq!(
+            (m.field, m.how, m.word.as_deref()),
+            ("title", How::Related, Some("siren"))
+        );
+        // The related word itself is not widened: "sirene" does not find SIRET.
+        assert_eq!(among(&e, &["sirene"]).0, vec!["api-sirene"]);
+        assert!(How::Related.factor() < How::Stem.factor());
+        assert!(How::Related.factor() > How::Prefix.factor());
     }
 
     #[test]
