@@ -10,6 +10,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
+use memchr::memmem::Finder;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -652,6 +653,26 @@ fn field_match(
     }
 }
 
+/// What every match [`field_match`] finds spells somewhere in the field's words or stems: the
+/// stem when it starts the term (the term, the words it starts or is part of, the stem as a
+/// word), else the term and the stem; and each related stem.
+fn needles((term, stem, _, _, related): Ways) -> Vec<Finder<'static>> {
+    let mut out = vec![stem];
+    if !term.starts_with(stem) {
+        out.push(term);
+    }
+    out.extend(related.iter().map(|(r, _)| r.as_str()));
+    out.iter().map(|n| Finder::new(n).into_owned()).collect()
+}
+
+/// Whether field `i` may hold a match of a term with these [`needles`]: most fields of most
+/// entries spell none, and a search then skips looking the term up in their sorted lists.
+fn may_match(f: &Fields, i: usize, needles: &[Finder]) -> bool {
+    needles
+        .iter()
+        .any(|n| n.find(&f.words[i]).is_some() || n.find(&f.stems[i]).is_some())
+}
+
 /// The words of the catalogue's fields (the body aside) that `term` misspells, at the least
 /// distance, and the stems its stem misspells (`defibrilateur` is one letter from the stem
 /// of `defibrillateurs`, two from the word).
@@ -964,14 +985,17 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         .iter()
         .map(|&(words, prefix)| body_matches(bodies, words, prefix))
         .collect();
+    let needles: Vec<Vec<Finder>> = ways.iter().map(|&(words, _)| needles(words)).collect();
     // Per candidate, per term, per field: how it matched, typos aside; one vector, `nterms`
     // a candidate.
     let mut found: Vec<[FieldMatch; 4]> = candidates
         .iter()
         .flat_map(|c| {
-            ways.iter().zip(&in_bodies).map(|(&(words, prefix), body)| {
+            let each = ways.iter().zip(&in_bodies).zip(&needles);
+            each.map(|((&(words, prefix), body), needles)| {
                 std::array::from_fn(|i| match i {
                     BODY => body.get(&c.index).cloned(),
+                    _ if !may_match(c.fields, i, needles) => None,
                     _ => field_match(c.fields, i, words, prefix),
                 })
             })
@@ -1408,6 +1432,61 @@ mod tests {
         assert_eq!(words_from(b"a b c", b"bb").next(), Some(&b"c"[..]));
         assert_eq!(words_from(b"a b c", b"0").next(), Some(&b"a"[..]));
         assert_eq!(words_from(b"a b c", b"d").next(), None);
+    }
+
+    #[test]
+    fn a_field_skipped_by_its_needles_holds_no_match() {
+        let mut entries = crate::catalogue::sources::bundled_for_tests().entries;
+        // Words whose stem does not start them ("travaux" → "traval"), also joined to the
+        // next ("travaux publics"), and a related word only.
+        entries.push(entry("a", "Travaux", "Des travauxpublics", ""));
+        entries.push(entry("b", "Répertoire", "Le répertoire Sirene", ""));
+        let fields: Vec<Fields> = entries.iter().map(Fields::of).collect();
+        // Every word of every field, its start and its stem, each alone, first and last of
+        // two terms.
+        let mut terms: Vec<String> = ["siret", "rib"].map(String::from).to_vec();
+        for f in &fields {
+            for list in f.words.iter().chain(&f.stems) {
+                for w in String::from_utf8_lossy(list).split(' ') {
+                    let w = std::str::from_utf8(token(w.as_bytes()).0).unwrap_or_default();
+                    let cut: String = w.chars().take(4).collect();
+                    terms.extend([w.to_string(), cut, stem(w)]);
+                }
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        let mut checked = 0;
+        for t in terms.iter().filter(|t| !t.is_empty()) {
+            for q in [vec![t.as_str()], vec!["entreprise", t], vec![t, "publics"]] {
+                let query = Query::parse(&q);
+                let Some(k) = query.terms.iter().position(|x| x == t) else {
+                    continue;
+                };
+                let fixed = stem(&query.stems[k]) == query.stems[k];
+                let joined = [
+                    k.checked_sub(1).and_then(|p| query.joined.get(p)),
+                    query.joined.get(k),
+                ];
+                let ways = (
+                    t.as_str(),
+                    query.stems[k].as_str(),
+                    fixed,
+                    joined,
+                    &query.related[k][..],
+                );
+                let needles = needles(ways);
+                for f in &fields {
+                    for i in 0..BODY {
+                        if field_match(f, i, ways, true).is_some() {
+                            assert!(may_match(f, i, &needles), "{t:?} in field {i}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
     }
 
     #[test]
