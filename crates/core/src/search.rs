@@ -1,8 +1,8 @@
 //! Finding entries: filters, query parsing and ranking. Pure: takes entries, returns indices.
 //!
 //! Every query word must match an entry (stopwords aside), by its folded form, its French
-//! stem, as a prefix (the last word only), or, for a word that nothing in the catalogue spells
-//! in any of those ways, with a typo. Matching entries are scored BM25F-style over four fields;
+//! stem, through a [`RELATED`] word, as a prefix (the last word only), or, for a word that
+//! nothing in the catalogue spells in any of those ways, with a typo. Matching entries are scored BM25F-style over four fields;
 //! the weights below are the only place ranking is tuned.
 
 use std::borrow::Cow;
