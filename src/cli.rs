@@ -214,8 +214,8 @@ pub struct SearchArgs {
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
 
-    /// Show, for each result, which words matched which field and how (exact, stem, prefix,
-    /// typo) and its score
+    /// Show, for each result, which words matched which field and how (exact, stem, related,
+    /// prefix, typo) and its score
     #[arg(long)]
     pub explain: bool,
 }
