@@ -30,6 +30,11 @@ impl Config {
 /// Runs a command; the exit status on success.
 pub fn run(cli: Cli) -> Result<u8> {
     let config = Config::of(&cli);
+    if !matches!(cli.command, Command::Completions(_) | Command::Man) {
+        for w in &config.sources.warnings {
+            eprintln!("{w}");
+        }
+    }
     match &cli.command {
         Command::List(args) => commands::list::run(&config, args),
         Command::Search(args) => commands::search::run(&config, args),

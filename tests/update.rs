@@ -480,6 +480,23 @@ fn hostile_text_never_reaches_the_terminal_raw() {
         })
     };
     assert!(clean(&out) && clean(&err));
+    // A slug with a hidden character is left out, never normalised into another's name.
+    assert!(out.contains("(2 unreadable)"), "{out}");
+    for c in ["U+202E", "U+200B"] {
+        assert!(
+            err.contains(&format!(
+                "field `slug` holds a hidden or control character ({c})"
+            )),
+            "{err}"
+        );
+    }
+    let (code, _, _) = user.run(&[
+        "show",
+        "--source",
+        "datagouv",
+        "api-adresse-base-adresse-nationale-ban",
+    ]);
+    assert_eq!(code, 1);
     let list = json(&user.run(&["list", "--json", "--source", "datagouv"]).1);
     let slugs: Vec<String> = list
         .as_array()
@@ -894,4 +911,108 @@ fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
     // time, and parses only the one it serves: the same answers.
     std::fs::remove_dir_all(&personal).unwrap();
     compare();
+}
+
+/// A server that sends the same items again under an ever new `next_page` is not followed
+/// to the page limit: the first page that adds nothing stops the update.
+#[test]
+fn a_listing_that_repeats_its_items_stops_at_the_first_page_adding_nothing() {
+    let user = User::new();
+    let before = user.import("page3.json");
+    let server = serve(|_, n, host| {
+        let mut page = json(&fixture("page1.json").replace("{{BASE}}", host));
+        page["next_page"] = format!("http://{host}/api/1/dataservices/?page={}", n + 2).into();
+        ok(page.to_string())
+    });
+    let (code, _, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("page 2 (") && err.contains("repeats itself"),
+        "{err}"
+    );
+    assert!(err.contains("your snapshot of"), "{err}");
+    assert_eq!(server.seen().len(), 2);
+    assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
+}
+
+/// Runs apicat with a deadline: (exit status, stdout, stderr); a hang fails the test.
+fn run_within(user: &User, args: &[&str]) -> (i32, String, String) {
+    let start = Instant::now();
+    let out = user
+        .cmd()
+        .args(args)
+        .timeout(Duration::from_secs(10))
+        .output()
+        .unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "apicat {args:?} hung"
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A FIFO where the snapshot goes, or where the personal catalogue goes: every command says
+/// so and serves the rest; `update` puts a real snapshot in its place.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_snapshot_or_personal_folder_blocks_nothing() {
+    let user = User::new();
+    let data = user.home.path().join("data/apicat");
+    std::fs::create_dir_all(data.join("snapshot")).unwrap();
+    for p in [user.snapshot(), data.join("catalogue")] {
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    }
+    for args in [
+        &["list"][..],
+        &["search", "urssaf"],
+        &["show", "api-entreprise"],
+        &["eligible", "api-entreprise", "--as", "commune"],
+        &["eligible", "--as", "commune"],
+        &["paths"],
+    ] {
+        let (code, out, err) = run_within(&user, args);
+        assert!(code == 0 || code == 1, "{args:?}: {code} {err}");
+        assert!(
+            err.contains("dataservices.jsonl: not a regular file; the snapshot is not served"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("apicat/catalogue: not a folder; the personal catalogue is not served"),
+            "{args:?}: {err}"
+        );
+        assert!(!out.is_empty(), "{args:?}: {err}");
+    }
+    let (_, out, _) = run_within(&user, &["paths"]);
+    assert!(out.contains("not served: see the warning above"), "{out}");
+    // Completion, as the shell asks for it: names, nothing on stderr to spoil the line.
+    let mut comp = user.cmd();
+    comp.env("APICAT_COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .env("_CLAP_IFS", "\n")
+        .args(["--", "apicat", "show", "api-e"])
+        .timeout(Duration::from_secs(10));
+    let out = comp.output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("api-entreprise"),
+        "{out:?}"
+    );
+
+    let (code, out, err) = run_within(
+        &user,
+        &[
+            "update",
+            "--file",
+            fixture_path("page3.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("APIs from"), "{out}");
+    assert!(std::fs::metadata(user.snapshot()).unwrap().is_file());
+    let (_, _, err) = run_within(&user, &["list"]);
+    assert!(!err.contains("dataservices.jsonl"), "{err}");
 }

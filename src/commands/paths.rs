@@ -48,6 +48,8 @@ fn text(config: &Config) -> String {
                 Some(d) => {
                     let state = if d.is_dir() {
                         "added to the bundled entries"
+                    } else if std::fs::symlink_metadata(&d).is_ok() {
+                        "not a folder: not served"
                     } else {
                         "absent; create it to add your own entries"
                     };
@@ -58,16 +60,21 @@ fn text(config: &Config) -> String {
             match &config.sources.snapshot {
                 Some(s) => out.push_str(&format!(
                     "snapshot   {}  ({} APIs from {}, fetched {}; `apicat update` refreshes it)\n",
-                    s.items_file().display(),
+                    shown(&s.items_file()),
                     s.meta.count,
                     s.meta.origin,
                     s.meta.when()
                 )),
                 None => match apicat_core::catalogue::snapshot::dir() {
-                    Some(d) => out.push_str(&format!(
-                        "snapshot   {}  (none yet: `apicat update` fetches the whole catalogue)\n",
-                        d.join(apicat_core::catalogue::snapshot::ITEMS).display()
-                    )),
+                    Some(d) => {
+                        let file = d.join(apicat_core::catalogue::snapshot::ITEMS);
+                        let state = if std::fs::symlink_metadata(&file).is_ok() {
+                            "not served: see the warning above; `apicat update` saves a new one"
+                        } else {
+                            "none yet: `apicat update` fetches the whole catalogue"
+                        };
+                        out.push_str(&format!("snapshot   {}  ({state})\n", shown(&file)));
+                    }
                     None => out.push_str("snapshot   (no home directory)\n"),
                 },
             }

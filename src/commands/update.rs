@@ -140,6 +140,7 @@ fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(Value, Place)>> {
     bar.set_prefix(format!("Fetching from {host}"));
     let mut items = Vec::new();
     let mut seen = HashSet::new();
+    let mut ids = HashSet::new();
     let mut url = first.to_string();
     let mut bytes = 0u64;
     for n in 1..=MAX_PAGES {
@@ -175,6 +176,24 @@ fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(Value, Place)>> {
             bar.set_length(total);
         }
         let count = page.items.len();
+        // A server that sends the same items again under a new `next_page` would be followed
+        // to the page limit: a page that adds nothing new ends the listing.
+        let mut fresh = 0;
+        for v in &page.items {
+            let key = match v.get("id").and_then(Value::as_str) {
+                Some(id) => id.to_string(),
+                None => v.to_string(),
+            };
+            if ids.insert(key) {
+                fresh += 1;
+            }
+        }
+        if count > 0 && fresh == 0 {
+            return Err(bad(format!(
+                "{what}: every item was already read on an earlier page (the listing repeats \
+                 itself): stopped"
+            )));
+        }
         items.extend(page.items.into_iter().enumerate().map(|(i, v)| {
             let p = Place {
                 item: Some(i + 1),

@@ -296,6 +296,7 @@ pub fn bundled() -> apicat::catalogue::Catalogue {
         folder: None,
         personal: None,
         snapshot: None,
+        warnings: Vec::new(),
         only: None,
         bundled: &apicat::bundled::BUNDLED,
     };

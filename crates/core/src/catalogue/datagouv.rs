@@ -413,10 +413,14 @@ fn apigouv_slug(o: &Map<String, Value>) -> Option<String> {
     if let Some(Value::Object(x)) = o.get("extras") {
         urls.extend(x.get("apigouv_url").and_then(Value::as_str));
         if let Some(s) = x.get("apigouv_slug").and_then(Value::as_str) {
-            return Some(normal_slug(s)).filter(|s| !s.is_empty());
+            return Some(normal_slug(s))
+                .filter(|n| !n.is_empty() && !s.chars().any(crate::text::is_unsafe));
         }
     }
     urls.iter().find_map(|u| {
+        if u.chars().any(crate::text::is_unsafe) {
+            return None;
+        }
         let (_, rest) = u.split_once("api.gouv.fr/les-api/")?;
         let slug = normal_slug(rest.split(['/', '?', '#']).next()?);
         (!slug.is_empty()).then_some(slug)
@@ -587,6 +591,21 @@ pub fn entry_with(
     let title = text(o, "title")
         .map(|t| one_line(&t))
         .filter(|t| !t.is_empty());
+    // A slug with a hidden character would be normalised into another API's name and take
+    // its place: the item is left out instead.
+    for key in ["slug", "id"] {
+        if let Some(c) = o
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| s.chars().find(|&c| crate::text::is_unsafe(c)))
+        {
+            return Err(place.problem(format!(
+                "field `{key}` holds a hidden or control character (U+{:04X}): it could pass \
+                 for another API's name",
+                c as u32
+            )));
+        }
+    }
     let slug_src = o
         .get("slug")
         .and_then(Value::as_str)
@@ -1000,7 +1019,15 @@ mod tests {
     #[test]
     fn hostile_text_is_sanitised() {
         let c = pages("hostile.json");
-        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        // The two whose slug hides a character are left out, not renamed.
+        let left: Vec<&str> = c.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            left,
+            [
+                "item 2: field `slug` holds a hidden or control character (U+202E): it could pass for another API's name",
+                "item 3: field `slug` holds a hidden or control character (U+200B): it could pass for another API's name",
+            ]
+        );
         assert!(!c.kept.is_empty());
         for (_, e) in &c.kept {
             let mut texts = vec![&e.slug, &e.title, &e.body];

@@ -103,29 +103,73 @@ pub struct Indexed<'b> {
 }
 
 impl Snapshot {
-    /// The snapshot in `dir`, if one was saved there.
+    /// The snapshot in `dir`, if one was saved there and can be read.
     pub fn open(dir: &Path) -> Option<Snapshot> {
+        Snapshot::probe(dir).ok().flatten()
+    }
+
+    /// The snapshot in `dir`: `Ok(None)` when none was saved, an error (to show, naming the
+    /// file) when its file is there but cannot serve: not a regular file (a FIFO would block
+    /// every command), unreadable, or not a snapshot.
+    pub fn probe(dir: &Path) -> std::result::Result<Option<Snapshot>, String> {
+        let path = dir.join(ITEMS);
+        if fs::symlink_metadata(&path).is_err() {
+            return Ok(None);
+        }
+        let shown = || crate::text::sanitize_line(&path.display().to_string());
+        let (file, _) = super::folder::open_regular(&path).map_err(|e| {
+            format!(
+                "{}: {e}; the snapshot is not served (`apicat update` saves a new one)",
+                shown()
+            )
+        })?;
         let mut first = String::new();
-        let file = fs::File::open(dir.join(ITEMS)).ok()?;
+        let unrecognised = || {
+            format!(
+                "{}: not a snapshot apicat can read (its first line names no origin and date); \
+                 it is not served (`apicat update` saves a new one)",
+                shown()
+            )
+        };
         std::io::BufRead::read_line(
             &mut std::io::BufReader::new(file.take(64 * 1024)),
             &mut first,
         )
-        .ok()?;
-        let v: Value = serde_json::from_str(&first).ok()?;
+        .map_err(|_| unrecognised())?;
+        let v: Value = serde_json::from_str(&first).map_err(|_| unrecognised())?;
         let text = |k: &str| {
             v.get(k)
                 .and_then(Value::as_str)
                 .map(crate::text::sanitize_line)
         };
-        Some(Snapshot {
+        let (Some(origin), Some(fetched_at)) = (text("origin"), text("fetched_at")) else {
+            return Err(unrecognised());
+        };
+        Ok(Some(Snapshot {
             dir: dir.to_path_buf(),
             meta: Meta {
-                origin: text("origin")?,
-                fetched_at: text("fetched_at")?,
+                origin,
+                fetched_at,
                 count: v.get("count").and_then(Value::as_u64).unwrap_or(0) as usize,
             },
-        })
+        }))
+    }
+
+    /// The items file, opened only if it is still a regular file.
+    fn items(&self) -> Option<fs::File> {
+        super::folder::open_regular(&self.items_file())
+            .ok()
+            .map(|(f, _)| f)
+    }
+
+    fn items_bytes(&self) -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.items()?.read_to_end(&mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    fn items_text(&self) -> Option<String> {
+        String::from_utf8(self.items_bytes()?).ok()
     }
 
     pub fn items_file(&self) -> PathBuf {
@@ -142,7 +186,7 @@ impl Snapshot {
 
     /// Every item, converted in full (for `eligible` across the catalogue and completion).
     pub fn entries(&self) -> Catalogue {
-        let Ok(text) = fs::read_to_string(self.items_file()) else {
+        let Some(text) = self.items_text() else {
             return Catalogue::default();
         };
         let mut cat = Catalogue::default();
@@ -180,7 +224,7 @@ impl Snapshot {
 
     /// The entry of one slot: one line read, not the file.
     pub fn read(&self, slot: &Slot) -> Option<Entry> {
-        let mut f = fs::File::open(self.items_file()).ok()?;
+        let mut f = self.items()?;
         f.seek(SeekFrom::Start(slot.offset)).ok()?;
         let mut buf = vec![0; slot.len as usize];
         f.read_exact(&mut buf).ok()?;
@@ -191,7 +235,7 @@ impl Snapshot {
     /// (for `show --json` without the index): its line is found by number.
     pub fn reread(&self, e: &Entry) -> Option<Entry> {
         let line_no: usize = e.path.rsplit_once(':')?.1.parse().ok()?;
-        let text = fs::read_to_string(self.items_file()).ok()?;
+        let text = self.items_text()?;
         let line = text.lines().nth(line_no.checked_sub(1)?)?;
         let mut full = self.convert_line(line, line_no, true)?;
         full.slug = e.slug.clone();
@@ -222,7 +266,7 @@ impl Snapshot {
     }
 
     fn build_index(&self, current: &[index::Stamp]) -> Option<Vec<u8>> {
-        let text = fs::read(self.items_file()).ok()?;
+        let text = self.items_bytes()?;
         let mut entries = Vec::new();
         let mut slots = Vec::new();
         let mut offset = 0usize;

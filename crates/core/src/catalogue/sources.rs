@@ -479,6 +479,9 @@ pub struct Sources {
     pub bundled: &'static Bundled,
     /// data.gouv.fr's snapshot, when `apicat update` saved one (never with `--catalogue`).
     pub snapshot: Option<Snapshot>,
+    /// Why a source that is there is not served (a FIFO in place of the snapshot or of the
+    /// personal folder, an unreadable file): said on stderr, never silently dropped.
+    pub warnings: Vec<String>,
     /// `--source`: only this source.
     pub only: Option<SourceKind>,
 }
@@ -486,19 +489,35 @@ pub struct Sources {
 impl Sources {
     /// The sources a command line designates: `folder`, else the bundled and personal entries.
     pub fn new(folder: Option<PathBuf>, bundled: &'static Bundled) -> Sources {
+        let mut warnings = Vec::new();
         let personal = match folder {
             Some(_) => None,
-            None => personal_dir().filter(|d| d.is_dir()),
+            None => personal_dir().filter(|d| match std::fs::symlink_metadata(d) {
+                Err(_) => false,
+                Ok(_) if d.is_dir() => true,
+                Ok(_) => {
+                    warnings.push(format!(
+                        "{}: not a folder; the personal catalogue is not served (make it a \
+                         folder of *.md entries)",
+                        crate::text::sanitize_line(&d.display().to_string())
+                    ));
+                    false
+                }
+            }),
         };
-        let snapshot = match folder {
-            Some(_) => None,
-            None => snapshot::dir().and_then(|d| Snapshot::open(&d)),
+        let snapshot = match (&folder, snapshot::dir()) {
+            (None, Some(d)) => Snapshot::probe(&d).unwrap_or_else(|why| {
+                warnings.push(why);
+                None
+            }),
+            _ => None,
         };
         Sources {
             folder,
             personal,
             bundled,
             snapshot,
+            warnings,
             only: None,
         }
     }
