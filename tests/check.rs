@@ -43,3 +43,31 @@ fn check_reports_compiler_style_and_exits_1_on_errors() {
     assert!(v["errors"].as_u64().unwrap() >= 2);
     assert!(v["findings"][0]["path"].as_str().unwrap().ends_with(".md"));
 }
+
+/// Past the hidden characters listed one by one, the rest are counted, and a control
+/// character among them is still an error: the cap never turns a failing file into a pass.
+#[test]
+fn a_control_character_after_many_hidden_ones_is_still_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let hidden: String = (0..150).map(|_| "mot\u{200b}\n").collect();
+    let file = format!(
+        "---\ntitle: API cachée\ntagline: Une API\nproducer: dinum\nis_open: 1\n---\n{hidden}fin \u{1b}]0;PWN\u{7}\n"
+    );
+    std::fs::write(dir.path().join("api-cachee.md"), file).unwrap();
+    let out = apicat()
+        .env("HOME", dir.path())
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .args(["--catalogue", dir.path().to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    assert!(
+        text.contains(
+            "api-cachee.md:157:5: error: 52 more hidden or control characters after the first 100 listed, control characters among them"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text}");
+}

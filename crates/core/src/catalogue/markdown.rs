@@ -35,6 +35,10 @@ pub struct Source {
     /// Each character escaped or left out at load (ESC, BEL, a zero-width or bidirectional
     /// mark…): line, column (in characters) and character; at most [`MAX_UNSAFE_REPORTED`].
     pub unsafe_chars: Vec<(usize, usize, char)>,
+    /// How many more were found beyond those, and the first control character among them:
+    /// a cap on the listing never hides an error.
+    pub unsafe_more: usize,
+    pub unsafe_more_control: Option<(usize, usize, char)>,
 }
 
 impl Source {
@@ -203,17 +207,26 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         ..Source::default()
     };
     let mut unsafe_chars = Vec::new();
+    let mut more = 0;
+    let mut more_control = None;
+    let mut beyond = |at: (usize, usize, char)| {
+        more += 1;
+        if at.2.is_control() && more_control.is_none_or(|m| at < m) {
+            more_control = Some(at);
+        }
+    };
     if raw_dirty {
-        'lines: for (i, l) in text.lines().enumerate() {
+        for (i, l) in text.lines().enumerate() {
             if !crate::text::needs_sanitizing(l) {
                 continue;
             }
             for (col, c) in l.chars().enumerate() {
                 if is_reported(c) {
                     if unsafe_chars.len() == MAX_UNSAFE_REPORTED {
-                        break 'lines;
+                        beyond((i + 1, col + 1, c));
+                    } else {
+                        unsafe_chars.push((i + 1, col + 1, c));
                     }
-                    unsafe_chars.push((i + 1, col + 1, c));
                 }
             }
         }
@@ -241,8 +254,14 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
     }
     unsafe_chars.sort_unstable();
     unsafe_chars.dedup();
-    unsafe_chars.truncate(MAX_UNSAFE_REPORTED);
+    if unsafe_chars.len() > MAX_UNSAFE_REPORTED {
+        for at in unsafe_chars.drain(MAX_UNSAFE_REPORTED..) {
+            beyond(at);
+        }
+    }
     source.unsafe_chars = unsafe_chars;
+    source.unsafe_more = more;
+    source.unsafe_more_control = more_control;
     Ok(build_entry(file, source, &body))
 }
 

@@ -25,6 +25,33 @@ pub(super) fn review(r: &mut Review) {
             ),
         );
     }
+    if r.src.unsafe_more > 0 {
+        let n = r.src.unsafe_more;
+        let (line, col, severity, what) = match r.src.unsafe_more_control {
+            Some((l, c, ch)) => (
+                l,
+                c,
+                Severity::Error,
+                format!(
+                    ", control characters among them (the first, U+{:04X}, here)",
+                    ch as u32
+                ),
+            ),
+            None => {
+                let (l, c, _) = r.src.unsafe_chars.last().copied().unwrap_or((1, 1, ' '));
+                (l, c, Severity::Warning, String::new())
+            }
+        };
+        r.at_col(
+            line,
+            col,
+            severity,
+            format!(
+                "{n} more hidden or control characters after the first {} listed{what}; remove them",
+                r.src.unsafe_chars.len()
+            ),
+        );
+    }
     let text_keys = keys::KEYS
         .iter()
         .filter(|(_, k)| matches!(k, Kind::Text | Kind::Link))
