@@ -64,8 +64,10 @@ const K1: f64 = 1.2;
 /// Occurrences of a word in a field counted at most (the index keeps no more; one digit).
 const TF_CAP: usize = 3;
 /// The score is a band plus a BM25F relevance in [0, 1). Bands, highest first: the query
-/// spells the entry's name (slug, title or acronym); every word matched in a field other than
-/// the body; some word did; only the body matched.
+/// spells the entry's name (slug, title or acronym) word for word, `api` aside; it does once
+/// small words are set aside too; every word matched in a field other than the body; some word
+/// did; only the body matched.
+const FULL_NAME_BAND: f64 = 4.0;
 const NAME_BAND: f64 = 3.0;
 const ALL_FIELDS_BAND: f64 = 2.0;
 const SOME_FIELD_BAND: f64 = 1.0;
@@ -185,6 +187,10 @@ pub struct Query {
     pub related: Vec<Vec<(String, bool)>>,
     /// The whole query as a name (see [`name_key`]): an entry named so ranks first.
     pub key: String,
+    /// The whole query as a name word for word (see [`full_name_key`]): an entry named so
+    /// ranks above one whose name differs only by a small word (`api-entreprise`, not
+    /// `api-mon-entreprise`).
+    pub full_key: String,
 }
 
 impl Query {
@@ -222,6 +228,7 @@ impl Query {
             joined,
             related,
             key: name_key(&folded),
+            full_key: full_name_key(&folded),
         }
     }
 }
@@ -231,6 +238,17 @@ impl Query {
 pub fn name_key(folded: &str) -> String {
     let all: Vec<&str> = words(folded).collect();
     let kept: Vec<&str> = all.iter().copied().filter(|w| !is_stopword(w)).collect();
+    if kept.is_empty() { all } else { kept }.join(" ")
+}
+
+/// A name word for word: its folded words but `api`, one space apart.
+pub fn full_name_key(folded: &str) -> String {
+    let all: Vec<&str> = words(folded).collect();
+    let kept: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|w| !matches!(*w, "api" | "apis"))
+        .collect();
     if kept.is_empty() { all } else { kept }.join(" ")
 }
 
@@ -434,6 +452,23 @@ impl Fields<'_> {
                 .filter(|a| a.split(' ').count() == 1)
                 .cloned(),
         );
+        // The same names word for word, marked `=` (no key holds one).
+        let full = [
+            full_name_key(&fold(&e.slug)),
+            full_name_key(&title_text),
+            full_name_key(title_text.split('(').next().unwrap_or_default()),
+        ];
+        names.extend(
+            full.into_iter()
+                .chain(
+                    acronyms
+                        .iter()
+                        .filter(|a| a.split(' ').count() == 1)
+                        .cloned(),
+                )
+                .filter(|n| !n.is_empty())
+                .map(|n| format!("={n}")),
+        );
         names.retain(|n| !n.is_empty());
         names.sort();
         names.dedup();
@@ -513,6 +548,11 @@ impl Fields<'_> {
         };
         let key = solid(key.as_bytes());
         !key.is_empty() && self.names.split(|&b| b == b'\n').any(|n| solid(n) == key)
+    }
+
+    /// Whether `full_key` ([`full_name_key`]) is one of the entry's names word for word.
+    fn is_fully_named(&self, full_key: &str) -> bool {
+        !full_key.is_empty() && self.is_named(&format!("={full_key}"))
     }
 }
 
@@ -1079,7 +1119,10 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         if matched == 0 {
             continue;
         }
-        let band = if matched == nterms && c.fields.is_named(&query.key) {
+        let named = matched == nterms && c.fields.is_named(&query.key);
+        let band = if named && c.fields.is_fully_named(&query.full_key) {
+            FULL_NAME_BAND
+        } else if named {
             NAME_BAND
         } else if in_fields == nterms {
             ALL_FIELDS_BAND
@@ -1367,7 +1410,42 @@ mod tests {
         assert_eq!(s, vec!["agent-connect", "moncomptepro"]);
         assert!(r.hits[0].score >= NAME_BAND);
         assert_eq!(r.hits[0].matches[0].field, "title");
-        assert_eq!(among(&e, &["FICOBA"]).1.hits[0].score.floor(), NAME_BAND);
+        assert_eq!(
+            among(&e, &["FICOBA"]).1.hits[0].score.floor(),
+            FULL_NAME_BAND
+        );
+    }
+
+    #[test]
+    fn a_name_word_for_word_ranks_above_one_with_a_small_word_more() {
+        // "mon" is a small word: both are named `entreprise` once it is set aside, and the
+        // longer one says "entreprise" more often.
+        let e = vec![
+            entry(
+                "api-mon-entreprise",
+                "API Mon entreprise",
+                "Simulez en tant que salarié ou entreprise",
+                "Entreprise, entreprise.",
+            ),
+            entry(
+                "api-entreprise",
+                "API Entreprise",
+                "Les données des entreprises",
+                "Pour les administrations.",
+            ),
+        ];
+        for q in [
+            &["api-entreprise"][..],
+            &["entreprise"],
+            &["API_Entreprise"],
+        ] {
+            let (s, r) = among(&e, q);
+            assert_eq!(s, vec!["api-entreprise", "api-mon-entreprise"], "{q:?}");
+            assert_eq!(r.hits[0].score.floor(), FULL_NAME_BAND, "{q:?}");
+            assert_eq!(r.hits[1].score.floor(), NAME_BAND, "{q:?}");
+        }
+        let (s, _) = among(&e, &["mon", "entreprise"]);
+        assert_eq!(s[0], "api-mon-entreprise");
     }
 
     #[test]
