@@ -685,6 +685,47 @@ fn echoed_arguments_and_paths_are_sanitised() {
     assert!(!r.stderr.contains('\u{2066}'), "{}", r.stderr);
 }
 
+/// The facts panel is laid out in time linear in its values: a word of 300,000 letters as a
+/// keyword, partner, producer, theme or monitoring note, or 60,000 keywords, each alone in an
+/// entry file under the size limit, show within the bounds, every letter kept.
+#[test]
+fn long_facts_are_laid_out_in_proportion() {
+    let word = "é".repeat(300_000);
+    let many: Vec<String> = (0..60_000).map(|i| format!("m{i}")).collect();
+    let cases = [
+        ("keywords", format!("[\"{word}\"]")),
+        ("partners", format!("[\"{word}\"]")),
+        ("producer", word.clone()),
+        ("themes", format!("[\"{word}\"]")),
+        ("monitoring_description", word.clone()),
+        ("keywords", format!("[{}]", many.join(", "))),
+    ];
+    for (key, value) in cases {
+        let text =
+            format!("---\ntitle: Longue\ntagline: t\nis_open: 1\n{key}: {value}\n---\nCorps.\n");
+        assert!(text.len() < 1 << 20);
+        let dir = catalogue_with("longue.md", text.as_bytes());
+        let r = on_folder(
+            dir.path(),
+            &["--color", "always", "show", "longue", "--no-pager"],
+        );
+        assert_eq!(r.code, Some(0), "{key}: {}", r.stderr);
+        let out = String::from_utf8_lossy(&r.stdout);
+        if value.len() > 500_000 {
+            let letters = out.matches('é').count();
+            assert!(letters >= 300_000, "{key}: {letters} letters shown");
+            assert!(
+                out.lines().all(|l| unicode_width::UnicodeWidthStr::width(
+                    apicat::view::page::strip_escapes(l).as_str()
+                ) <= 80),
+                "{key}: a line wider than the terminal"
+            );
+        } else {
+            assert!(out.contains("more"), "{key}: keywords not counted");
+        }
+    }
+}
+
 #[test]
 fn deep_nesting_gives_output_in_proportion() {
     // Each level holds a paragraph: uncapped, every line repeats every level's quote mark.

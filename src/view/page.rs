@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, TableStyle, presets};
+use comfy_table::{ContentArrangement, Table, TableStyle, presets};
 use termimad::crossterm::style::{Attribute, Color};
 use termimad::{CompoundStyle, MadSkin, StyledChar};
 use unicode_width::UnicodeWidthStr;
@@ -970,10 +970,11 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     }
     let mut notes = Vec::new();
     let mut table = Table::new();
+    // Values come wrapped: comfy-table's own wrapping measures the rest of a long word
+    // again for every line it cuts, quadratic in its length.
     table
         .load_style(PANEL)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(u16::try_from(r.width).unwrap_or(u16::MAX));
+        .set_content_arrangement(ContentArrangement::Disabled);
     if r.color {
         table.enforce_styling();
     } else {
@@ -988,11 +989,8 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         };
         table.add_row([
             comfy_table::Cell::new(k).add_attribute(comfy_table::Attribute::Bold),
-            comfy_table::Cell::new(v),
+            comfy_table::Cell::new(wrap_value(&v, value_width)),
         ]);
-    }
-    if let Some(c) = table.column_mut(0) {
-        c.set_constraint(ColumnConstraint::ContentWidth);
     }
     for line in table.lines() {
         out.push_str(&trim_end_visible(&line));
@@ -1004,32 +1002,194 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     out.push('\n');
 }
 
+/// A value wrapped to `width` columns as comfy-table's dynamic layout wraps a cell (between
+/// words; a word too long for a line fills the rest of it and goes on below), in one pass:
+/// comfy-table measures the rest of a long word again for every piece it cuts off.
+fn wrap_value(v: &str, width: usize) -> String {
+    let mut out = String::with_capacity(v.len() + v.len() / width.max(1) + 1);
+    for (i, line) in v.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line.width() <= width {
+            out.push_str(line);
+        } else {
+            out.push_str(&split_line(line, width).join("\n"));
+        }
+    }
+    out
+}
+
+/// Free columns under which a line is ended rather than given part of a long word.
+const MIN_FREE_CHARS: usize = 2;
+
+/// comfy-table's `split_line` with the width of what is left of a cut word carried along.
+fn split_line(line: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    // Words, last first, each with its width.
+    let mut words: Vec<(&str, usize)> = line.split(' ').rev().map(|w| (w, w.width())).collect();
+    let mut current = String::new();
+    let mut current_len = 0;
+    let full = |lines: &mut Vec<String>, current: &mut String, current_len: &mut usize| {
+        if *current_len > width.saturating_sub(MIN_FREE_CHARS) {
+            lines.push(std::mem::take(current));
+            *current_len = 0;
+        }
+    };
+    while let Some((next, next_len)) = words.pop() {
+        let sep = usize::from(!current.is_empty());
+        if current_len + sep + next_len <= width {
+            if sep == 1 {
+                current.push(' ');
+                current_len += 1;
+            }
+            current.push_str(next);
+            current_len += next_len;
+            full(&mut lines, &mut current, &mut current_len);
+            continue;
+        }
+        let remaining = width.saturating_sub(current_len).saturating_sub(sep);
+        if !current.is_empty() && remaining <= MIN_FREE_CHARS {
+            words.push((next, next_len));
+            lines.push(std::mem::take(&mut current));
+            current_len = 0;
+            continue;
+        }
+        if next_len > width {
+            if sep == 1 {
+                current.push(' ');
+            }
+            let (head, head_len) = split_long_word(remaining, next);
+            let tail = &next[head.len()..];
+            if current.is_empty() && head.is_empty() {
+                // A character wider than the column: it gets a line anyway.
+                let c = tail.chars().next().unwrap_or(' ');
+                current.push(c);
+                let rest = &tail[c.len_utf8()..];
+                words.push((rest, next_len.saturating_sub(c.to_string().width())));
+            } else {
+                current.push_str(head);
+                words.push((tail, next_len.saturating_sub(head_len)));
+            }
+            lines.push(std::mem::take(&mut current));
+            current_len = 0;
+            continue;
+        }
+        lines.push(std::mem::take(&mut current));
+        current.push_str(next);
+        current_len = next_len;
+        full(&mut lines, &mut current, &mut current_len);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// The longest start of `word` at most `allowed` columns wide, cut between graphemes; with
+/// its width.
+fn split_long_word(allowed: usize, word: &str) -> (&str, usize) {
+    if word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        let at = word.len().min(allowed);
+        return (&word[..at], at);
+    }
+    let mut used = 0;
+    for (at, g) in unicode_segmentation::UnicodeSegmentation::grapheme_indices(word, true) {
+        let w = g.width();
+        if used + w > allowed {
+            return (&word[..at], used);
+        }
+        used += w;
+    }
+    (word, used)
+}
+
 /// Keywords wrapped in at most three lines of `width`, the rest counted (`show --json` has them
 /// all): a long list would push the page's text off the screen.
 fn keywords(all: &[String], width: usize) -> String {
-    let wrap = |text: &str| {
-        let mut lines: Vec<String> = Vec::new();
-        for word in text.split(' ') {
+    // Greedy, each word measured once.
+    let wrap = |words: &mut dyn Iterator<Item = &str>, max: usize| {
+        let mut lines: Vec<(String, usize)> = Vec::new();
+        for word in words {
+            let ww = word.width();
+            let full = lines.len() == max;
             match lines.last_mut() {
-                Some(l) if l.width() + 1 + word.width() <= width => {
+                Some((l, lw)) if *lw + 1 + ww <= width => {
                     l.push(' ');
                     l.push_str(word);
+                    *lw += 1 + ww;
                 }
-                _ => lines.push(word.to_string()),
+                _ if full => return None,
+                _ => lines.push((word.to_string(), ww)),
             }
         }
-        lines
+        Some(
+            lines
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     };
-    let whole = wrap(&all.join(", "));
-    if whole.len() <= 3 {
-        return whole.join("\n");
+    // The words of the first `n` keywords, comma-separated.
+    let words = |n: usize, then_more: bool| {
+        all[..n].iter().enumerate().flat_map(move |(i, k)| {
+            let last = i + 1 == n && !then_more;
+            let mut ws: Vec<&str> = k.split(' ').collect();
+            let end = ws.pop().unwrap_or_default();
+            ws.into_iter().map(Cow::Borrowed).chain([if last {
+                Cow::Borrowed(end)
+            } else {
+                Cow::Owned(format!("{end},"))
+            }])
+        })
+    };
+    let take = |n: usize, more: Option<String>| {
+        let ws: Vec<Cow<str>> = words(n, more.is_some())
+            .chain(
+                more.as_deref()
+                    .unwrap_or_default()
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| Cow::Owned(w.to_string())),
+            )
+            .collect();
+        wrap(&mut ws.iter().map(|w| w.as_ref()), 3)
+    };
+    // Appending words never takes fewer lines: past the first keyword that does not start
+    // within three lines, no list is worth trying.
+    let mut fit = 0;
+    {
+        let mut lines = 0;
+        let mut lw = 0;
+        'all: for (i, k) in all.iter().enumerate() {
+            let mut ws: Vec<&str> = k.split(' ').collect();
+            let end = ws.pop().unwrap_or_default();
+            let end = format!("{end},");
+            for w in ws.into_iter().chain([end.as_str()]) {
+                let ww = w.width();
+                if lines > 0 && lw + 1 + ww <= width {
+                    lw += 1 + ww;
+                } else {
+                    lines += 1;
+                    lw = ww;
+                    if lines > 3 {
+                        break 'all;
+                    }
+                }
+            }
+            fit = i + 1;
+        }
     }
-    (1..all.len())
+    if fit + 1 >= all.len()
+        && let Some(whole) = take(all.len(), None)
+    {
+        return whole;
+    }
+    (1..=(fit + 1).min(all.len().saturating_sub(1)))
         .rev()
-        .map(|n| wrap(&format!("{}, +{} more", all[..n].join(", "), all.len() - n)))
-        .find(|lines| lines.len() <= 3)
-        .unwrap_or_else(|| vec![format!("+{} keywords", all.len())])
-        .join("\n")
+        .find_map(|n| take(n, Some(format!("+{} more", all.len() - n))))
+        .unwrap_or_else(|| format!("+{} keywords", all.len()))
 }
 
 /// "Who may use it": each profile's verdict and what to do.
