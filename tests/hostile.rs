@@ -396,8 +396,24 @@ fn a_fifo_in_producers_personal_catalogue_or_index_does_not_block() {
     std::fs::create_dir(dir.path().join("producteurs")).unwrap();
     mkfifo(&dir.path().join("producteurs/urssaf.md"));
     for args in [&["list"][..], &["show", "bonne-api"], &["check"]] {
-        on_folder(dir.path(), args);
+        let r = on_folder(dir.path(), args);
+        // Said, not silently skipped (`show` reads only the producers its entry names).
+        let said = format!("{}{}", r.stderr, String::from_utf8_lossy(&r.stdout));
+        assert!(
+            args[0] == "show"
+                || said.contains("producteurs/urssaf.md: not a regular file")
+                || said.contains("producteurs/urssaf.md: error: not a regular file"),
+            "{args:?}: {said}"
+        );
     }
+    // From the index too, once made.
+    let r = on_folder(dir.path(), &["search", "bonne"]);
+    assert!(
+        r.stderr
+            .contains("producteurs/urssaf.md: not a regular file"),
+        "{}",
+        r.stderr
+    );
 
     // The personal catalogue, under the bundled one.
     let data = tempfile::tempdir().unwrap();
@@ -539,6 +555,51 @@ fn a_look_alike_file_name_is_an_error_naming_both() {
             r.stderr
         );
     }
+
+    // Doubled or trailing separators and full-width letters are look-alikes too.
+    for twin in ["api__r2p", "api_r2p-", "\u{ff41}pi_r2p"] {
+        let dir = catalogue_with("api_r2p.md", GOOD.as_bytes());
+        std::fs::write(dir.path().join(format!("{twin}.md")), GOOD).unwrap();
+        let r = on_folder(dir.path(), &["check"]);
+        assert_eq!(r.code, Some(1), "{twin}");
+        let report = String::from_utf8_lossy(&r.stdout);
+        assert!(
+            report.contains(&format!("{twin}.md: error: slug")),
+            "{twin}: {report}"
+        );
+    }
+    // Characters that draw nothing, and spaces of any kind, in a name: an error.
+    for c in [
+        '\u{AD}',
+        '\u{180E}',
+        '\u{1D173}',
+        '\u{3164}',
+        '\u{115F}',
+        '\u{FFA0}',
+        '\u{2800}',
+        '\u{A0}',
+        '\u{2009}',
+        '\u{202F}',
+        '\u{3000}',
+        ' ',
+    ] {
+        let dir = catalogue_with("api_r2p.md", GOOD.as_bytes());
+        std::fs::write(dir.path().join(format!("api_r2p{c}.md")), GOOD).unwrap();
+        let r = on_folder(dir.path(), &["check"]);
+        assert_eq!(r.code, Some(1), "U+{:04X}", c as u32);
+        let report = String::from_utf8_lossy(&r.stdout);
+        let shown = if c == ' ' {
+            " ".to_string()
+        } else {
+            format!("\\u{{{:x}}}", c as u32)
+        };
+        // Named, with the character escaped, as holding it or as a look-alike.
+        assert!(
+            report.contains(&format!("api_r2p{shown}.md: error: ")),
+            "U+{:04X}: {report}",
+            c as u32
+        );
+    }
 }
 
 #[cfg(unix)]
@@ -612,6 +673,19 @@ fn hidden_characters_never_pass_raw_and_check_points_at_each() {
         '\u{FFF9}',
         '\u{E0041}',
         '\u{E007F}',
+        // Characters that draw nothing yet are not spaces.
+        '\u{AD}',
+        '\u{34F}',
+        '\u{115F}',
+        '\u{1160}',
+        '\u{3164}',
+        '\u{FFA0}',
+        '\u{180E}',
+        '\u{1D173}',
+        '\u{1D17A}',
+        '\u{2800}',
+        '\u{13430}',
+        '\u{1BCA0}',
     ];
     let mut body = String::new();
     for c in hidden {

@@ -22,7 +22,7 @@ use crate::search::{BODY, Candidate, Fields, Holders};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("10-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("11-", env!("CARGO_PKG_VERSION"));
 
 /// Which parts of an index a command reads: the head and what listings show always; the
 /// search fields for ranking, the request links and access rules for verdicts. Each part
@@ -1227,8 +1227,14 @@ pub struct Encoder {
 
 impl Encoder {
     pub fn problem(&mut self, p: &Problem) {
+        self.problem_named(p, file_name(&p.path));
+    }
+
+    /// A problem of a file elsewhere than in the folder (its producers): `name` is its path
+    /// from the folder.
+    pub fn problem_named(&mut self, p: &Problem, name: &str) {
         let w = &mut self.problems;
-        w.str(file_name(&p.path));
+        w.str(name);
         w.opt_usize(p.line);
         w.opt_usize(p.col);
         w.str(&p.message);

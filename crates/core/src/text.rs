@@ -175,16 +175,28 @@ pub fn slugify(title: &str) -> String {
 
 /// Characters that must not reach a terminal raw: controls, and what can hide or reorder
 /// text (bidirectional controls, zero-width and invisible characters, line and paragraph
-/// separators, interlinear annotations, tag characters).
+/// separators, interlinear annotations, tag characters), and characters that draw nothing
+/// yet are not spaces (soft hyphen, Hangul and braille fillers, format controls of scripts).
 pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c,
-            '\u{061C}'
+            '\u{AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200F}'
             | '\u{2028}'..='\u{202E}'
             | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
             | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E007F}')
 }
 
@@ -214,7 +226,7 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 }
 
 /// Bytes that can start a character [`sanitize`] changes: controls but the newline, DEL, and
-/// the lead bytes of U+0080–U+00AD, U+061C, U+200B–U+206F, U+FEFF–U+FFFB and U+E0000–U+E007F.
+/// the lead bytes of the characters [`is_unsafe`] names.
 static MAY_START_UNSAFE: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
@@ -224,10 +236,14 @@ static MAY_START_UNSAFE: [bool; 256] = {
     }
     t[0x7f] = true;
     t[0xc2] = true;
+    t[0xcd] = true;
     t[0xd8] = true;
+    t[0xe1] = true;
     t[0xe2] = true;
-    t[0xf3] = true;
+    t[0xe3] = true;
     t[0xef] = true;
+    t[0xf0] = true;
+    t[0xf3] = true;
     t
 };
 
@@ -245,18 +261,37 @@ pub fn needs_sanitizing(s: &str) -> bool {
         let bad = match b[i] {
             // U+0080–U+009F (C1) and U+00AD (soft hyphen)
             0xc2 => next(1).is_some_and(|n| (0x80..=0x9f).contains(&n) || n == 0xad),
+            // U+034F
+            0xcd => next(1) == Some(0x8f),
             // U+061C
             0xd8 => next(1) == Some(0x9c),
-            // U+200B–U+200F, U+2028–U+202E, U+2060–U+206F
+            // U+115F–U+1160, U+17B4–U+17B5, U+180B–U+180F
+            0xe1 => match (next(1), next(2)) {
+                (Some(0x85), Some(n)) => n == 0x9f || n == 0xa0,
+                (Some(0x9e), Some(n)) => n == 0xb4 || n == 0xb5,
+                (Some(0xa0), Some(n)) => (0x8b..=0x8f).contains(&n),
+                _ => false,
+            },
+            // U+200B–U+200F, U+2028–U+202E, U+2060–U+206F, U+2800
             0xe2 => match (next(1), next(2)) {
                 (Some(0x80), Some(n)) => (0x8b..=0x8f).contains(&n) || (0xa8..=0xae).contains(&n),
                 (Some(0x81), Some(n)) => (0xa0..=0xaf).contains(&n),
+                (Some(0xa0), Some(0x80)) => true,
                 _ => false,
             },
-            // U+FEFF, U+FFF9–U+FFFB
+            // U+3164
+            0xe3 => next(1) == Some(0x85) && next(2) == Some(0xa4),
+            // U+FEFF, U+FFA0, U+FFF9–U+FFFB
             0xef => match (next(1), next(2)) {
-                (Some(0xbb), Some(0xbf)) => true,
+                (Some(0xbb), Some(0xbf)) | (Some(0xbe), Some(0xa0)) => true,
                 (Some(0xbf), Some(n)) => (0xb9..=0xbb).contains(&n),
+                _ => false,
+            },
+            // U+13430–U+1343F, U+1BCA0–U+1BCA3, U+1D173–U+1D17A
+            0xf0 => match (next(1), next(2), next(3)) {
+                (Some(0x93), Some(0x90), Some(n)) => (0xb0..=0xbf).contains(&n),
+                (Some(0x9b), Some(0xb2), Some(n)) => (0xa0..=0xa3).contains(&n),
+                (Some(0x9d), Some(0x85), Some(n)) => (0xb3..=0xba).contains(&n),
                 _ => false,
             },
             // U+E0000–U+E007F
@@ -274,7 +309,9 @@ pub fn needs_sanitizing(s: &str) -> bool {
 /// Text with every character [`is_unsafe`] shown as an escape (`\x1b`, `\u{200b}`), none
 /// dropped: for names such as paths, which two files must never share on screen.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {
+    // Spaces other than the ASCII one too: in a name they pass for it.
+    let odd = |c: char| is_unsafe(c) || (c.is_whitespace() && c != ' ');
+    if !s.chars().any(odd) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -283,7 +320,7 @@ pub fn visible(s: &str) -> Cow<'_, str> {
             c if (c as u32) < 0x100 && (c.is_control()) => {
                 out.push_str(&format!("\\x{:02x}", c as u32))
             }
-            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if odd(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -470,6 +507,20 @@ mod tests {
             '\u{FFFB}',
             '\u{E0001}',
             '\u{E007F}',
+            // Characters that draw nothing yet are not spaces.
+            '\u{AD}',
+            '\u{34F}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{17B4}',
+            '\u{180E}',
+            '\u{2800}',
+            '\u{3164}',
+            '\u{FFA0}',
+            '\u{13430}',
+            '\u{1BCA0}',
+            '\u{1D173}',
+            '\u{1D17A}',
         ] {
             assert_eq!(sanitize(&format!("a{c}b")), "ab", "{:x}", c as u32);
         }
@@ -480,14 +531,14 @@ mod tests {
 
     #[test]
     fn the_byte_scan_agrees_with_the_character_rule() {
-        for c in (0u32..0x3000)
-            .chain(0xFE00..0x1_0000)
+        // Every character a scan could take for another: all of the planes in use.
+        for c in (0u32..0x3_2000)
             .chain(0xE_0000..0xE_0100)
             .filter_map(char::from_u32)
             .chain(['é', '’', '\u{E01EF}', '\u{F0080}'])
         {
             let s = format!("a{c}b");
-            let by_char = is_unsafe(c) || c == '\t' || c == '\u{AD}';
+            let by_char = is_unsafe(c) || c == '\t';
             assert_eq!(needs_sanitizing(&s), by_char, "{:x}", c as u32);
         }
         assert_eq!(fold("AbC `x` ÉTÉ"), "abc 'x' ete");

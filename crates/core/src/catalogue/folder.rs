@@ -213,14 +213,20 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
     let slug = crate::text::visible(&stem).into_owned();
     let path = shown_path(p);
     // A hidden character would make two names look alike: one file could pass for another.
+    // A space of any kind too: `api r2p` and `api\u{a0}r2p` look alike, and neither is typed.
     let hidden = stem
         .chars()
-        .find(|&c| c.is_control() || crate::text::is_unsafe(c));
+        .find(|&c| c.is_control() || crate::text::is_unsafe(c) || c.is_whitespace());
     let text = match hidden {
         Some(c) => Err((
             None,
             format!(
-                "the file name holds an invisible or control character (U+{:04X}): rename the file",
+                "the file name holds {} (U+{:04X}): rename the file",
+                if c.is_whitespace() {
+                    "a space"
+                } else {
+                    "an invisible or control character"
+                },
                 c as u32
             ),
         )),
@@ -247,10 +253,26 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
     }
 }
 
-/// Slugs people cannot tell apart: equal once case is folded, accents removed and `-`/`_`
-/// taken alike.
+/// Slugs people cannot tell apart: equal once case is folded, accents removed, full-width
+/// letters taken as letters, and runs of `-`, `_` and spaces taken as one `-` (none at the
+/// ends).
 pub fn slug_key(slug: &str) -> String {
-    crate::text::fold(slug).replace('_', "-")
+    use unicode_normalization::UnicodeNormalization;
+    let wide: String = slug.nfkc().collect();
+    let mut key = String::with_capacity(wide.len());
+    for c in crate::text::fold(&wide).chars() {
+        if c == '-' || c == '_' || c.is_whitespace() {
+            if !key.is_empty() && !key.ends_with('-') {
+                key.push('-');
+            }
+        } else {
+            key.push(c);
+        }
+    }
+    while key.ends_with('-') {
+        key.pop();
+    }
+    key
 }
 
 /// Files of one directory whose slugs only differ by case, accents or `-`/`_` are errors,
@@ -326,14 +348,24 @@ fn producer_of(f: &SourceFile) -> Option<Producer> {
     })
 }
 
-/// The producers of a directory in the api.gouv.fr layout (`…/api/` beside `…/producteurs/`).
-pub fn producers_beside(dir: &Path) -> Option<HashMap<String, Producer>> {
+/// The producers of a directory in the api.gouv.fr layout (`…/api/` beside `…/producteurs/`),
+/// with the files among them that could not be read (a FIFO, a device, over the size limit).
+pub fn producers_beside(dir: &Path) -> Option<(HashMap<String, Producer>, Vec<super::Problem>)> {
     let prod_dir = producers_dir(dir)?;
     let mut producers = HashMap::new();
+    let mut problems = Vec::new();
     for f in directory_files(&prod_dir, Origin::Directory(prod_dir.clone())).ok()? {
+        if let Err((line, message)) = &f.text {
+            problems.push(super::Problem {
+                path: f.path.clone(),
+                line: *line,
+                col: None,
+                message: message.clone(),
+            });
+        }
         if let Some(p) = producer_of(&f) {
             producers.insert(f.slug, p);
         }
     }
-    Some(producers)
+    Some((producers, problems))
 }

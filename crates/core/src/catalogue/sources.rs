@@ -682,7 +682,10 @@ impl Sources {
                 return Err(Self::empty_folder(dir, &cat.problems));
             }
             match producers_beside(dir) {
-                Some(p) => cat.set_producers(p, true),
+                Some((p, problems)) => {
+                    cat.problems.extend(problems);
+                    cat.set_producers(p, true);
+                }
                 None => cat.set_producers(Default::default(), false),
             }
             return Ok(cat);
@@ -698,6 +701,7 @@ impl Sources {
             Vec::new()
         };
         let mut producers = Bundled::producers();
+        let mut unread = Vec::new();
         if let Some(personal) = self
             .personal
             .as_ref()
@@ -707,11 +711,13 @@ impl Sources {
                 personal,
                 Origin::Personal(personal.clone()),
             )?);
-            if let Some(p) = producers_beside(personal) {
+            if let Some((p, problems)) = producers_beside(personal) {
                 producers.extend(p);
+                unread = problems;
             }
         }
         let mut cat = Catalogue::from_files(files);
+        cat.problems.extend(unread);
         cat.set_producers(producers, false);
         Ok(cat)
     }
@@ -779,7 +785,11 @@ impl Sources {
     fn stream(dir: &Path, enc: &mut index::Encoder) -> Result<bool> {
         let producers = producers_beside(dir);
         let empty = HashMap::new();
-        let known = producers.as_ref().unwrap_or(&empty);
+        let known = producers.as_ref().map_or(&empty, |(p, _)| p);
+        let base = crate::text::visible(&dir.join("").display().to_string()).into_owned();
+        for p in producers.iter().flat_map(|(_, problems)| problems) {
+            enc.problem_named(p, p.path.strip_prefix(&base).unwrap_or(&p.path));
+        }
         let files = pending_files(dir, Origin::Directory(dir.to_path_buf()))?;
         // Each file read, parsed and encoded on any core; added in order.
         let encode = |f: &PendingFile| match super::markdown::read(&f.read()) {
