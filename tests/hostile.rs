@@ -800,6 +800,30 @@ fn long_facts_are_laid_out_in_proportion() {
     }
 }
 
+/// Control characters are shown escaped, four times their size: a body of NUL bytes up to the
+/// size limit shows within the bounds, its run counted.
+#[test]
+fn a_body_of_nul_bytes_shows_in_proportion() {
+    for (name, unit) in [("nuls", "\0"), ("alternes", "a\0")] {
+        let body = unit.repeat((1 << 20) / unit.len() - 64);
+        let text = format!("---\ntitle: Nuls\ntagline: t\nis_open: 1\n---\n{body}");
+        let dir = catalogue_with(&format!("{name}.md"), text.as_bytes());
+        let r = on_folder(
+            dir.path(),
+            &["--color", "always", "show", name, "--no-pager"],
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(
+            r.stdout.len() < 3 * text.len(),
+            "{name}: {} bytes",
+            r.stdout.len()
+        );
+        if name == "nuls" {
+            assert!(String::from_utf8_lossy(&r.stdout).contains("control characters)"));
+        }
+    }
+}
+
 #[test]
 fn deep_nesting_gives_output_in_proportion() {
     // Each level holds a paragraph: uncapped, every line repeats every level's quote mark.

@@ -422,7 +422,7 @@ fn malformed_or_wrong_shaped_pages_are_errors_naming_page_and_field() {
     let server = serve(|_, _, _| ok(fixture("wrong_types.json")));
     let (code, out, err) = user.run(&["update", "--from", &server.root()]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("1 APIs"), "{out}");
+    assert!(out.starts_with("1 API from"), "{out}");
     assert!(out.contains("13 unreadable"), "{out}");
     assert!(err.contains("item 1: field `title` is a number"), "{err}");
     assert_ne!(std::fs::read(user.snapshot()).unwrap(), before);
@@ -1011,7 +1011,7 @@ fn a_fifo_in_place_of_the_snapshot_or_personal_folder_blocks_nothing() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("APIs from"), "{out}");
+    assert!(out.starts_with("1 API from"), "{out}");
     assert!(std::fs::metadata(user.snapshot()).unwrap().is_file());
     let (_, _, err) = run_within(&user, &["list"]);
     assert!(!err.contains("dataservices.jsonl"), "{err}");

@@ -59,9 +59,9 @@ fn text(config: &Config) -> String {
             }
             match &config.sources.snapshot {
                 Some(s) => out.push_str(&format!(
-                    "snapshot   {}  ({} APIs from {}, fetched {}; `apicat update` refreshes it)\n",
+                    "snapshot   {}  ({} from {}, fetched {}; `apicat update` refreshes it)\n",
                     shown(&s.items_file()),
-                    s.meta.count,
+                    super::update::apis(s.meta.count),
                     s.meta.origin,
                     s.meta.when()
                 )),

@@ -39,7 +39,7 @@ pub fn run(_config: &Config, args: &UpdateArgs) -> Result<u8> {
     };
     let (items, origin, shown) = match &args.file {
         Some(path) => {
-            let shown = sanitize_line(&path.display().to_string());
+            let shown = apicat_core::text::visible(&path.display().to_string()).into_owned();
             (read_file(path, &shown, &kept)?, shown.clone(), shown)
         }
         None => {
@@ -94,11 +94,16 @@ pub fn run(_config: &Config, args: &UpdateArgs) -> Result<u8> {
         format!(" ({})", notes.join("; "))
     };
     emit(&format!(
-        "{} APIs from {shown}, {}{notes}\n",
-        snap.meta.count,
+        "{} from {shown}, {}{notes}\n",
+        apis(snap.meta.count),
         snap.meta.when()
     ))?;
     Ok(0)
+}
+
+/// `1 API`, `5 APIs`.
+pub fn apis(n: usize) -> String {
+    format!("{n} API{}", if n == 1 { "" } else { "s" })
 }
 
 /// The host of a URL, for messages.

@@ -75,7 +75,11 @@ const SOME_FIELD_BAND: f64 = 1.0;
 /// Words a query ignores unless it has nothing else (as api.gouv.fr did): French function
 /// words, and words every entry of this catalogue could claim.
 fn is_stopword(w: &str) -> bool {
-    is_function_word(w) || ["api", "apis", "donnees", "donnee", "base"].contains(&w)
+    is_function_word(w)
+        || [
+            "api", "apis", "donnees", "donnee", "base", "numero", "numeros",
+        ]
+        .contains(&w)
 }
 
 /// Words a query word also looks for, as a weaker match: what a person holds (an identifier, a
@@ -86,6 +90,9 @@ pub const RELATED: &[(&str, &[&str])] = &[
     ("siret", &["sirene"]),
     // A RIB is the bank's statement of an IBAN.
     ("rib", &["iban"]),
+    // Laws are what entries call legislation ("Administration & législation", "législatifs").
+    ("loi", &["legislation"]),
+    ("lois", &["legislation"]),
 ];
 
 /// One searchable field of entries.
@@ -1375,6 +1382,19 @@ mod tests {
         assert_eq!(among(&e, &["sirene"]).0, vec!["api-sirene"]);
         assert!(How::Related.factor() < How::Stem.factor());
         assert!(How::Related.factor() > How::Prefix.factor());
+        // Laws are legislation; "numéro" is a word every entry could claim.
+        let e = vec![
+            entry(
+                "legifrance",
+                "Légifrance",
+                "Textes consolidés",
+                "Dossiers législatifs.",
+            ),
+            entry("api-siren", "API Siren", "Le répertoire", ""),
+            entry("api-numero", "API Numéro", "Un numéro de téléphone", ""),
+        ];
+        assert_eq!(among(&e, &["textes", "de", "loi"]).0, vec!["legifrance"]);
+        assert_eq!(among(&e, &["numéro", "siren"]).0, vec!["api-siren"]);
     }
 
     #[test]

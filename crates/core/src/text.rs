@@ -208,22 +208,47 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
+    // Control characters in a row past the first few are counted, not each shown: a file of
+    // NUL bytes would otherwise be shown four times its size.
+    let mut run = 0usize;
+    let end_run = |run: &mut usize, out: &mut String| {
+        if *run > MAX_CONTROL_RUN {
+            out.push_str(&format!(
+                "…(+{} control characters)",
+                *run - MAX_CONTROL_RUN
+            ));
+        }
+        *run = 0;
+    };
     for c in s.chars() {
+        let control = c.is_control() && !matches!(c, '\r' | '\t' | '\n');
+        if !control && run > 0 {
+            end_run(&mut run, &mut out);
+        }
         match c {
             // Soft hyphens: terminals disagree on their width, and nobody reads them.
             '\r' | '\u{AD}' => {}
             '\t' => out.push_str("    "),
             '\n' | '\u{2028}' | '\u{2029}' => out.push('\n'),
             // Control characters are shown, so that nothing is hidden from the reader.
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() => {
+                run += 1;
+                if run <= MAX_CONTROL_RUN {
+                    out.push_str(&format!("\\x{:02x}", c as u32));
+                }
+            }
             // Zero-width and direction marks are dropped: shown, they would only be noise,
             // and kept, they could reorder what the terminal shows.
             c if is_unsafe(c) => {}
             c => out.push(c),
         }
     }
+    end_run(&mut run, &mut out);
     Cow::Owned(out)
 }
+
+/// Control characters in a row shown one by one; the rest of the run is counted.
+const MAX_CONTROL_RUN: usize = 8;
 
 /// Bytes that can start a character [`sanitize`] changes: controls but the newline, DEL, and
 /// the lead bytes of the characters [`is_unsafe`] names.
@@ -525,6 +550,12 @@ mod tests {
             assert_eq!(sanitize(&format!("a{c}b")), "ab", "{:x}", c as u32);
         }
         assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a\nb\nc");
+        // A long run of control characters is counted past its first eight.
+        let nuls = format!("a{}b\x07", "\0".repeat(20));
+        assert_eq!(
+            sanitize(&nuls),
+            format!("a{}…(+12 control characters)b\\x07", "\\x00".repeat(8))
+        );
         assert_eq!(visible("a\u{200b}.md\n\x1b"), "a\\u{200b}.md\\x0a\\x1b");
         assert!(matches!(visible("plain é"), Cow::Borrowed(_)));
     }

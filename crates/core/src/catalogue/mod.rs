@@ -30,12 +30,12 @@ pub enum Origin {
 }
 
 impl Origin {
-    /// Stable name used in JSON.
+    /// Stable name used in JSON and on the page: the one `--source` takes.
     pub fn kind(&self) -> &'static str {
         match self {
             Origin::Bundled => "bundled",
             Origin::Personal(_) => "personal",
-            Origin::Directory(_) => "directory",
+            Origin::Directory(_) => "folder",
             Origin::Datagouv(_) => "datagouv",
         }
     }
@@ -72,7 +72,7 @@ impl Access {
         .into_iter()
         .find(|a| *a as u8 == code)
     }
-    /// Stable name used in JSON and filters.
+    /// Stable name used in JSON and on the page: the one `--source` takes.and filters.
     pub fn name(self) -> &'static str {
         match self {
             Access::Open => "open",

@@ -116,7 +116,7 @@ impl Snapshot {
         if fs::symlink_metadata(&path).is_err() {
             return Ok(None);
         }
-        let shown = || crate::text::sanitize_line(&path.display().to_string());
+        let shown = || crate::text::visible(&path.display().to_string()).into_owned();
         let (file, _) = super::folder::open_regular(&path).map_err(|e| {
             format!(
                 "{}: {e}; the snapshot is not served (`apicat update` saves a new one)",

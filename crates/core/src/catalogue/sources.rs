@@ -499,7 +499,7 @@ impl Sources {
                     warnings.push(format!(
                         "{}: not a folder; the personal catalogue is not served (make it a \
                          folder of *.md entries)",
-                        crate::text::sanitize_line(&d.display().to_string())
+                        crate::text::visible(&d.display().to_string())
                     ));
                     false
                 }
@@ -584,7 +584,7 @@ impl Sources {
     /// A folder that holds no entry at all is a mistake worth a sentence, with the subfolder
     /// that does hold entries if there is one (the corpus root and its `api/`).
     fn empty_folder(dir: &Path, problems: &[super::Problem]) -> Error {
-        let shown = sanitize_line(&dir.display().to_string());
+        let shown = crate::text::visible(&dir.display().to_string()).into_owned();
         let entries_in = |p: &Path| {
             std::fs::read_dir(p).map_or(0, |files| {
                 files
@@ -611,7 +611,7 @@ impl Sources {
             Some(p) => format!(
                 "; its subfolder {} holds entries: try --catalogue {}",
                 sanitize_line(&p.file_name().unwrap_or_default().to_string_lossy()),
-                sanitize_line(&p.display().to_string())
+                crate::text::visible(&p.display().to_string())
             ),
             None => String::new(),
         };
