@@ -102,6 +102,10 @@ const SPILL_FLOOR: usize = 16;
 /// Spaces between two columns.
 const GAP: usize = 2;
 
+/// A word wider than this does not widen its column: it is cut there, so that one huge word
+/// does not push every other column out.
+const LONGEST_WORD: usize = 30;
+
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
     if s.is_ascii() { s.len() } else { s.width() }
@@ -121,7 +125,11 @@ pub fn layout(grid: &Grid, style: &Style) -> String {
         for (i, c) in row.iter().enumerate() {
             let w = width(c);
             natural[i] = natural[i].max(w);
-            least[i] = least[i].max(if grid.whole[i] { w } else { widest_word(c) });
+            least[i] = least[i].max(if grid.whole[i] {
+                w
+            } else {
+                widest_word(c).min(LONGEST_WORD)
+            });
         }
     }
     let mut shown: Vec<bool> = vec![true; n];
@@ -217,7 +225,11 @@ fn push_row(
     paint: Option<&Paint>,
     cols: &[usize],
 ) {
-    let mut wrapped: Vec<Vec<&str>> = row.iter().zip(widths).map(|(c, &w)| wrap(c, w)).collect();
+    let mut wrapped: Vec<Vec<&str>> = row
+        .iter()
+        .zip(widths)
+        .map(|(c, &w)| wrap(c, w).into_iter().flat_map(|l| cut(l, w)).collect())
+        .collect();
     // A first cell wider than its column: alone on its line, whole.
     if width(row[0]) > widths[0] {
         wrapped[0] = vec![row[0].trim(), ""];
@@ -250,6 +262,27 @@ fn push_row(
         out.truncate(start + end);
         out.push('\n');
     }
+}
+
+/// A line in pieces at most `w` columns wide (it is one piece when it fits): only a word
+/// wider than its column is cut.
+fn cut(line: &str, w: usize) -> Vec<&str> {
+    if width(line) <= w || w == 0 {
+        return vec![line];
+    }
+    let mut pieces = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (at, c) in line.char_indices() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w && used > 0 {
+            pieces.push(&line[start..at]);
+            start = at;
+            used = 0;
+        }
+        used += cw;
+    }
+    pieces.push(&line[start..]);
+    pieces
 }
 
 fn pad(out: &mut String, mut n: usize) {
@@ -373,6 +406,19 @@ mod tests {
         let t = layout(&g, &style(120));
         assert!(!t.contains("left out"), "{t}");
         assert!(t.contains("Géographie, Territoires"), "{t}");
+    }
+
+    #[test]
+    fn one_huge_word_is_cut_in_its_column_and_leaves_the_others() {
+        let title: &'static str = "É".repeat(5000).leak();
+        let g = grid(&[["api-longue", title, "Test"]]);
+        let t = layout(&g, &style(80));
+        assert!(!t.contains("left out"), "{t}");
+        assert!(t.contains("THEMES"), "{t}");
+        assert_eq!(t.matches('É').count(), 5000);
+        for l in t.lines() {
+            assert!(width(l) <= 80, "{l:?}");
+        }
     }
 
     #[test]
