@@ -933,6 +933,25 @@ fn a_listing_that_repeats_its_items_stops_at_the_first_page_adding_nothing() {
     assert!(err.contains("your snapshot of"), "{err}");
     assert_eq!(server.seen().len(), 2);
     assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
+
+    // The same items and one new one a page: still a listing that repeats itself.
+    let server = serve(|_, n, host| {
+        let mut page = json(&fixture("page1.json").replace("{{BASE}}", host));
+        let mut new = page["data"][0].clone();
+        new["id"] = format!("new-{n}").into();
+        new["slug"] = format!("new-{n}").into();
+        page["data"].as_array_mut().unwrap().push(new);
+        page["next_page"] = format!("http://{host}/api/1/dataservices/?page={}", n + 2).into();
+        ok(page.to_string())
+    });
+    let (code, _, err) = user.run(&["update", "--from", &server.root()]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("page 2 (") && err.contains("repeats itself"),
+        "{err}"
+    );
+    assert_eq!(server.seen().len(), 2);
+    assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
 }
 
 /// Runs apicat with a deadline: (exit status, stdout, stderr); a hang fails the test.

@@ -59,6 +59,9 @@ pub fn run(_config: &Config, args: &UpdateArgs) -> Result<u8> {
     for p in &converted.problems {
         eprintln!("apicat: left out: {p}");
     }
+    for r in &converted.renamed {
+        eprintln!("apicat: {r}");
+    }
     if converted.kept.is_empty() {
         return Err(Error::Update(format!(
             "no dataservice could be read from {shown}; {kept}"
@@ -182,24 +185,30 @@ fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(Value, Place)>> {
         }
         let count = page.items.len();
         // A server that sends the same items again under a new `next_page` would be followed
-        // to the page limit: a page that adds nothing new ends the listing.
-        let mut fresh = 0;
-        for v in &page.items {
-            let key = match v.get("id").and_then(Value::as_str) {
-                Some(id) => id.to_string(),
-                None => v.to_string(),
-            };
+        // to the page limit, each copy kept: an item read before is dropped, and a page made
+        // mostly of them ends the listing. Items are told apart by id, else slug, else title.
+        let mut fresh = Vec::with_capacity(count);
+        for (i, v) in page.items.into_iter().enumerate() {
+            let key = ["id", "slug", "title"]
+                .iter()
+                .find_map(|k| {
+                    v.get(*k)
+                        .and_then(Value::as_str)
+                        .map(|s| format!("{k}:{s}"))
+                })
+                .unwrap_or_else(|| v.to_string());
             if ids.insert(key) {
-                fresh += 1;
+                fresh.push((i, v));
             }
         }
-        if count > 0 && fresh == 0 {
+        if count > 0 && fresh.len() * 2 < count {
             return Err(bad(format!(
-                "{what}: every item was already read on an earlier page (the listing repeats \
-                 itself): stopped"
+                "{what}: {} of its {count} items were already read on an earlier page (the \
+                 listing repeats itself): stopped",
+                count - fresh.len()
             )));
         }
-        items.extend(page.items.into_iter().enumerate().map(|(i, v)| {
+        items.extend(fresh.into_iter().map(|(i, v)| {
             let p = Place {
                 item: Some(i + 1),
                 ..place.clone()

@@ -1089,8 +1089,13 @@ fn split_line(line: &str, width: usize) -> Vec<String> {
 /// The longest start of `word` at most `allowed` columns wide, cut between graphemes; with
 /// its width.
 fn split_long_word(allowed: usize, word: &str) -> (&str, usize) {
-    if word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        let at = word.len().min(allowed);
+    // Printable ASCII up to the cut and one past it: one column a character, no mark joining
+    // the next (only that much is looked at: the rest may be long).
+    let at = word.len().min(allowed);
+    if word.as_bytes()[..word.len().min(allowed + 1)]
+        .iter()
+        .all(|b| (0x20..0x7f).contains(b))
+    {
         return (&word[..at], at);
     }
     let mut used = 0;

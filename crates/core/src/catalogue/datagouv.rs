@@ -761,14 +761,18 @@ pub struct Converted {
     pub problems: Vec<Problem>,
     /// The same id seen twice (the listing has no stable order): counted once.
     pub duplicates: usize,
+    /// Items served under another slug than theirs, as messages.
+    pub renamed: Vec<String>,
 }
 
 /// Converts items, leaves out archived, deleted and private ones, and deduplicates: the same
-/// `id` twice is one item; two items of one slug keep it for the first, the next get `-2`…
+/// `id` twice is one item. Two items of one slug: it goes to the one whose `slug` field is
+/// written so (a `slug` written otherwise, `API_Entreprise` or with a space, only became it),
+/// else to the first; the other gets `-2`…, and a message says so.
 pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
     let mut out = Converted::default();
     let mut ids = std::collections::HashSet::new();
-    let mut slugs = std::collections::HashSet::new();
+    let mut read = Vec::new();
     for (item, place) in items {
         if let Some(why) = left_out(&item) {
             let name = item
@@ -781,25 +785,49 @@ pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
             continue;
         }
         match entry_with(&item, &place, origin.clone(), String::new(), false) {
-            Ok(mut e) => {
+            Ok(e) => {
                 if let Some(id) = item.get("id").and_then(Value::as_str)
                     && !ids.insert(id.to_string())
                 {
                     out.duplicates += 1;
                     continue;
                 }
-                if !slugs.insert(e.slug.clone()) {
-                    let base = e.slug.clone();
-                    let n = (2..)
-                        .find(|n| !slugs.contains(&format!("{base}-{n}")))
-                        .unwrap_or(2);
-                    e.slug = format!("{base}-{n}");
-                    slugs.insert(e.slug.clone());
-                }
-                out.kept.push((item, e));
+                let own = item.get("slug").and_then(Value::as_str) == Some(e.slug.as_str());
+                read.push((item, e, own, place));
             }
             Err(p) => out.problems.push(p),
         }
+    }
+    let mut slugs: std::collections::HashSet<String> = read
+        .iter()
+        .filter(|(_, _, own, _)| *own)
+        .map(|(_, e, _, _)| e.slug.clone())
+        .collect();
+    let mut claimed = std::collections::HashSet::new();
+    for (item, mut e, own, place) in read {
+        // The first item owning its slug claims it; any other of that slug is renamed.
+        let takes = if own {
+            claimed.insert(e.slug.clone())
+        } else {
+            slugs.insert(e.slug.clone())
+        };
+        if !takes {
+            let base = e.slug.clone();
+            let n = (2..)
+                .find(|n| !slugs.contains(&format!("{base}-{n}")))
+                .unwrap_or(2);
+            e.slug = format!("{base}-{n}");
+            slugs.insert(e.slug.clone());
+            out.renamed.push(
+                place
+                    .problem(format!(
+                        "slug `{base}` is another item's; served as `{}`",
+                        e.slug
+                    ))
+                    .to_string(),
+            );
+        }
+        out.kept.push((item, e));
     }
     out
 }
@@ -819,6 +847,40 @@ mod tests {
     fn pages(name: &str) -> Converted {
         let items = file_items(&fixture(name), name).unwrap();
         convert(items, &Origin::Datagouv(Default::default()))
+    }
+
+    #[test]
+    fn a_slug_written_otherwise_never_takes_the_one_written_so() {
+        let text = r#"[
+            {"id": "a", "title": "Imposteur", "slug": "API_Entreprise\u00a0"},
+            {"id": "b", "title": "Sans slug"},
+            {"id": "c", "title": "API Entreprise", "slug": "api-entreprise"},
+            {"id": "d", "title": "Sans slug", "slug": "Sans Slug"}
+        ]"#;
+        let c = convert(
+            file_items(text, "f.json").unwrap(),
+            &Origin::Datagouv(Default::default()),
+        );
+        let got: Vec<(&str, &str)> = c
+            .kept
+            .iter()
+            .map(|(_, e)| (e.title.as_str(), e.slug.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Imposteur", "api-entreprise-2"),
+                ("Sans slug", "sans-slug"),
+                ("API Entreprise", "api-entreprise"),
+                ("Sans slug", "sans-slug-2"),
+            ]
+        );
+        assert_eq!(c.renamed.len(), 2, "{:?}", c.renamed);
+        assert!(
+            c.renamed[0].contains("item 1: slug `api-entreprise` is another item's"),
+            "{:?}",
+            c.renamed
+        );
     }
 
     fn all_pages() -> Converted {
