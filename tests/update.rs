@@ -1035,3 +1035,44 @@ fn a_fifo_in_place_of_the_snapshot_or_personal_folder_blocks_nothing() {
     let (_, _, err) = run_within(&user, &["list"]);
     assert!(!err.contains("dataservices.jsonl"), "{err}");
 }
+
+/// An item over the size limit of an entry is left out; items just under it make an index
+/// larger than the limit's share, which is still read, not rebuilt on every run.
+#[test]
+fn big_items_are_left_out_or_indexed_once() {
+    let user = User::new();
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<serde_json::Value> = (0..11)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("id{i}"),
+                "title": format!("API Grosse {i}"),
+                "slug": format!("api-grosse-{i}"),
+                "description": format!("{i}{}", "x".repeat(if i == 0 { 1_100_000 } else { 900_000 })),
+                "access_type": "open",
+            })
+        })
+        .collect();
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, serde_json::to_string(&items).unwrap()).unwrap();
+    let (code, out, err) = user.run(&["update", "--file", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("10 APIs from"), "{out}");
+    assert!(
+        err.contains("item 1: ") && err.contains("over the 1024 KiB limit for an entry"),
+        "{err}"
+    );
+    let index = user.snapshot().with_extension("idx");
+    let (code, _, err) = user.run(&["list"]);
+    assert_eq!(code, 0, "{err}");
+    let made = std::fs::metadata(&index).unwrap().modified().unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let (code, out, err) = user.run(&["list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("api-grosse-5"), "{out}");
+    assert_eq!(
+        std::fs::metadata(&index).unwrap().modified().unwrap(),
+        made,
+        "the index was made again"
+    );
+}

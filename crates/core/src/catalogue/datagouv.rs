@@ -784,6 +784,15 @@ pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
             out.left_out.push((name, why));
             continue;
         }
+        // As for an entry file: one item can hold no more than an entry may.
+        let size = serde_json::to_vec(&item).map_or(0, |b| b.len() as u64);
+        if size > super::folder::MAX_ENTRY_BYTES {
+            out.problems.push(place.problem(format!(
+                "{size} bytes, over the {} KiB limit for an entry",
+                super::folder::MAX_ENTRY_BYTES / 1024
+            )));
+            continue;
+        }
         match entry_with(&item, &place, origin.clone(), String::new(), false) {
             Ok(e) => {
                 if let Some(id) = item.get("id").and_then(Value::as_str)

@@ -411,7 +411,12 @@ fn read_parts(
     current: &[index::Stamp],
 ) -> Option<(Vec<u8>, fs::File, u64)> {
     let (f, len) = super::folder::open_regular(file).ok()?;
-    let max = index::plausible_len(current.iter().map(index::Stamp::size));
+    // One file of many items: the cap on one entry's size is not its own.
+    let max = current
+        .iter()
+        .map(|s| s.size().saturating_mul(8))
+        .sum::<u64>()
+        .saturating_add(1 << 20);
     if len > max {
         return None;
     }
