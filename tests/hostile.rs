@@ -945,3 +945,57 @@ fn a_tab_on_words_that_are_not_utf8_completes_without_a_panic() {
         assert_eq!(out.contains("bonne-api"), finds, "TAB {argv:?}: {out}");
     }
 }
+
+/// A personal catalogue folder that cannot be read is said and left out; the bundled entries
+/// are still served. Run as `nobody` when the tests run as root (root reads any folder).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_personal_folder_is_said_and_the_rest_served() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let personal = home.path().join("data/apicat/catalogue");
+    std::fs::create_dir_all(&personal).unwrap();
+    std::fs::write(personal.join("mienne.md"), GOOD).unwrap();
+    for d in [
+        home.path().to_path_buf(),
+        home.path().join("data"),
+        home.path().join("data/apicat"),
+    ] {
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    std::fs::set_permissions(&personal, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("apicat");
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let h = home.path();
+    let out = cmd
+        .arg("list")
+        .env("HOME", h)
+        .env("XDG_DATA_HOME", h.join("data"))
+        .env("XDG_CACHE_HOME", h.join("cache"))
+        .env("XDG_CONFIG_HOME", h.join("config"))
+        .output();
+    std::fs::set_permissions(&personal, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let Ok(out) = out else {
+        eprintln!("skipped: setpriv is not available to run as nobody");
+        return;
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains("Permission denied") && err.contains("apicat") && !err.contains("catalogue") {
+        eprintln!("skipped: nobody cannot run the test binary here: {err}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("apicat/catalogue: cannot be read; the personal catalogue is not served"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("api-entreprise"));
+}

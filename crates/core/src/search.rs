@@ -547,19 +547,31 @@ impl Fields<'_> {
     /// Whether `key` is one of the entry's names, spaces aside (`france connect` names
     /// FranceConnect).
     fn is_named(&self, key: &str) -> bool {
-        let solid = |b: &[u8]| {
-            b.iter()
-                .filter(|&&c| c != b' ')
-                .copied()
-                .collect::<Vec<u8>>()
-        };
-        let key = solid(key.as_bytes());
-        !key.is_empty() && self.names.split(|&b| b == b'\n').any(|n| solid(n) == key)
+        self.named_as(b"", key)
     }
 
     /// Whether `full_key` ([`full_name_key`]) is one of the entry's names word for word.
     fn is_fully_named(&self, full_key: &str) -> bool {
-        !full_key.is_empty() && self.is_named(&format!("={full_key}"))
+        self.named_as(b"=", full_key)
+    }
+
+    /// Whether a name line is `mark` then `key`, spaces aside; compared in place.
+    fn named_as(&self, mark: &[u8], key: &str) -> bool {
+        let solid = |b: &'_ [u8]| {
+            b.iter()
+                .copied()
+                .filter(|&c| c != b' ')
+                .collect::<Vec<u8>>()
+        };
+        let key = solid(key.as_bytes());
+        !key.is_empty()
+            && self.names.split(|&b| b == b'\n').any(|n| {
+                n.strip_prefix(mark).is_some_and(|rest| {
+                    // A full key's mark never starts a plain one: plain names hold no `=`.
+                    (!mark.is_empty() || !rest.starts_with(b"="))
+                        && rest.iter().filter(|&&c| c != b' ').eq(key.iter())
+                })
+            })
     }
 }
 

@@ -215,10 +215,9 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     let mut run = 0usize;
     let end_run = |run: &mut usize, out: &mut String| {
         if *run > MAX_CONTROL_RUN {
-            out.push_str(&format!(
-                "…(+{} control characters)",
-                *run - MAX_CONTROL_RUN
-            ));
+            let more = *run - MAX_CONTROL_RUN;
+            let s = if more == 1 { "" } else { "s" };
+            out.push_str(&format!("…(+{more} control character{s})"));
         }
         *run = 0;
     };
@@ -557,6 +556,10 @@ mod tests {
         assert_eq!(
             sanitize(&nuls),
             format!("a{}…(+12 control characters)b\\x07", "\\x00".repeat(8))
+        );
+        assert_eq!(
+            sanitize(&"\0".repeat(9)),
+            format!("{}…(+1 control character)", "\\x00".repeat(8))
         );
         assert_eq!(visible("a\u{200b}.md\n\x1b"), "a\\u{200b}.md\\x0a\\x1b");
         assert!(matches!(visible("plain é"), Cow::Borrowed(_)));

@@ -494,7 +494,15 @@ impl Sources {
             Some(_) => None,
             None => personal_dir().filter(|d| match std::fs::symlink_metadata(d) {
                 Err(_) => false,
-                Ok(_) if d.is_dir() => true,
+                Ok(_) if d.is_dir() && listable(d) => true,
+                Ok(_) if d.is_dir() => {
+                    warnings.push(format!(
+                        "{}: cannot be read; the personal catalogue is not served (check its \
+                         permissions)",
+                        crate::text::visible(&d.display().to_string())
+                    ));
+                    false
+                }
                 Ok(_) => {
                     warnings.push(format!(
                         "{}: not a folder; the personal catalogue is not served (make it a \
