@@ -1034,6 +1034,22 @@ fn a_fifo_in_place_of_the_snapshot_or_personal_folder_blocks_nothing() {
     assert!(std::fs::metadata(user.snapshot()).unwrap().is_file());
     let (_, _, err) = run_within(&user, &["list"]);
     assert!(!err.contains("dataservices.jsonl"), "{err}");
+
+    // A FIFO in place of the snapshot folder itself: said, and update says why it fails.
+    let user = User::new();
+    let data = user.home.path().join("data/apicat");
+    std::fs::create_dir_all(&data).unwrap();
+    let c = std::ffi::CString::new(data.join("snapshot").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let (code, _, err) = run_within(&user, &["list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("apicat/snapshot: not a folder"), "{err}");
+    let (_, out, _) = run_within(&user, &["paths"]);
+    assert!(out.contains("not served: see the warning above"), "{out}");
+    let file = fixture_path("page3.json");
+    let (code, _, err) = run_within(&user, &["update", "--file", file.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("apicat/snapshot: not a folder"), "{err}");
 }
 
 /// An item over the size limit of an entry is left out; items just under it make an index

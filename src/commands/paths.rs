@@ -68,7 +68,8 @@ fn text(config: &Config) -> String {
                 None => match apicat_core::catalogue::snapshot::dir() {
                     Some(d) => {
                         let file = d.join(apicat_core::catalogue::snapshot::ITEMS);
-                        let state = if std::fs::symlink_metadata(&file).is_ok() {
+                        let there = |p: &std::path::Path| std::fs::symlink_metadata(p).is_ok();
+                        let state = if there(&file) || (there(&d) && !d.is_dir()) {
                             "not served: see the warning above; `apicat update` saves a new one"
                         } else {
                             "none yet: `apicat update` fetches the whole catalogue"

@@ -112,6 +112,13 @@ impl Snapshot {
     /// file) when its file is there but cannot serve: not a regular file (a FIFO would block
     /// every command), unreadable, or not a snapshot.
     pub fn probe(dir: &Path) -> std::result::Result<Option<Snapshot>, String> {
+        if fs::symlink_metadata(dir).is_ok() && !dir.is_dir() {
+            return Err(format!(
+                "{}: not a folder, so no snapshot can be kept there (remove it; `apicat update` \
+                 then saves one)",
+                crate::text::visible(&dir.display().to_string())
+            ));
+        }
         let path = dir.join(ITEMS);
         if fs::symlink_metadata(&path).is_err() {
             return Ok(None);
