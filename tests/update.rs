@@ -919,39 +919,29 @@ fn the_snapshot_read_through_its_index_merges_as_every_item_read() {
 fn a_listing_that_repeats_its_items_stops_at_the_first_page_adding_nothing() {
     let user = User::new();
     let before = user.import("page3.json");
-    let server = serve(|_, n, host| {
-        let mut page = json(&fixture("page1.json").replace("{{BASE}}", host));
-        page["next_page"] = format!("http://{host}/api/1/dataservices/?page={}", n + 2).into();
-        ok(page.to_string())
-    });
-    let (code, _, err) = user.run(&["update", "--from", &server.root()]);
-    assert_eq!(code, 3, "{err}");
-    assert!(
-        err.contains("page 2 (") && err.contains("repeats itself"),
-        "{err}"
-    );
-    assert!(err.contains("your snapshot of"), "{err}");
-    assert_eq!(server.seen().len(), 2);
-    assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
-
-    // The same items and one new one a page: still a listing that repeats itself.
-    let server = serve(|_, n, host| {
-        let mut page = json(&fixture("page1.json").replace("{{BASE}}", host));
-        let mut new = page["data"][0].clone();
-        new["id"] = format!("new-{n}").into();
-        new["slug"] = format!("new-{n}").into();
-        page["data"].as_array_mut().unwrap().push(new);
-        page["next_page"] = format!("http://{host}/api/1/dataservices/?page={}", n + 2).into();
-        ok(page.to_string())
-    });
-    let (code, _, err) = user.run(&["update", "--from", &server.root()]);
-    assert_eq!(code, 3, "{err}");
-    assert!(
-        err.contains("page 2 (") && err.contains("repeats itself"),
-        "{err}"
-    );
-    assert_eq!(server.seen().len(), 2);
-    assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
+    // The same items on every page; then the same items and one new one a page.
+    for add_one in [false, true] {
+        let server = serve(move |_, n, host| {
+            let mut page = json(&fixture("page1.json").replace("{{BASE}}", host));
+            if add_one {
+                let mut new = page["data"][0].clone();
+                new["id"] = format!("new-{n}").into();
+                new["slug"] = format!("new-{n}").into();
+                page["data"].as_array_mut().unwrap().push(new);
+            }
+            page["next_page"] = format!("http://{host}/api/1/dataservices/?page={}", n + 2).into();
+            ok(page.to_string())
+        });
+        let (code, _, err) = user.run(&["update", "--from", &server.root()]);
+        assert_eq!(code, 3, "{err}");
+        assert!(
+            err.contains("page 2 (") && err.contains("repeats itself"),
+            "{err}"
+        );
+        assert!(err.contains("your snapshot of"), "{err}");
+        assert_eq!(server.seen().len(), 2);
+        assert_eq!(std::fs::read(user.snapshot()).unwrap(), before);
+    }
 }
 
 /// Runs apicat with a deadline: (exit status, stdout, stderr); a hang fails the test.

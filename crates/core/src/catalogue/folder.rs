@@ -355,14 +355,7 @@ pub fn producers_beside(dir: &Path) -> Option<(HashMap<String, Producer>, Vec<su
     let mut producers = HashMap::new();
     let mut problems = Vec::new();
     for f in directory_files(&prod_dir, Origin::Directory(prod_dir.clone())).ok()? {
-        if let Err((line, message)) = &f.text {
-            problems.push(super::Problem {
-                path: f.path.clone(),
-                line: *line,
-                col: None,
-                message: message.clone(),
-            });
-        }
+        problems.extend(f.unread());
         if let Some(p) = producer_of(&f) {
             producers.insert(f.slug, p);
         }

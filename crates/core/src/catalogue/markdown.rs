@@ -23,6 +23,19 @@ pub struct SourceFile {
     pub known_clean: bool,
 }
 
+impl SourceFile {
+    /// Why the file could not be read, as a problem naming it; `None` when it was read.
+    pub fn unread(&self) -> Option<Problem> {
+        let (line, message) = self.text.as_ref().err()?;
+        Some(Problem {
+            path: self.path.clone(),
+            line: *line,
+            col: None,
+            message: message.clone(),
+        })
+    }
+}
+
 /// What only a Markdown file tells of its entry.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
@@ -76,12 +89,7 @@ pub fn is_clean(text: &str) -> bool {
 pub fn read(f: &SourceFile) -> Result<Entry, Problem> {
     match &f.text {
         Ok(t) => parse_entry(f, t),
-        Err((line, message)) => Err(Problem {
-            path: f.path.clone(),
-            line: *line,
-            col: None,
-            message: message.clone(),
-        }),
+        Err(_) => Err(f.unread().expect("a file not read")),
     }
 }
 

@@ -112,24 +112,28 @@ impl Snapshot {
     /// file) when its file is there but cannot serve: not a regular file (a FIFO would block
     /// every command), unreadable, or not a snapshot.
     pub fn probe(dir: &Path) -> std::result::Result<Option<Snapshot>, String> {
-        if fs::symlink_metadata(dir).is_ok() && !dir.is_dir() {
-            return Err(format!(
-                "{}: not a folder, so no snapshot can be kept there (remove it; `apicat update` \
-                 then saves one)",
-                crate::text::visible(&dir.display().to_string())
-            ));
-        }
+        use super::folder::ReadFailure;
+        use std::io::ErrorKind;
         let path = dir.join(ITEMS);
-        if fs::symlink_metadata(&path).is_err() {
-            return Ok(None);
-        }
         let shown = || crate::text::visible(&path.display().to_string()).into_owned();
-        let (file, _) = super::folder::open_regular(&path).map_err(|e| {
-            format!(
-                "{}: {e}; the snapshot is not served (`apicat update` saves a new one)",
-                shown()
-            )
-        })?;
+        // One open on the common paths: its error says which case this is.
+        let file = match super::folder::open_regular(&path) {
+            Ok((file, _)) => file,
+            Err(ReadFailure::Io(e)) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(ReadFailure::Io(e)) if e.kind() == ErrorKind::NotADirectory => {
+                return Err(format!(
+                    "{}: not a folder, so no snapshot can be kept there (remove it; \
+                     `apicat update` then saves one)",
+                    crate::text::visible(&dir.display().to_string())
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{}: {e}; the snapshot is not served (`apicat update` saves a new one)",
+                    shown()
+                ));
+            }
+        };
         let mut first = String::new();
         let unrecognised = || {
             format!(

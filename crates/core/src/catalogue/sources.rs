@@ -492,25 +492,25 @@ impl Sources {
         let mut warnings = Vec::new();
         let personal = match folder {
             Some(_) => None,
-            None => personal_dir().filter(|d| match std::fs::symlink_metadata(d) {
-                Err(_) => false,
-                Ok(_) if d.is_dir() && listable(d) => true,
-                Ok(_) if d.is_dir() => {
-                    warnings.push(format!(
-                        "{}: cannot be read; the personal catalogue is not served (check its \
-                         permissions)",
-                        crate::text::visible(&d.display().to_string())
-                    ));
-                    false
-                }
-                Ok(_) => {
-                    warnings.push(format!(
-                        "{}: not a folder; the personal catalogue is not served (make it a \
-                         folder of *.md entries)",
-                        crate::text::visible(&d.display().to_string())
-                    ));
-                    false
-                }
+            None => personal_dir().filter(|d| {
+                // One stat; a folder is then opened to see that it can be listed.
+                let why = match std::fs::metadata(d) {
+                    Err(_) => return false,
+                    Ok(m) if m.is_dir() && listable(d) => return true,
+                    Ok(m) if m.is_dir() => {
+                        "cannot be read; the personal catalogue is not served (check its \
+                         permissions)"
+                    }
+                    Ok(_) => {
+                        "not a folder; the personal catalogue is not served (make it a \
+                         folder of *.md entries)"
+                    }
+                };
+                warnings.push(format!(
+                    "{}: {why}",
+                    crate::text::visible(&d.display().to_string())
+                ));
+                false
             }),
         };
         let snapshot = match (&folder, snapshot::dir()) {
