@@ -1,6 +1,7 @@
 //! Colour never changes layout: every page (`show`, and `eligible SLUG --as P` for each profile
 //! an entry names), coloured and with hyperlinks, is the plain page once its escape sequences
-//! are removed, at every width; and no escape sequence is split across lines. Over the bundled
+//! are removed, at every width down to the narrowest (20 columns), and fits that width; and no
+//! escape sequence is split across lines. Over the bundled
 //! entries and the real catalogue (`../shared/corpus`).
 
 use std::collections::HashSet;
@@ -12,7 +13,7 @@ use apicat::view::{page, verdict};
 
 mod common;
 
-const WIDTHS: [usize; 5] = [40, 60, 80, 120, 200];
+const WIDTHS: [usize; 7] = [20, 30, 40, 60, 80, 120, 200];
 
 /// Text as the reader sees it: CSI sequences (colours) and OSC sequences (hyperlinks) removed.
 /// Written here rather than taken from the code under test.
@@ -128,6 +129,9 @@ fn problems(cat: &Catalogue) -> (usize, Vec<String>) {
                                     if let Some(l) = text.lines().find(|l| split_escape(l)) {
                                         bad.push(format!("{what} at {w}: split escape in {l:?}"));
                                     }
+                                }
+                                for l in common::check_lines(&coloured, w) {
+                                    bad.push(format!("{what} at {w} (colour): {l}"));
                                 }
                             }
                         }

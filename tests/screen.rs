@@ -19,8 +19,32 @@ const ROWS: u16 = 24;
 /// Runs apicat in an 80×24 pseudo-terminal, in a clean environment (no COLUMNS: the terminal
 /// says its size), and returns all it wrote there.
 fn on_terminal(catalogue: Option<&Path>, args: &[&str], pager: Option<&str>) -> Vec<u8> {
+    on_terminal_at(COLS, catalogue, args, pager)
+}
+
+/// [`on_terminal`] in a terminal `cols` wide.
+fn on_terminal_at(
+    cols: u16,
+    catalogue: Option<&Path>,
+    args: &[&str],
+    pager: Option<&str>,
+) -> Vec<u8> {
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("apicat"));
+    let bin = assert_cmd::cargo::cargo_bin("apicat");
+    // The terminal is 80 columns wide when the child starts (ptyprocess's default): another
+    // width is set from inside, before apicat runs, so that it can never read the first one.
+    let mut cmd = match cols {
+        COLS => std::process::Command::new(&bin),
+        _ => {
+            let mut sh = std::process::Command::new("sh");
+            sh.arg("-c")
+                .arg(format!(
+                    "stty cols {cols} rows {ROWS} && exec \"$0\" \"$@\""
+                ))
+                .arg(&bin);
+            sh
+        }
+    };
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
@@ -38,8 +62,8 @@ fn on_terminal(catalogue: Option<&Path>, args: &[&str], pager: Option<&str>) -> 
     }
     cmd.args(args);
     let mut s = Session::spawn(cmd).unwrap();
-    // The child was given 80×24 before it started (ptyprocess's default); say it again.
-    s.get_process_mut().set_window_size(COLS, ROWS).unwrap();
+    // Said again from outside, as a terminal window does.
+    s.get_process_mut().set_window_size(cols, ROWS).unwrap();
     s.set_expect_timeout(Some(Duration::from_secs(60)));
     let out = s.expect(Eof).unwrap().as_bytes().to_vec();
     let status = s.get_process().wait().unwrap();
@@ -54,14 +78,18 @@ fn on_terminal(catalogue: Option<&Path>, args: &[&str], pager: Option<&str>) -> 
 /// The screen after the output, one logical line per entry: the rows of a line that ran past
 /// the right edge (and wrapped) are joined, and how many rows it took is kept.
 fn screen(bytes: &[u8]) -> Vec<(String, usize)> {
+    screen_at(bytes, COLS)
+}
+
+fn screen_at(bytes: &[u8], cols: u16) -> Vec<(String, usize)> {
     let mut p = vt100::Parser::new(
         std::num::NonZeroU16::new(5000).unwrap(),
-        std::num::NonZeroU16::new(COLS).unwrap(),
+        std::num::NonZeroU16::new(cols).unwrap(),
         0,
     );
     p.process(bytes);
     let s = p.screen();
-    let rows: Vec<String> = s.rows(0, COLS).collect();
+    let rows: Vec<String> = s.rows(0, cols).collect();
     let mut lines: Vec<(String, usize)> = Vec::new();
     let mut continued = false;
     for (i, row) in rows.iter().enumerate() {
@@ -129,16 +157,25 @@ fn json(catalogue: Option<&Path>, args: &[&str]) -> Value {
 
 /// The problems of a page of `show` as the screen shows it.
 fn show_problems(catalogue: Option<&Path>, slug: &str, pager: Option<&str>) -> Vec<String> {
+    show_problems_at(COLS, catalogue, slug, pager)
+}
+
+fn show_problems_at(
+    cols: u16,
+    catalogue: Option<&Path>,
+    slug: &str,
+    pager: Option<&str>,
+) -> Vec<String> {
     let mut args = vec!["show", slug];
     if pager.is_none() {
         args.push("--no-pager");
     }
     let how = format!(
-        "show {slug} {}",
+        "show {slug} {} at {cols} columns",
         pager.map_or("--no-pager".to_string(), |p| format!("with PAGER={p}"))
     );
-    let bytes = on_terminal(catalogue, &args, pager);
-    let lines = screen(&bytes);
+    let bytes = on_terminal_at(cols, catalogue, &args, pager);
+    let lines = screen_at(&bytes, cols);
     let text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
     let mut bad = Vec::new();
     if !bytes.windows(2).any(|w| w == b"\x1b[") {
@@ -154,12 +191,12 @@ fn show_problems(catalogue: Option<&Path>, slug: &str, pager: Option<&str>) -> V
         ));
     }
     for (line, rows) in &lines {
-        let lone_url = !line.trim().contains(' ') && line.contains("://");
-        // Code is printed verbatim, indented by four columns: it may pass the edge.
+        // A URL, an address or a command to copy is kept whole; code is printed verbatim,
+        // indented by four columns: they may pass the edge.
         let code = line.starts_with("    ");
-        if *rows > 1 && !lone_url && !code {
+        if *rows > 1 && !common::lone_url(line) && !code {
             bad.push(format!(
-                "{how}: a line ran past column {COLS} and wrapped onto {rows} rows: {line:?}"
+                "{how}: a line ran past column {cols} and wrapped onto {rows} rows: {line:?}"
             ));
         }
     }
@@ -202,6 +239,28 @@ fn show_on_an_80_column_terminal() {
     }
     eprintln!(
         "show on a terminal: {} problems on {pages} pages",
+        bad.len()
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The same on narrow terminals, down to the narrowest apicat lays out for: the facts panel
+/// puts labels above values, and tables that would cut words read as rows.
+#[test]
+fn show_on_narrow_terminals() {
+    let Some(dir) = corpus() else { return };
+    let mut bad = Vec::new();
+    let mut pages = 0;
+    for cols in [40, 24] {
+        for slug in SHOWN {
+            bad.extend(show_problems_at(cols, Some(&dir), slug, Some("cat")));
+            pages += 1;
+        }
+        bad.extend(show_problems_at(cols, None, "api-entreprise", None));
+        pages += 1;
+    }
+    eprintln!(
+        "show on narrow terminals: {} problems on {pages} pages",
         bad.len()
     );
     assert!(bad.is_empty(), "{}", bad.join("\n"));

@@ -146,8 +146,9 @@ impl<'a> Renderer<'a> {
         out.push_str("\n\n");
     }
 
-    /// A table too wide to give each column [`MIN_COLUMN`] (or what it holds, if less), as
-    /// one block of `Header: value` lines per row; `None` when it fits as a table.
+    /// A table too wide to give each column its longest word and [`MIN_COLUMN`] (or what it
+    /// holds, if less), as one block of `Header: value` lines per row; `None` when it fits as
+    /// a table.
     fn table_as_rows(&self, block: &str) -> Option<Vec<String>> {
         let rows: Vec<Vec<String>> = block
             .lines()
@@ -155,15 +156,23 @@ impl<'a> Renderer<'a> {
             .map(cells)
             .collect();
         let cols = rows.iter().map(Vec::len).max()?;
+        // Each column as wide as its longest word (a URL becomes a note), at least
+        // MIN_COLUMN where it holds that much: a table that would cut words reads as rows.
         let need: usize = (0..cols)
             .map(|c| {
-                rows.iter()
-                    .filter_map(|r| r.get(c))
-                    .flat_map(|cell| cell.split(CELL_BREAK))
+                let pieces = || {
+                    rows.iter()
+                        .filter_map(|r| r.get(c))
+                        .flat_map(|cell| cell.split(CELL_BREAK))
+                };
+                let natural = pieces().map(plain_width).max().unwrap_or(0);
+                let word = pieces()
+                    .flat_map(unbreakable)
+                    .filter(|w| !w.contains("://"))
                     .map(plain_width)
                     .max()
-                    .unwrap_or(0)
-                    .min(MIN_COLUMN)
+                    .unwrap_or(0);
+                natural.min(word.max(MIN_COLUMN))
             })
             .sum();
         // One border before each column and one after the last.
@@ -653,7 +662,7 @@ fn trim_start_visible(s: &str) -> Cow<'_, str> {
 /// Writes a rendered line, re-wrapped at spaces if it is still too wide: termimad's width
 /// tables and the terminal's can disagree on rare characters. A URL is never cut, nor an
 /// escape sequence, and those take no width.
-fn fit(line: &str, width: usize, out: &mut String) {
+pub fn fit(line: &str, width: usize, out: &mut String) {
     if visible_width(line) <= width {
         out.push_str(line);
         out.push('\n');
@@ -881,6 +890,11 @@ fn france_connect(fc: Option<FranceConnect>) -> Option<&'static str> {
 
 const PANEL: TableStyle = presets::NOTHING;
 
+/// Below this many columns for values, the facts panel puts each label above its value.
+const MIN_VALUE_WIDTH: usize = 12;
+/// Where values start under their label in that layout.
+const STACKED_INDENT: usize = 3;
+
 /// The facts panel: key/value rows, long URLs as notes below.
 fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     let mut rows: Vec<(&str, String, bool)> = Vec::new();
@@ -963,12 +977,45 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     }
 
     let key_width = rows.iter().map(|(k, _, _)| k.width()).max().unwrap_or(0);
-    // Two cells, each padded by one space on both sides.
-    let value_width = r.width.saturating_sub(key_width + 4).max(10);
+    // Two cells, each padded by one space on both sides; on a narrow terminal, each label
+    // on its own line with its value below, so that nothing runs past the edge.
+    let stacked = r.width < key_width + 4 + MIN_VALUE_WIDTH;
+    let value_width = match stacked {
+        true => r.width.saturating_sub(STACKED_INDENT).max(1),
+        false => r.width - key_width - 4,
+    };
     if let Some(row) = rows.iter_mut().find(|(k, _, _)| *k == "Keywords") {
         row.1 = keywords(&e.keywords, value_width);
     }
     let mut notes = Vec::new();
+    let mut noted = |v: String, is_url: bool| {
+        if is_url && columns(&v) > value_width {
+            notes.push(v);
+            format!("[{}]", notes.len())
+        } else {
+            v
+        }
+    };
+    if stacked {
+        for (k, v, is_url) in rows {
+            if !k.is_empty() {
+                out.push_str(&match r.color {
+                    true => format!(" \x1b[1m{k}\x1b[0m\n"),
+                    false => format!(" {k}\n"),
+                });
+            }
+            for line in wrap_value(&noted(v, is_url), value_width).lines() {
+                out.push_str(&" ".repeat(STACKED_INDENT));
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+        for (i, n) in notes.iter().enumerate() {
+            note(i + 1, n, r.width, out);
+        }
+        out.push('\n');
+        return;
+    }
     let mut table = Table::new();
     // Values come wrapped: comfy-table's own wrapping measures the rest of a long word
     // again for every line it cuts, quadratic in its length.
@@ -981,12 +1028,7 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         table.force_no_tty();
     }
     for (k, v, is_url) in rows {
-        let v = if is_url && columns(&v) > value_width {
-            notes.push(v);
-            format!("[{}]", notes.len())
-        } else {
-            v
-        };
+        let v = noted(v, is_url);
         table.add_row([
             comfy_table::Cell::new(k).add_attribute(comfy_table::Attribute::Bold),
             comfy_table::Cell::new(wrap_value(&v, value_width)),

@@ -10,7 +10,7 @@ use crate::eligibility::{Answer, Basis, Matched, NextStep, Verdict};
 use crate::markup::without_buttons;
 use crate::term::{BOLD, RESET, Style};
 use crate::text::sanitize_line;
-use crate::view::page::{Renderer, escape, hyperlinks};
+use crate::view::page::{Renderer, escape, fit, hyperlinks};
 use crate::view::table::{self, Grid};
 
 /// Each verdict's colour: green, yellow, red, dim.
@@ -40,27 +40,27 @@ pub fn page(e: &Entry, who: &str, a: &Answer, style: &Style) -> String {
     } else {
         e.title.clone()
     };
-    out.push_str(&format!("{title} ({})\n", e.slug));
+    fit(&format!("{title} ({})", e.slug), r.width(), &mut out);
     let who = sanitize_line(who);
     let verdict = coloured(a.verdict, style);
     match &a.basis {
         Basis::OpenToAll(_) => {
-            out.push_str(&format!("Anyone: {verdict}\n\n"));
+            said(&format!("Anyone: {verdict}"), &r, &mut out);
             r.markdown("Open data: anyone may use it.", &mut out);
         }
         Basis::AccountOnly(m) => {
-            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            said(&format!("As \"{who}\": {verdict}"), &r, &mut out);
             match m {
                 Some(m) => described(&r, m, &mut out),
                 None => r.markdown("Anyone may use it once an account is made.", &mut out),
             }
         }
         Basis::Rule(m) => {
-            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            said(&format!("As \"{who}\": {verdict}"), &r, &mut out);
             described(&r, m, &mut out);
         }
         Basis::Others(m) => {
-            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            said(&format!("As \"{who}\": {verdict}"), &r, &mut out);
             let text = format!(
                 "The access page does not name you; for everyone else (\"{}\") it says:",
                 sanitize_line(m.label)
@@ -69,7 +69,7 @@ pub fn page(e: &Entry, who: &str, a: &Answer, style: &Style) -> String {
             r.markup(&without_buttons(&m.rule.description), &mut out);
         }
         Basis::Depends(found) => {
-            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            said(&format!("As \"{who}\": {verdict}"), &r, &mut out);
             let mut text = String::from("It depends on which you are:\n\n");
             for m in found {
                 text.push_str(&format!(
@@ -85,7 +85,7 @@ pub fn page(e: &Entry, who: &str, a: &Answer, style: &Style) -> String {
             r.markdown(&text, &mut out);
         }
         Basis::NotNamed(known) => {
-            out.push_str(&format!("As \"{who}\": {verdict}\n\n"));
+            said(&format!("As \"{who}\": {verdict}"), &r, &mut out);
             let text = if known.is_empty() {
                 "This entry's access page names no profile.".to_string()
             } else {
@@ -103,6 +103,12 @@ pub fn page(e: &Entry, who: &str, a: &Answer, style: &Style) -> String {
     }
     r.markdown(&next_step(&a.next), &mut out);
     hyperlinks(out.trim_end().to_string() + "\n", style)
+}
+
+/// A line of the verdict, wrapped to the width, and a blank line.
+fn said(line: &str, r: &Renderer, out: &mut String) {
+    fit(line, r.width(), out);
+    out.push('\n');
 }
 
 /// The matched rule's words, under the label they are for; its buttons become the next step.

@@ -257,19 +257,28 @@ pub fn escape_split(s: &str) -> Option<String> {
 }
 
 /// Whether a line may run past the width: it is one unbroken URL, which is never cut.
-fn lone_url(line: &str) -> bool {
+pub fn lone_url(line: &str) -> bool {
     let t = line.trim();
-    !t.contains(char::is_whitespace) && (t.contains("://") || t.starts_with("mailto:"))
+    let command = t
+        .strip_prefix("→ apicat show ")
+        .is_some_and(|slug| !slug.contains(char::is_whitespace));
+    command || (!t.contains(char::is_whitespace) && is_address(t))
+}
+
+/// A link or an e-mail address: kept whole so that it can be copied.
+fn is_address(w: &str) -> bool {
+    w.contains("://") || w.starts_with("mailto:") || (w.contains('@') && w.contains('.'))
 }
 
 /// The lines of a page wider than `width` terminal columns (escape sequences removed), each
-/// described; only a line holding an unbroken URL wider than the width, or a line of a code
-/// block (indented by four spaces, printed verbatim), may be wider.
+/// described; only a line holding an unbroken URL or address wider than the width, a command
+/// to copy (`→ apicat show SLUG`) alone on its line, or a line of a code block (indented by
+/// four spaces, printed verbatim), may be wider.
 pub fn check_lines(page: &str, width: usize) -> Vec<String> {
     let plain = strip_ansi(page);
     let long_url = |l: &str| {
         l.split_whitespace()
-            .any(|w| (w.contains("://") || w.starts_with("mailto:")) && w.width() > width)
+            .any(|w| is_address(w) && w.width() > width)
     };
     plain
         .lines()
