@@ -71,3 +71,32 @@ fn a_control_character_after_many_hidden_ones_is_still_an_error() {
     );
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+/// A folder whose only file is broken is a finding to fix (exit 1), not a folder with nothing
+/// in it (exit 2); a folder with no entry file at all still is.
+#[test]
+fn a_folder_of_broken_files_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let entries = dir.path().join("entries");
+    std::fs::create_dir(&entries).unwrap();
+    let run = || {
+        apicat()
+            .env("HOME", dir.path())
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .args(["--catalogue", entries.to_str().unwrap(), "check"])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no entries (*.md)"));
+    std::fs::write(entries.join("api-x.md"), "---\ntitle: [broken\n---\nbody\n").unwrap();
+    let out = run();
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    assert!(text.contains("api-x.md:3:1: error: invalid YAML"), "{text}");
+    assert!(err.contains("1 file checked: 1 error, 0 warnings"), "{err}");
+}

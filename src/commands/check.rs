@@ -37,7 +37,17 @@ pub fn run(config: &Config, args: &CheckArgs) -> Result<u8> {
             out.push_str(&format!("{f}\n"));
         }
         emit(&out)?;
-        eprintln!("{files} files checked: {errors} errors, {warnings} warnings");
+        eprintln!(
+            "{} checked: {}, {}",
+            counted(files, "file"),
+            counted(errors, "error"),
+            counted(warnings, "warning")
+        );
     }
     Ok(u8::from(errors > 0))
+}
+
+/// `1 error`, `2 errors`.
+fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

@@ -646,7 +646,7 @@ impl Sources {
     }
 
     fn load_as(&self, summaries: bool) -> Result<Catalogue> {
-        let mut cat = self.load_files_as(summaries)?;
+        let mut cat = self.load_files_as(summaries, false)?;
         let snap = self.snapshot_served();
         if let Some(snap) = snap {
             let base = std::mem::take(&mut cat.entries)
@@ -672,11 +672,12 @@ impl Sources {
 
     /// Reads the entries of files only (the folder, or bundled and personal), not the
     /// snapshot: what `apicat check` checks.
+    /// A folder whose files are all broken is then no error: each is a finding.
     pub fn load_files(&self) -> Result<Catalogue> {
-        self.load_files_as(false)
+        self.load_files_as(false, true)
     }
 
-    fn load_files_as(&self, summaries: bool) -> Result<Catalogue> {
+    fn load_files_as(&self, summaries: bool, broken_ok: bool) -> Result<Catalogue> {
         self.check_only()?;
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
@@ -686,7 +687,7 @@ impl Sources {
                 let e = super::markdown::read(&f)?;
                 Ok(if summaries { e.into_summary() } else { e })
             }));
-            if cat.entries.is_empty() {
+            if cat.entries.is_empty() && !(broken_ok && !cat.problems.is_empty()) {
                 return Err(Self::empty_folder(dir, &cat.problems));
             }
             match producers_beside(dir) {
