@@ -687,7 +687,7 @@ impl Sources {
                 let e = super::markdown::read(&f)?;
                 Ok(if summaries { e.into_summary() } else { e })
             }));
-            if cat.entries.is_empty() && !(broken_ok && !cat.problems.is_empty()) {
+            if cat.entries.is_empty() && (!broken_ok || cat.problems.is_empty()) {
                 return Err(Self::empty_folder(dir, &cat.problems));
             }
             match producers_beside(dir) {
