@@ -9,10 +9,10 @@
 use assert_cmd::Command;
 use std::path::PathBuf;
 
-/// Floors, a little under the measured figures (MRR 0.973, success@3 98.0 % over 147 queries,
+/// Floors, a little under the measured figures (MRR 0.978, success@3 98.1 % over 156 queries,
 /// debug and release builds alike): a change that makes search find less fails here.
-const MRR_FLOOR: f64 = 0.97;
-const SUCCESS_AT_3_FLOOR: f64 = 0.965;
+const MRR_FLOOR: f64 = 0.975;
+const SUCCESS_AT_3_FLOOR: f64 = 0.975;
 
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("APICAT_CORPUS").map_or_else(

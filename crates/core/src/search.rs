@@ -198,6 +198,9 @@ pub struct Query {
     /// ranks above one whose name differs only by a small word (`api-entreprise`, not
     /// `api-mon-entreprise`).
     pub full_key: String,
+    /// Every word of the query, small words included, folded: a misspelt one is replaced by
+    /// its corrections to find the name the query meant.
+    pub words: Vec<String>,
 }
 
 impl Query {
@@ -236,6 +239,7 @@ impl Query {
             related,
             key: name_key(&folded),
             full_key: full_name_key(&folded),
+            words: words(&folded).map(str::to_string).collect(),
         }
     }
 }
@@ -769,6 +773,38 @@ fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String
     (words, stems)
 }
 
+/// Past this many, corrected names are not looked for: a query of several misspelt words
+/// names nothing for sure.
+const MAX_CORRECTED_NAMES: usize = 8;
+
+/// `names` (name key, full name key) and the same names with `term` replaced, in the query's
+/// `words`, by each of its corrections.
+fn corrected_names(
+    names: Vec<(String, String)>,
+    words: &[String],
+    term: &str,
+    fixes: &[String],
+) -> Vec<(String, String)> {
+    let mut out = names;
+    let spelt: Vec<Vec<&str>> = fixes
+        .iter()
+        .map(|fix| {
+            words
+                .iter()
+                .map(|w| if w == term { fix.as_str() } else { w.as_str() })
+                .collect()
+        })
+        .collect();
+    for fixed in spelt.iter().take(MAX_CORRECTED_NAMES) {
+        if out.len() >= MAX_CORRECTED_NAMES {
+            break;
+        }
+        let text = fixed.join(" ");
+        out.push((name_key(&text), full_name_key(&text)));
+    }
+    out
+}
+
 /// How a field holds one of the corrections of a misspelt term: the corrected word, or a word
 /// of the same stem.
 fn typo_match(f: &Fields, i: usize, (words, stems): &(Vec<String>, Vec<String>)) -> FieldMatch {
@@ -1061,6 +1097,9 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         })
         .collect();
     let per_candidate = nterms.max(1);
+    // The query's names (see `Query::key`), and those it spells once its typos are corrected:
+    // `api-entrepise` names API Entreprise.
+    let mut names = vec![(query.key.clone(), query.full_key.clone())];
     // A word nothing in the catalogue spells may be misspelt: only then are typos looked for,
     // so a word that exists is never taken for another.
     for (t, term) in query.terms.iter().enumerate() {
@@ -1069,6 +1108,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             .all(|f| f[t].iter().all(Option::is_none))
         {
             let fixed = corrections(candidates, term);
+            names = corrected_names(names, &query.words, term, &fixed.0);
             let body = body_typos(bodies, &fixed);
             for (c, f) in candidates.iter().zip(found.chunks_mut(per_candidate)) {
                 f[t] = std::array::from_fn(|i| match i {
@@ -1138,8 +1178,14 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         if matched == 0 {
             continue;
         }
-        let named = matched == nterms && c.fields.is_named(&query.key);
-        let band = if named && c.fields.is_fully_named(&query.full_key) {
+        let named = |(key, _): &&(String, String)| c.fields.is_named(key);
+        let named: Vec<&(String, String)> = match matched == nterms {
+            true => names.iter().filter(named).collect(),
+            false => Vec::new(),
+        };
+        let fully = named.iter().any(|(_, full)| c.fields.is_fully_named(full));
+        let named = !named.is_empty();
+        let band = if fully {
             FULL_NAME_BAND
         } else if named {
             NAME_BAND
