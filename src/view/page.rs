@@ -166,6 +166,9 @@ impl<'a> Renderer<'a> {
                         .flat_map(|cell| cell.split(CELL_BREAK))
                 };
                 let natural = pieces().map(plain_width).max().unwrap_or(0);
+                if natural <= MIN_COLUMN {
+                    return natural;
+                }
                 let word = pieces()
                     .flat_map(unbreakable)
                     .filter(|w| !w.contains("://"))
@@ -247,41 +250,41 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let widths = share(&natural, &longest_word, self.width.saturating_sub(cols + 1));
-        let laid: Vec<Vec<Vec<String>>> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                (0..cols)
-                    .map(|c| {
-                        let cell = row.get(c).map_or("", |s| s.trim());
-                        let mut lines = Vec::new();
-                        for part in cell.split(CELL_BREAK).map(str::trim) {
-                            if part.is_empty() {
-                                continue;
-                            }
-                            if i >= head_rows && is_plain_words(part) && columns(part) <= widths[c]
-                            {
-                                // What termimad would give back: words that fit, no markup.
-                                lines.push(part.to_string());
-                                continue;
-                            }
-                            let md = if i < head_rows {
-                                format!("**{}**", part.replace("**", ""))
-                            } else {
-                                part.to_string()
-                            };
-                            let r = self.skin.text(&md, Some(widths[c])).to_string();
-                            // The space after a bold part may start a wrapped line.
-                            lines
-                                .extend(r.lines().map(|l| {
+        let laid: Vec<Vec<Vec<String>>> =
+            rows.iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    (0..cols)
+                        .map(|c| {
+                            let cell = row.get(c).map_or("", |s| s.trim());
+                            let mut lines = Vec::new();
+                            for part in cell.split(CELL_BREAK).map(str::trim) {
+                                if part.is_empty() {
+                                    continue;
+                                }
+                                if i >= head_rows
+                                    && let Some(w) = wrap_plain(part, widths[c])
+                                {
+                                    // What termimad would give back, without parsing: plain words.
+                                    lines.extend(w.lines().map(str::to_string));
+                                    continue;
+                                }
+                                let md = if i < head_rows {
+                                    format!("**{}**", part.replace("**", ""))
+                                } else {
+                                    part.to_string()
+                                };
+                                let r = self.skin.text(&md, Some(widths[c])).to_string();
+                                // The space after a bold part may start a wrapped line.
+                                lines.extend(r.lines().map(|l| {
                                     trim_start_visible(&trim_end_visible(l)).into_owned()
                                 }));
-                        }
-                        lines
-                    })
-                    .collect()
-            })
-            .collect();
+                            }
+                            lines
+                        })
+                        .collect()
+                })
+                .collect();
         // Rows of several lines need a rule between them to be told apart.
         let tall = laid
             .iter()
