@@ -999,3 +999,51 @@ fn an_unreadable_personal_folder_is_said_and_the_rest_served() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("api-entreprise"));
 }
+
+/// A large saved listing is read one item's values at a time: `update --file` of a 4 MB page
+/// peaks at a few times its size (a tree of values for the whole page took 12 times).
+#[test]
+fn update_of_a_large_page_keeps_memory_in_proportion() {
+    let home = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/datagouv");
+    let items: Vec<serde_json::Value> = std::fs::read_to_string(fixtures.join("items.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut data = Vec::new();
+    let mut size = 0;
+    while size < 4 << 20 {
+        let mut item = items[data.len() % items.len()].clone();
+        let n = data.len();
+        item["id"] = format!("{n:024x}").into();
+        item["slug"] = format!("api-{n}").into();
+        size += item.to_string().len();
+        data.push(item);
+    }
+    let file = home.path().join("page.json");
+    let page = serde_json::json!({ "data": data, "next_page": null, "total": data.len() });
+    std::fs::write(&file, serde_json::to_string_pretty(&page).unwrap()).unwrap();
+    let mb = std::fs::metadata(&file).unwrap().len() as f64 / (1 << 20) as f64;
+    let h = home.path();
+    let (data_dir, cache) = (h.join("data"), h.join("cache"));
+    let r = bounded(
+        &[
+            ("HOME", h.as_os_str()),
+            ("XDG_DATA_HOME", data_dir.as_os_str()),
+            ("XDG_CACHE_HOME", cache.as_os_str()),
+        ],
+        &[os("update"), os("--file"), file.as_os_str()],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    eprintln!(
+        "update --file of {mb:.1} MB: {:.1} MB peak, {:.2} s",
+        r.rss_mb, r.secs
+    );
+    assert!(
+        r.rss_mb < 5.0 * mb + 15.0,
+        "{:.1} MB peak for a {mb:.1} MB file",
+        r.rss_mb
+    );
+}

@@ -75,7 +75,7 @@ pub fn run(_config: &Config, args: &UpdateArgs) -> Result<u8> {
         fetched_at: snapshot::iso_utc(now),
         count: converted.kept.len(),
     };
-    let snap = snapshot::save(&dir, &meta, &converted.kept).map_err(|e| {
+    let snap = snapshot::save(&dir, &meta, converted.kept).map_err(|e| {
         Error::Update(format!(
             "cannot save the snapshot in {}: {e}; {kept}",
             dir.display()
@@ -115,7 +115,7 @@ fn host(url: &str) -> String {
     sanitize_line(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
-fn read_file(path: &std::path::Path, shown: &str, kept: &str) -> Result<Vec<(Value, Place)>> {
+fn read_file(path: &std::path::Path, shown: &str, kept: &str) -> Result<Vec<(String, Place)>> {
     let fail = |why: String| Error::Update(format!("{shown}: {why}; {kept}"));
     // A FIFO or device given as the file must not block nor stream for ever.
     let bytes = read_regular(path, MAX_BYTES).map_err(|e| match e {
@@ -133,7 +133,7 @@ fn read_file(path: &std::path::Path, shown: &str, kept: &str) -> Result<Vec<(Val
 }
 
 /// Every item of the listing, following `next_page` until it is null.
-fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(Value, Place)>> {
+fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(String, Place)>> {
     let client = Client::from_env();
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
@@ -208,12 +208,13 @@ fn fetch(first: &str, host: String, kept: &str) -> Result<Vec<(Value, Place)>> {
                 count - fresh.len()
             )));
         }
+        // Kept as text: a tree of values takes several times its text.
         items.extend(fresh.into_iter().map(|(i, v)| {
             let p = Place {
                 item: Some(i + 1),
                 ..place.clone()
             };
-            (v, p)
+            (v.to_string(), p)
         }));
         bar.inc(count as u64);
         if items.len() > MAX_ITEMS {

@@ -25,6 +25,8 @@
 //! | `extras.is_franceconnect: true` | FranceConnect |
 //! | `archived_at` / `deleted_at` set, `private: true` | left out |
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use super::{Access, AccessRule, Entry, Format, FranceConnect, Origin, Problem};
@@ -151,7 +153,17 @@ pub fn page(v: Value, place: &Place) -> Result<Page, Problem> {
         }
         None => return Err(place.problem("field `data` is missing")),
     };
-    let next = match o.remove("next_page") {
+    let (next, total) = envelope(o.remove("next_page"), o.remove("total"), place)?;
+    Ok(Page { items, next, total })
+}
+
+/// A page's `next_page` (a URL or null) and `total`, checked.
+fn envelope(
+    next: Option<Value>,
+    total: Option<Value>,
+    place: &Place,
+) -> Result<(Option<String>, Option<u64>), Problem> {
+    let next = match next {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.trim().is_empty() => None,
         Some(Value::String(s)) => Some(s.trim().to_string()),
@@ -162,66 +174,96 @@ pub fn page(v: Value, place: &Place) -> Result<Page, Problem> {
             )));
         }
     };
-    let total = o.get("total").and_then(Value::as_u64);
-    Ok(Page { items, next, total })
+    Ok((next, total.as_ref().and_then(Value::as_u64)))
 }
 
-/// The items of a saved file: one page, a list of items, or JSON Lines.
-pub fn file_items(text: &str, path: &str) -> Result<Vec<(Value, Place)>, Problem> {
+/// The items of a saved file: one page, a list of items, or JSON Lines; each as its JSON
+/// text, so that a large file is never held as one tree of values.
+pub fn file_items(text: &str, path: &str) -> Result<Vec<(String, Place)>, Problem> {
+    use serde_json::value::RawValue;
     let at = |line: Option<usize>, item: Option<usize>| Place {
         what: path.to_string(),
         line,
         item,
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => Ok(numbered(items, |i| at(None, Some(i)))),
-        Ok(v @ Value::Object(_)) if v.get("data").is_some() => {
-            let p = page(v, &at(None, None))?;
-            Ok(numbered(p.items, |i| at(None, Some(i))))
-        }
-        Ok(v @ Value::Object(_)) if text.trim().lines().count() <= 1 => {
-            Ok(vec![(v, at(Some(1), None))])
-        }
-        Ok(v) => Err(at(None, None).problem(format!(
-            "the file holds {}, expected a page (with `data`), a list of items or JSON Lines",
-            kind(&v)
-        ))),
-        Err(whole) => {
-            // JSON Lines: one item a line, blank lines ignored. A text whose first line is
-            // not JSON is reported as one document.
-            let mut lines = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty());
-            let first_ok = lines
-                .next()
-                .is_some_and(|(_, l)| serde_json::from_str::<Value>(l).is_ok());
-            if !first_ok || text.trim().lines().count() < 2 {
-                return Err(at(Some(whole.line()), None).problem(format!(
-                    "invalid JSON: {}",
-                    sanitize_line(&whole.to_string())
-                )));
-            }
-            let mut items = Vec::new();
-            for (n, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match serde_json::from_str::<Value>(line) {
-                    Ok(v) => items.push((v, at(Some(n + 1), None))),
-                    Err(e) => {
-                        return Err(at(Some(n + 1), None)
-                            .problem(format!("invalid JSON: {}", sanitize_line(&e.to_string()))));
+    let texts = |raws: Vec<&RawValue>| -> Vec<(String, Place)> {
+        numbered(
+            raws.into_iter().map(|r| r.get().to_string()).collect(),
+            |i| at(None, Some(i)),
+        )
+    };
+    let whole = match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(text).map(|raws| Ok(texts(raws))),
+        Some(b'{') => {
+            serde_json::from_str::<BTreeMap<String, &RawValue>>(text).map(|o| match o.get("data") {
+                Some(data) => {
+                    let value = |k: &str| o.get(k).and_then(|r| serde_json::from_str(r.get()).ok());
+                    envelope(value("next_page"), value("total"), &at(None, None))?;
+                    match serde_json::from_str::<Vec<&RawValue>>(data.get()) {
+                        Ok(raws) => Ok(texts(raws)),
+                        Err(_) => Err(not_a_list(data, &at(None, None))),
                     }
                 }
+                None if text.trim().lines().count() <= 1 => {
+                    Ok(vec![(text.trim().to_string(), at(Some(1), None))])
+                }
+                None => Err(at(None, None).problem(
+                    "the file holds an object, expected a page (with `data`), a list of items \
+                     or JSON Lines",
+                )),
+            })
+        }
+        _ => serde_json::from_str::<Value>(text).map(|v| {
+            Err(at(None, None).problem(format!(
+                "the file holds {}, expected a page (with `data`), a list of items or JSON Lines",
+                kind(&v)
+            )))
+        }),
+    };
+    let whole = match whole {
+        Ok(items) => return items,
+        Err(e) => e,
+    };
+    // JSON Lines: one item a line, blank lines ignored. A text whose first line is not JSON
+    // is reported as one document.
+    let is_json = |l: &str| serde_json::from_str::<serde::de::IgnoredAny>(l);
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let first_ok = lines.next().is_some_and(|(_, l)| is_json(l).is_ok());
+    if !first_ok || text.trim().lines().count() < 2 {
+        return Err(at(Some(whole.line()), None).problem(format!(
+            "invalid JSON: {}",
+            sanitize_line(&whole.to_string())
+        )));
+    }
+    let mut items = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match is_json(line) {
+            Ok(_) => items.push((line.to_string(), at(Some(n + 1), None))),
+            Err(e) => {
+                return Err(at(Some(n + 1), None)
+                    .problem(format!("invalid JSON: {}", sanitize_line(&e.to_string()))));
             }
-            Ok(items)
         }
     }
+    Ok(items)
 }
 
-fn numbered(items: Vec<Value>, place: impl Fn(usize) -> Place) -> Vec<(Value, Place)> {
+/// `data` that is not a list, said as [`page`] says it.
+fn not_a_list(data: &serde_json::value::RawValue, place: &Place) -> Problem {
+    let what = serde_json::from_str::<Value>(data.get()).map_or("not JSON", |v| kind(&v));
+    place.problem(format!(
+        "field `data` is {what}, expected a list of dataservices"
+    ))
+}
+
+pub fn numbered<T>(items: Vec<T>, place: impl Fn(usize) -> Place) -> Vec<(T, Place)> {
     items
         .into_iter()
         .enumerate()
@@ -753,8 +795,9 @@ pub fn entry_with(
 /// What a set of items gives: the items kept (as read), their entries, and what was not kept.
 #[derive(Debug, Default)]
 pub struct Converted {
-    /// Kept items, deduplicated by id and slug, with their entries, in order.
-    pub kept: Vec<(Value, Entry)>,
+    /// Kept items (as compact JSON), deduplicated by id and slug, with their entries, in
+    /// order.
+    pub kept: Vec<(String, Entry)>,
     /// Left out on purpose (archived, deleted, private).
     pub left_out: Vec<(String, LeftOut)>,
     /// Items that could not be read.
@@ -769,11 +812,21 @@ pub struct Converted {
 /// `id` twice is one item. Two items of one slug: it goes to the one whose `slug` field is
 /// written so (a `slug` written otherwise, `API_Entreprise` or with a space, only became it),
 /// else to the first; the other gets `-2`…, and a message says so.
-pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
+pub fn convert(items: Vec<(String, Place)>, origin: &Origin) -> Converted {
     let mut out = Converted::default();
     let mut ids = std::collections::HashSet::new();
     let mut read = Vec::new();
-    for (item, place) in items {
+    // One item's values at a time: a tree of values takes several times its text.
+    for (text, place) in items {
+        let item = match serde_json::from_str::<Value>(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                let why = format!("invalid JSON: {}", sanitize_line(&e.to_string()));
+                out.problems.push(place.problem(why));
+                continue;
+            }
+        };
+        drop(text);
         if let Some(why) = left_out(&item) {
             let name = item
                 .get("slug")
@@ -785,7 +838,8 @@ pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
             continue;
         }
         // As for an entry file: one item can hold no more than an entry may.
-        let size = serde_json::to_vec(&item).map_or(0, |b| b.len() as u64);
+        let compact = serde_json::to_string(&item).unwrap_or_default();
+        let size = compact.len() as u64;
         if size > super::folder::MAX_ENTRY_BYTES {
             out.problems.push(place.problem(format!(
                 "{size} bytes, over the {} KiB limit for an entry",
@@ -802,7 +856,7 @@ pub fn convert(items: Vec<(Value, Place)>, origin: &Origin) -> Converted {
                     continue;
                 }
                 let own = item.get("slug").and_then(Value::as_str) == Some(e.slug.as_str());
-                read.push((item, e, own, place));
+                read.push((compact, e, own, place));
             }
             Err(p) => out.problems.push(p),
         }
@@ -907,7 +961,8 @@ mod tests {
             let p = page(v, &place).unwrap();
             assert_eq!(p.total, Some(8));
             assert_eq!(p.next.is_none(), n == 2);
-            items.extend(numbered(p.items, |i| Place {
+            let texts = p.items.iter().map(Value::to_string).collect();
+            items.extend(numbered(texts, |i| Place {
                 item: Some(i),
                 ..place.clone()
             }));

@@ -278,7 +278,9 @@ impl Snapshot {
 
     fn build_index(&self, current: &[index::Stamp]) -> Option<Vec<u8>> {
         let text = self.items_bytes()?;
-        let mut entries = Vec::new();
+        // Each entry encoded as it is read, then dropped: the index of a large snapshot never
+        // holds all its entries.
+        let mut enc = index::Encoder::default();
         let mut slots = Vec::new();
         let mut offset = 0usize;
         for (n, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
@@ -304,12 +306,8 @@ impl Snapshot {
                     .and_then(|d| d.apigouv_slug.clone())
                     .map(Cow::Owned),
             });
-            entries.push(e);
+            enc.entry(&e);
         }
-        let cat = Catalogue {
-            entries,
-            ..Catalogue::default()
-        };
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&[0; 16]);
         out.extend_from_slice(&u32::try_from(slots.len()).ok()?.to_le_bytes());
@@ -327,7 +325,7 @@ impl Snapshot {
         let sum = index::checksum(&out[24..]);
         out[8..16].copy_from_slice(&slots_len.to_le_bytes());
         out[16..24].copy_from_slice(&sum.to_le_bytes());
-        out.extend_from_slice(&index::encode(&cat, current, 0, index::DirStamp::default()));
+        out.extend_from_slice(&enc.finish(false, current, 0, index::DirStamp::default()));
         Some(out)
     }
 
@@ -447,7 +445,7 @@ fn read_parts(
 
 /// Saves a snapshot of `kept` items with their slugs: items first, then the index, each to a
 /// temporary file renamed in place. Returns the snapshot.
-pub fn save(dir: &Path, meta: &Meta, kept: &[(Value, Entry)]) -> std::io::Result<Snapshot> {
+pub fn save(dir: &Path, meta: &Meta, kept: Vec<(String, Entry)>) -> std::io::Result<Snapshot> {
     fs::create_dir_all(dir)?;
     let mut text = serde_json::to_string(&json!({
         "apicat_snapshot": 1,
@@ -457,17 +455,21 @@ pub fn save(dir: &Path, meta: &Meta, kept: &[(Value, Entry)]) -> std::io::Result
     }))
     .map_err(std::io::Error::other)?;
     text.push('\n');
+    // Sized once: grown by doubling, the text would pass through twice its size.
+    text.reserve(kept.iter().map(|(i, e)| i.len() + e.slug.len() + 32).sum());
+    let count = kept.len();
     for (item, e) in kept {
-        let line = serde_json::to_string(&json!({ "apicat_slug": e.slug, "item": item }))
-            .map_err(std::io::Error::other)?;
-        text.push_str(&line);
-        text.push('\n');
+        // `item` is compact JSON already: written in place, never parsed again.
+        let slug = serde_json::to_string(&e.slug).map_err(std::io::Error::other)?;
+        text.push_str(&format!("{{\"apicat_slug\":{slug},\"item\":{item}}}\n"));
     }
+    // The items and entries are gone (consumed above) before the index is made from the file.
     write_atomically(&dir.join(ITEMS), text.as_bytes())?;
+    drop(text);
     let snap = Snapshot {
         dir: dir.to_path_buf(),
         meta: Meta {
-            count: kept.len(),
+            count,
             ..meta.clone()
         },
     };
@@ -505,7 +507,7 @@ mod tests {
             fetched_at: iso_utc(0),
             count: 0,
         };
-        let snap = save(dir.path(), &meta, &c.kept).unwrap();
+        let snap = save(dir.path(), &meta, c.kept).unwrap();
         let opened = Snapshot::open(dir.path()).unwrap();
         assert_eq!(opened.meta.count, 8);
         assert_eq!(opened.meta.when(), "1970-01-01 00:00 UTC");
