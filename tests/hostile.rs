@@ -556,8 +556,17 @@ fn a_look_alike_file_name_is_an_error_naming_both() {
         );
     }
 
-    // Doubled or trailing separators and full-width letters are look-alikes too.
-    for twin in ["api__r2p", "api_r2p-", "\u{ff41}pi_r2p"] {
+    // Doubled or trailing separators, full-width letters, and Cyrillic or Greek letters drawn
+    // as Latin ones are look-alikes too.
+    for twin in [
+        "api__r2p",
+        "api_r2p-",
+        "\u{ff41}pi_r2p",
+        "\u{430}pi_r2p",
+        "a\u{440}i_r2p",
+        "api_r2\u{3c1}",
+        "API_R2\u{420}",
+    ] {
         let dir = catalogue_with("api_r2p.md", GOOD.as_bytes());
         std::fs::write(dir.path().join(format!("{twin}.md")), GOOD).unwrap();
         let r = on_folder(dir.path(), &["check"]);

@@ -254,7 +254,8 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
 }
 
 /// Slugs people cannot tell apart: equal once case is folded, accents removed, full-width
-/// letters taken as letters, and runs of `-`, `_` and spaces taken as one `-` (none at the
+/// letters taken as letters, Cyrillic and Greek letters drawn like Latin ones taken as those
+/// (`аpi` with a Cyrillic `а`), and runs of `-`, `_` and spaces taken as one `-` (none at the
 /// ends).
 pub fn slug_key(slug: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -266,13 +267,42 @@ pub fn slug_key(slug: &str) -> String {
                 key.push('-');
             }
         } else {
-            key.push(c);
+            key.push(latin_lookalike(c).unwrap_or(c));
         }
     }
     while key.ends_with('-') {
         key.pop();
     }
     key
+}
+
+/// The Latin letter a Cyrillic or Greek one (lowercase, as folded) is drawn like, in either
+/// case: `р` and `р` look alike, and `В` is drawn as `B`.
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' | 'н' | 'η' => 'h',
+        'і' | 'ї' | 'ι' | 'ӏ' => 'i',
+        'ј' | 'ϳ' => 'j',
+        'к' | 'κ' => 'k',
+        'м' | 'μ' => 'm',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'ζ' => 'z',
+        _ => return None,
+    })
 }
 
 /// Files of one directory whose slugs only differ by case, accents or `-`/`_` are errors,
