@@ -621,3 +621,41 @@ mod pty {
         picker_gone(&screen);
     }
 }
+
+/// The catalogue-wide table fits the terminal down to 20 columns: titles go first, then the
+/// verdict and next step wrap, then the next step goes; a slug longer than the line keeps a
+/// line of its own, whole, and notes print only for a next step shown.
+#[test]
+fn catalogue_wide_table_fits_narrow_terminals() {
+    let Some(dir) = common::corpus() else { return };
+    let mut bad = Vec::new();
+    for width in [20, 24, 30, 40, 50, 60, 80] {
+        for profile in ["entreprise", "collectivite", "particulier"] {
+            let out = apicat()
+                .env("COLUMNS", width.to_string())
+                .args(["--catalogue", dir.to_str().unwrap(), "--color", "always"])
+                .args(["eligible", "--as", profile, "--format", "table"])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            let lone_slug = |l: &str| !l.trim().contains(' ');
+            bad.extend(
+                common::check_lines(&text, width)
+                    .into_iter()
+                    .filter(|l| {
+                        let line = l.split_once(": \"").map_or("", |(_, t)| t);
+                        !lone_slug(line.trim_end_matches('"'))
+                    })
+                    .map(|l| format!("--as {profile} at {width}: {l}")),
+            );
+            let plain = common::strip_ansi(&text);
+            if !plain.lines().next().unwrap_or("").contains("NEXT STEP") {
+                assert!(
+                    !plain.contains("\n[1] "),
+                    "notes without their column:\n{plain}"
+                );
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

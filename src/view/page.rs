@@ -377,13 +377,19 @@ fn share(natural: &[usize], longest_word: &[usize], room: usize) -> Vec<usize> {
     if natural.iter().sum::<usize>() <= room {
         return natural.to_vec();
     }
-    // A very long word (a code span) gets no more than a fair share.
-    let fair = (room / natural.len().max(1)).max(MIN_COLUMN);
-    let mut base: Vec<usize> = natural
-        .iter()
-        .zip(longest_word)
-        .map(|(n, w)| (*n).min((*w).clamp(MIN_COLUMN, fair)))
-        .collect();
+    // Each column its longest word where all fit (`table_as_rows` keeps the grid only then);
+    // else a very long word (a code span) gets no more than a fair share.
+    let whole = |cap: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(longest_word)
+            .map(|(n, w)| (*n).min((*w).clamp(MIN_COLUMN, cap.max(MIN_COLUMN))))
+            .collect()
+    };
+    let mut base = whole(usize::MAX);
+    if base.iter().sum::<usize>() > room {
+        base = whole(room / natural.len().max(1));
+    }
     if base.iter().sum::<usize>() > room {
         base = natural.iter().map(|n| (*n).min(MIN_COLUMN)).collect();
     }
@@ -718,7 +724,10 @@ pub fn fit(line: &str, width: usize, out: &mut String) {
 }
 
 /// A note `[n] url`, the URL moved to a line of its own when both do not fit.
-fn note(n: usize, url: &str, width: usize, out: &mut String) {
+pub fn note(n: usize, url: &str, width: usize, out: &mut String) {
+    // A link written with spaces (`mailto:…?subject=Demande d'accès`) is one word once they
+    // are encoded, as a mail program reads them.
+    let url = url.trim().replace(' ', "%20");
     let mark = format!("[{n}]");
     if mark.len() + 1 + url.width() <= width {
         out.push_str(&format!("{mark} {url}\n"));
@@ -763,8 +772,9 @@ fn notes_for_long_urls(
     let mut rest = block;
     while let Some(i) = find_url(rest) {
         let (before, tail) = rest.split_at(i);
+        // A URL in a code span ends at its backtick, which stays to close the span.
         let end = tail
-            .find(|c: char| c.is_whitespace() || c == '|')
+            .find(|c: char| c.is_whitespace() || c == '|' || c == '`')
             .unwrap_or(tail.len());
         let wrapped = before.ends_with('(');
         let url = url_end(&tail[..end], wrapped);
@@ -895,6 +905,8 @@ const PANEL: TableStyle = presets::NOTHING;
 
 /// Below this many columns for values, the facts panel puts each label above its value.
 const MIN_VALUE_WIDTH: usize = 12;
+/// Words up to this width are never cut in the side-by-side panel.
+const MAX_WHOLE_WORD: usize = 20;
 /// Where values start under their label in that layout.
 const STACKED_INDENT: usize = 3;
 
@@ -982,7 +994,17 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     let key_width = rows.iter().map(|(k, _, _)| k.width()).max().unwrap_or(0);
     // Two cells, each padded by one space on both sides; on a narrow terminal, each label
     // on its own line with its value below, so that nothing runs past the edge.
-    let stacked = r.width < key_width + 4 + MIN_VALUE_WIDTH;
+    // Side by side only where values keep their words whole (URLs aside: too long, they
+    // become notes).
+    let longest_word = rows
+        .iter()
+        .filter(|(_, _, url)| !url)
+        .flat_map(|(_, v, _)| v.split_whitespace())
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        .min(MAX_WHOLE_WORD);
+    let stacked = r.width < key_width + 4 + MIN_VALUE_WIDTH.max(longest_word);
     let value_width = match stacked {
         true => r.width.saturating_sub(STACKED_INDENT).max(1),
         false => r.width - key_width - 4,
@@ -1531,6 +1553,33 @@ mod tests {
         );
         assert_eq!(trim_end_visible("a \x1b[0m  "), "a\x1b[0m");
         assert_eq!(trim_start_visible("\x1b[1m  a"), "\x1b[1ma");
+    }
+
+    #[test]
+    fn a_long_url_in_a_code_span_becomes_a_note_and_the_span_still_closes() {
+        let r = Renderer::new(&style(false, 30));
+        let mut out = String::new();
+        r.markdown(
+            "Par exemple, l'adresse `https://api.example.fr/referentiels/v1/apt.json` vous \
+             permet d'extraire toute ou partie du référentiel.",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "Par exemple, l'adresse [1]\nvous permet d'extraire toute\nou partie du référentiel.\n\
+             [1]\nhttps://api.example.fr/referentiels/v1/apt.json\n\n"
+        );
+    }
+
+    #[test]
+    fn a_table_gives_each_column_its_longest_word_where_all_fit() {
+        let md =
+            "| Nom | Description |\n|-|-|\n| CSG et CRDS | le montant journalier de l'indemnité |";
+        let r = Renderer::new(&style(false, 24));
+        let mut out = String::new();
+        r.markdown(md, &mut out);
+        assert!(out.contains("l'indemnité"), "{out}");
+        assert!(out.lines().all(|l| l.width() <= 24), "{out}");
     }
 
     #[test]

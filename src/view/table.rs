@@ -118,6 +118,11 @@ fn widest_word(s: &str) -> usize {
 
 /// The table laid out for the style's width.
 pub fn layout(grid: &Grid, style: &Style) -> String {
+    layout_shown(grid, style).0
+}
+
+/// [`layout`], and which columns it kept.
+pub fn layout_shown(grid: &Grid, style: &Style) -> (String, Vec<bool>) {
     let n = grid.header.len();
     let mut natural: Vec<usize> = grid.header.iter().map(|h| width(h)).collect();
     let mut least = natural.clone();
@@ -150,6 +155,13 @@ pub fn layout(grid: &Grid, style: &Style) -> String {
         shown[i] = false;
         left_out.push(grid.header[i]);
     }
+    // Still too narrow: the slug column shrinks further (down to its header), longer slugs
+    // taking a line of their own.
+    let first_least = first_least.min(
+        room(&shown)
+            .saturating_sub(others(&shown))
+            .max(width(grid.header[0])),
+    );
     let cols: Vec<usize> = (0..n).filter(|&i| shown[i]).collect();
     let room = room(&shown);
     let first = natural[0]
@@ -192,7 +204,25 @@ pub fn layout(grid: &Grid, style: &Style) -> String {
             out.push('\n');
         }
     }
-    out
+    (out, shown)
+}
+
+/// Whether the columns kept whole, with the first at its floor, fit `width` once the
+/// columns `dropped` are left out.
+pub fn fits_whole(grid: &Grid, width: usize, dropped: &[usize]) -> bool {
+    let n = grid.header.len();
+    let natural = |i: usize| {
+        grid.rows
+            .iter()
+            .map(|r| self::width(&r[i]))
+            .chain([self::width(grid.header[i])])
+            .max()
+            .unwrap_or(0)
+    };
+    let kept: Vec<usize> = (0..n).filter(|i| !dropped.contains(i)).collect();
+    let first = natural(0).min(SPILL_FLOOR.max(self::width(grid.header[0])));
+    let rest: usize = kept[1..].iter().map(|&i| natural(i)).sum();
+    first + rest + GAP * kept.len().saturating_sub(1) <= width
 }
 
 /// Column widths in `room` columns: each at least its `least`, at most its `natural`; what

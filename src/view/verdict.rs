@@ -10,7 +10,7 @@ use crate::eligibility::{Answer, Basis, Matched, NextStep, Verdict};
 use crate::markup::without_buttons;
 use crate::term::{BOLD, RESET, Style};
 use crate::text::sanitize_line;
-use crate::view::page::{Renderer, escape, fit, hyperlinks};
+use crate::view::page::{Renderer, escape, fit, hyperlinks, note};
 use crate::view::table::{self, Grid};
 
 /// Each verdict's colour: green, yellow, red, dim.
@@ -250,10 +250,19 @@ fn paint(col: usize, text: &str) -> Option<&'static str> {
 
 /// The catalogue-wide table: one row per API, best verdict first.
 pub fn table(rows: &[(&Entry, Answer)], style: &Style) -> String {
-    let (grid, notes) = grid(rows, Some(style.width));
-    let mut out = table::layout(&grid, style);
-    for (i, n) in notes.iter().enumerate() {
-        out.push_str(&format!("[{}] {n}\n", i + 1));
+    let (mut grid, notes) = grid(rows, Some(style.width));
+    // Too narrow for the verdict and next step whole, even without titles: they wrap between
+    // words, and the next step is left out before the verdict.
+    if !table::fits_whole(&grid, style.width, &[1]) {
+        grid.whole = vec![true, false, false, false];
+        grid.drop_order = vec![1, 3];
+    }
+    let (mut out, shown) = table::layout_shown(&grid, style);
+    // Notes of a column left out would point nowhere.
+    if shown[3] {
+        for (i, n) in notes.iter().enumerate() {
+            note(i + 1, n, style.width, &mut out);
+        }
     }
     out
 }
