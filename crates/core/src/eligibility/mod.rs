@@ -333,7 +333,12 @@ pub fn answer<'a>(e: &'a Entry, who: &Who) -> Answer<'a> {
     let others = || all_matched(e).find(|m| audience::is_catch_all(m.label));
     let (verdict, basis, rule) = match (e.access, found.first().copied()) {
         (Access::Open, m) => (Verdict::Eligible, Basis::OpenToAll(m), m.map(|m| m.rule)),
-        (Access::Account, m) => (Verdict::Eligible, Basis::AccountOnly(m), m.map(|m| m.rule)),
+        // An account is enough unless the rule that names the person says otherwise, as the
+        // page (`overview`) shows it.
+        (Access::Account, None) => (Verdict::Eligible, Basis::AccountOnly(None), None),
+        (Access::Account, Some(m)) if agreed && verdicts[0] == Verdict::Eligible => {
+            (Verdict::Eligible, Basis::AccountOnly(Some(m)), Some(m.rule))
+        }
         (_, Some(m)) if agreed => (verdicts[0], Basis::Rule(m), Some(m.rule)),
         (_, Some(_)) => {
             // Ask where a matching label may ask.
@@ -623,6 +628,38 @@ mod profile_tests {
         assert_eq!(verdict(e, "editeurs de logiciels"), maybe);
         // An association is an "Entreprise ou association": the entry's "Une entreprise" rule.
         assert_eq!(verdict(e, "association"), maybe);
+    }
+
+    /// An account API whose rule for a profile sets conditions: `eligible` answers as the page
+    /// shows the rule, not "eligible" for having an account.
+    #[test]
+    fn an_account_api_answers_as_its_rule_says() {
+        let mut e = crate::catalogue::Entry {
+            slug: "w".into(),
+            title: "W".into(),
+            access: Access::Account,
+            ..Default::default()
+        };
+        for (code, verdict) in [
+            (1, Verdict::Eligible),
+            (0, Verdict::UnderConditions),
+            (-1, Verdict::NotEligible),
+        ] {
+            e.access_page = vec![crate::catalogue::AccessRule {
+                who: vec!["Une administration".into(), "Un particulier".into()],
+                is_eligible: Some(code),
+                description: "Texte.".into(),
+            }];
+            let a = answer(&e, &Who::Label("Un particulier".into()));
+            assert_eq!(a.verdict, verdict, "is_eligible {code}");
+            let Overview::Rules(rules) = overview(&e) else {
+                panic!("no rules")
+            };
+            assert_eq!(rules[0].verdict, verdict);
+        }
+        e.access_page.clear();
+        let a = answer(&e, &Who::Label("Un particulier".into()));
+        assert_eq!(a.verdict, Verdict::Eligible);
     }
 
     #[test]
