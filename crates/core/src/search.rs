@@ -561,6 +561,16 @@ impl Fields<'_> {
 
     /// Whether a name line is `mark` then `key`, spaces aside; compared in place.
     fn named_as(&self, mark: &[u8], key: &str) -> bool {
+        self.named_as_how(mark, key, false)
+    }
+
+    /// Whether `full_key` begins one of the entry's names word for word, spaces aside: the last
+    /// word typed may be unfinished (`api-entrepris`).
+    fn is_fully_named_from(&self, full_key: &str) -> bool {
+        self.named_as_how(b"=", full_key, true)
+    }
+
+    fn named_as_how(&self, mark: &[u8], key: &str, prefix: bool) -> bool {
         let solid = |b: &'_ [u8]| {
             b.iter()
                 .copied()
@@ -572,8 +582,13 @@ impl Fields<'_> {
             && self.names.split(|&b| b == b'\n').any(|n| {
                 n.strip_prefix(mark).is_some_and(|rest| {
                     // A full key's mark never starts a plain one: plain names hold no `=`.
-                    (!mark.is_empty() || !rest.starts_with(b"="))
-                        && rest.iter().filter(|&&c| c != b' ').eq(key.iter())
+                    let plain = !mark.is_empty() || !rest.starts_with(b"=");
+                    let mut rest = rest.iter().filter(|&&c| c != b' ');
+                    plain
+                        && match prefix {
+                            true => key.iter().all(|k| rest.next() == Some(k)),
+                            false => rest.eq(key.iter()),
+                        }
                 })
             })
     }
@@ -1097,6 +1112,8 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         })
         .collect();
     let per_candidate = nterms.max(1);
+    // Long enough to be a name's beginning rather than a word of its own.
+    let unfinished = query.terms.last().is_some_and(|t| t.chars().count() >= 4);
     // The query's names (see `Query::key`), and those it spells once its typos are corrected:
     // `api-entrepise` names API Entreprise.
     let mut names = vec![(query.key.clone(), query.full_key.clone())];
@@ -1184,7 +1201,13 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             false => Vec::new(),
         };
         let fully = named.iter().any(|(_, full)| c.fields.is_fully_named(full));
-        let named = !named.is_empty();
+        // A name the query begins, its last word unfinished, ranks as a name less exactly typed.
+        let begun = matched == nterms
+            && unfinished
+            && names
+                .iter()
+                .any(|(_, full)| c.fields.is_fully_named_from(full));
+        let named = !named.is_empty() || begun;
         let band = if fully {
             FULL_NAME_BAND
         } else if named {
