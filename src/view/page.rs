@@ -537,7 +537,13 @@ fn wrap_plain(text: &str, width: usize) -> Option<String> {
 fn plain_width(md: &str) -> usize {
     let md = md.trim();
     if md.contains(['\\', '*', '`']) {
-        columns(&md.replace(['\\', '*', '`'], ""))
+        // Marks in pairs are emphasis or code and take no room; a lone one (`5 * 3`) is shown.
+        let paired = |m: char| md.matches(m).count().is_multiple_of(2);
+        let hidden: Vec<char> = ['\\', '*', '`']
+            .into_iter()
+            .filter(|&m| m == '\\' || paired(m))
+            .collect();
+        columns(&md.replace(&hidden[..], ""))
     } else {
         columns(md)
     }
@@ -1580,6 +1586,16 @@ mod tests {
         r.markdown(md, &mut out);
         assert!(out.contains("l'indemnité"), "{out}");
         assert!(out.lines().all(|l| l.width() <= 24), "{out}");
+    }
+
+    #[test]
+    fn a_lone_star_in_a_cell_takes_its_room() {
+        // As the markup conversion gives it: the lone star escaped.
+        let md = "| Champ | Note |\n|-|-|\n| prix_ht | 5 \\* 3 |";
+        let r = Renderer::new(&style(false, 80));
+        let mut out = String::new();
+        r.markdown(md, &mut out);
+        assert!(out.contains("│5 * 3│"), "{out}");
     }
 
     #[test]
