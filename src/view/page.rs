@@ -156,27 +156,13 @@ impl<'a> Renderer<'a> {
             .map(cells)
             .collect();
         let cols = rows.iter().map(Vec::len).max()?;
-        // Each column as wide as its longest word (a URL becomes a note), at least
-        // MIN_COLUMN where it holds that much: a table that would cut words reads as rows.
-        let need: usize = (0..cols)
-            .map(|c| {
-                let pieces = || {
-                    rows.iter()
-                        .filter_map(|r| r.get(c))
-                        .flat_map(|cell| cell.split(CELL_BREAK))
-                };
-                let natural = pieces().map(plain_width).max().unwrap_or(0);
-                if natural <= MIN_COLUMN {
-                    return natural;
-                }
-                let word = pieces()
-                    .flat_map(unbreakable)
-                    .filter(|w| !w.contains("://"))
-                    .map(plain_width)
-                    .max()
-                    .unwrap_or(0);
-                natural.min(word.max(MIN_COLUMN))
-            })
+        // Each column as wide as its longest word, at least MIN_COLUMN where it holds that
+        // much: a table that would cut words reads as rows.
+        let (natural, word) = column_widths(&rows, cols);
+        let need: usize = natural
+            .iter()
+            .zip(&word)
+            .map(|(n, w)| (*n).min((*w).max(MIN_COLUMN)))
             .sum();
         // One border before each column and one after the last.
         if need + cols < self.width {
@@ -228,27 +214,10 @@ impl<'a> Renderer<'a> {
         if cols == 0 {
             return;
         }
-        let widest = |c: usize, piece: &dyn Fn(&str) -> usize| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .flat_map(|cell| cell.split(CELL_BREAK))
-                .map(piece)
-                .max()
-                .unwrap_or(0)
-                .max(1)
-        };
-        let natural: Vec<usize> = (0..cols).map(|c| widest(c, &plain_width)).collect();
-        let longest_word: Vec<usize> = (0..cols)
-            .map(|c| {
-                widest(c, &|s: &str| {
-                    unbreakable(s)
-                        .into_iter()
-                        .map(plain_width)
-                        .max()
-                        .unwrap_or(0)
-                })
-            })
-            .collect();
+        let (natural, longest_word) = column_widths(&rows, cols);
+        let at_least_1 =
+            |v: Vec<usize>| -> Vec<usize> { v.into_iter().map(|w| w.max(1)).collect() };
+        let (natural, longest_word) = (at_least_1(natural), at_least_1(longest_word));
         let widths = share(&natural, &longest_word, self.width.saturating_sub(cols + 1));
         let laid: Vec<Vec<Vec<String>>> =
             rows.iter()
@@ -409,6 +378,30 @@ fn share(natural: &[usize], longest_word: &[usize], room: usize) -> Vec<usize> {
         }
     }
     widths
+}
+
+/// Per column of a table's rows, the widest line of a cell as shown, and its longest word
+/// (a URL aside: in a table it becomes a note).
+fn column_widths(rows: &[Vec<String>], cols: usize) -> (Vec<usize>, Vec<usize>) {
+    let pieces = |c: usize| {
+        rows.iter()
+            .filter_map(move |r| r.get(c))
+            .flat_map(|cell| cell.split(CELL_BREAK))
+    };
+    let natural = (0..cols)
+        .map(|c| pieces(c).map(plain_width).max().unwrap_or(0))
+        .collect();
+    let word = (0..cols)
+        .map(|c| {
+            pieces(c)
+                .flat_map(unbreakable)
+                .filter(|w| !w.contains("://"))
+                .map(plain_width)
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    (natural, word)
 }
 
 /// The pieces termimad never wraps inside: words, and code spans whole.

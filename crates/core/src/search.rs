@@ -792,32 +792,26 @@ fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String
 /// names nothing for sure.
 const MAX_CORRECTED_NAMES: usize = 8;
 
-/// `names` (name key, full name key) and the same names with `term` replaced, in the query's
-/// `words`, by each of its corrections.
+/// `names` (name key, full name key), and the query's `words` as names with `term` replaced by
+/// each of its corrections.
 fn corrected_names(
-    names: Vec<(String, String)>,
+    mut names: Vec<(String, String)>,
     words: &[String],
     term: &str,
     fixes: &[String],
 ) -> Vec<(String, String)> {
-    let mut out = names;
-    let spelt: Vec<Vec<&str>> = fixes
-        .iter()
-        .map(|fix| {
-            words
-                .iter()
-                .map(|w| if w == term { fix.as_str() } else { w.as_str() })
-                .collect()
-        })
-        .collect();
-    for fixed in spelt.iter().take(MAX_CORRECTED_NAMES) {
-        if out.len() >= MAX_CORRECTED_NAMES {
+    for fix in fixes {
+        if names.len() >= MAX_CORRECTED_NAMES {
             break;
         }
-        let text = fixed.join(" ");
-        out.push((name_key(&text), full_name_key(&text)));
+        let spelt: Vec<&str> = words
+            .iter()
+            .map(|w| if w == term { fix.as_str() } else { w.as_str() })
+            .collect();
+        let text = spelt.join(" ");
+        names.push((name_key(&text), full_name_key(&text)));
     }
-    out
+    names
 }
 
 /// How a field holds one of the corrections of a misspelt term: the corrected word, or a word
@@ -1195,19 +1189,19 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         if matched == 0 {
             continue;
         }
-        let named = |(key, _): &&(String, String)| c.fields.is_named(key);
-        let named: Vec<&(String, String)> = match matched == nterms {
-            true => names.iter().filter(named).collect(),
-            false => Vec::new(),
-        };
-        let fully = named.iter().any(|(_, full)| c.fields.is_fully_named(full));
-        // A name the query begins, its last word unfinished, ranks as a name less exactly typed.
-        let begun = matched == nterms
-            && unfinished
+        let all = matched == nterms;
+        let fully = all
             && names
                 .iter()
-                .any(|(_, full)| c.fields.is_fully_named_from(full));
-        let named = !named.is_empty() || begun;
+                .any(|(key, full)| c.fields.is_named(key) && c.fields.is_fully_named(full));
+        // A name the query begins, its last word unfinished, ranks as a name less exactly typed.
+        let named = fully
+            || all
+                && (names.iter().any(|(key, _)| c.fields.is_named(key))
+                    || unfinished
+                        && names
+                            .iter()
+                            .any(|(_, full)| c.fields.is_fully_named_from(full)));
         let band = if fully {
             FULL_NAME_BAND
         } else if named {

@@ -263,7 +263,7 @@ fn not_a_list(data: &serde_json::value::RawValue, place: &Place) -> Problem {
     ))
 }
 
-pub fn numbered<T>(items: Vec<T>, place: impl Fn(usize) -> Place) -> Vec<(T, Place)> {
+fn numbered<T>(items: Vec<T>, place: impl Fn(usize) -> Place) -> Vec<(T, Place)> {
     items
         .into_iter()
         .enumerate()
