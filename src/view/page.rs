@@ -991,10 +991,9 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
     }
 
     let key_width = rows.iter().map(|(k, _, _)| k.width()).max().unwrap_or(0);
-    // Two cells, each padded by one space on both sides; on a narrow terminal, each label
-    // on its own line with its value below, so that nothing runs past the edge.
-    // Side by side only where values keep their words whole (URLs aside: too long, they
-    // become notes).
+    // Two cells, each padded by one space on both sides, where values keep their words whole
+    // (URLs aside: too long, they become notes); else each label on its own line with its
+    // value below.
     let longest_word = rows
         .iter()
         .filter(|(_, _, url)| !url)
