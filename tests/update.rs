@@ -1082,3 +1082,49 @@ fn big_items_are_left_out_or_indexed_once() {
         "the index was made again"
     );
 }
+
+/// On a terminal narrower than the closing line, it wraps between words: no row runs past the
+/// edge (read through a terminal emulator); into a pipe it stays one line.
+#[test]
+fn the_closing_line_wraps_on_a_narrow_terminal() {
+    use expectrl::{Eof, Expect, Session};
+    let user = User::new();
+    let h = user.home.path();
+    let bin = assert_cmd::cargo::cargo_bin("apicat");
+    // A short path: a word wider than the terminal would have to run past its edge.
+    let file = h.join("p.json");
+    std::fs::copy(fixture_path("page1.json"), &file).unwrap();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg("stty cols 40 rows 24 && exec \"$0\" update --file \"$1\"")
+        .arg(&bin)
+        .arg(&file)
+        .env("HOME", h)
+        .env("XDG_DATA_HOME", h.join("data"))
+        .env("XDG_CACHE_HOME", h.join("cache"))
+        .env_remove("COLUMNS")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let out = s.expect(Eof).unwrap().as_bytes().to_vec();
+    let mut term = vt100::Parser::new(
+        std::num::NonZeroU16::new(24).unwrap(),
+        std::num::NonZeroU16::new(40).unwrap(),
+        0,
+    );
+    term.process(&out);
+    let screen = term.screen();
+    let text = screen.contents();
+    assert!(text.contains("2 APIs from"), "{text}");
+    assert!(text.contains("archived, deleted or private)"), "{text}");
+    assert!(
+        (0..24).all(|r| !screen.row_wrapped(r)),
+        "a row ran past column 40:\n{text}"
+    );
+    let piped = user
+        .cmd()
+        .args(["update", "--file", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 1);
+}

@@ -29,7 +29,7 @@ const MAX_ITEMS: usize = 100_000;
 const MAX_PAGES: usize = 5_000;
 const MAX_BYTES: u64 = 512 * 1024 * 1024;
 
-pub fn run(_config: &Config, args: &UpdateArgs) -> Result<u8> {
+pub fn run(config: &Config, args: &UpdateArgs) -> Result<u8> {
     let dir = snapshot::dir()
         .ok_or_else(|| Error::usage("no home directory: nowhere to keep the snapshot"))?;
     let previous = Snapshot::open(&dir);
@@ -96,11 +96,17 @@ pub fn run(_config: &Config, args: &UpdateArgs) -> Result<u8> {
     } else {
         format!(" ({})", notes.join("; "))
     };
-    emit(&format!(
-        "{} from {shown}, {}{notes}\n",
+    let said = format!(
+        "{} from {shown}, {}{notes}",
         apis(snap.meta.count),
         snap.meta.when()
-    ))?;
+    );
+    // One line into a pipe; on a terminal, wrapped between words.
+    let lines = match config.style.tty {
+        true => crate::view::table::wrap(&said, config.style.width),
+        false => vec![said.as_str()],
+    };
+    emit(&(lines.join("\n") + "\n"))?;
     Ok(0)
 }
 
