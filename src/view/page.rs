@@ -1011,12 +1011,18 @@ fn facts(e: &Entry, r: &Renderer, out: &mut String) {
         row.1 = keywords(&e.keywords, value_width);
     }
     let mut notes = Vec::new();
+    // A link too long for the value column, whole or within text, is a note: cut, it could
+    // not be copied.
     let mut noted = |v: String, is_url: bool| {
         if is_url && columns(&v) > value_width {
             notes.push(v);
             format!("[{}]", notes.len())
-        } else {
+        } else if is_url || !v.contains("://") {
             v
+        } else {
+            let (text, found) = notes_for_long_urls(&v, value_width, false, notes.len());
+            notes.extend(found.into_iter().map(|(_, url)| url));
+            text
         }
     };
     if stacked {
@@ -1588,6 +1594,22 @@ mod tests {
         let mut out = String::new();
         r.markdown(md, &mut out);
         assert!(out.contains("│5 * 3│"), "{out}");
+    }
+
+    #[test]
+    fn a_long_link_in_a_fact_is_a_note_not_cut() {
+        let url = "https://entreprise.api.gouv.fr/developpeurs#respecter-la-volumetrie";
+        let e = Entry {
+            slug: "api-x".into(),
+            title: "API X".into(),
+            rate_limiting_resume: Some("2000 appels / 10 minutes".into()),
+            rate_limiting_description: Some(format!("Au-delà, contactez le support. {url}")),
+            ..Entry::default()
+        };
+        for width in [80, 40, 24] {
+            let page = page(&e, &style(false, width), &HashSet::new());
+            assert!(page.lines().any(|l| l.ends_with(url)), "{page}");
+        }
     }
 
     #[test]
