@@ -80,7 +80,7 @@ fn main() {
     let index = Path::new(&out_dir).join("bundled.index");
     fs::write(
         &index,
-        apicat_core::index::encode(&cat, &[], 0, Default::default()),
+        apicat_core::index::encode(&cat, &Default::default(), 0),
     )
     .unwrap();
     out.push_str(&format!(

@@ -102,6 +102,46 @@ fn the_cache_follows_every_change_and_survives_corruption() {
 }
 
 #[test]
+fn a_settled_folder_is_stat_ed_not_listed_and_still_follows_every_change() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), ENTRY).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
+    let index = &index_files(cache.path())[0];
+    let made = std::fs::read(index).unwrap();
+    // Listed within two seconds of its last change: the next run lists it again. Once the
+    // folder has settled, a run that finds the index current says so in its head, and the
+    // runs after it look at each file by name instead of listing the folder.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
+    let settled = std::fs::read(index).unwrap();
+    assert_eq!(settled.len(), made.len());
+    assert_ne!(settled, made, "the head says the folder has settled");
+    // Then each change is seen all the same: written in place (the folder's stamp
+    // unchanged), permissions, a new file.
+    std::fs::write(
+        dir.path().join("a.md"),
+        ENTRY.replace("Première API", "Autre nom"),
+    )
+    .unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["search", "autre"]), ["a"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let a = dir.path().join("a.md");
+        std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let unreadable = std::fs::File::open(&a).is_err();
+        if unreadable {
+            assert!(slugs(cache.path(), dir.path(), &["search", "autre"]).is_empty());
+        }
+        std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(slugs(cache.path(), dir.path(), &["search", "autre"]), ["a"]);
+    }
+    std::fs::write(dir.path().join("b.md"), ENTRY).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a", "b"]);
+}
+
+#[test]
 fn an_unwritable_cache_only_costs_time_and_no_cache_bypasses_it() {
     let cache = tempfile::tempdir().unwrap();
     // A file where the cache directory should be: it cannot be created.

@@ -22,7 +22,7 @@ use crate::search::{BODY, Candidate, Fields, Holders};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("12-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("13-", env!("CARGO_PKG_VERSION"));
 
 /// Which parts of an index a command reads: the head and what listings show always; the
 /// search fields for ranking, the request links and access rules for verdicts. Each part
@@ -64,6 +64,10 @@ struct Layout {
 
 /// Magic, format, the layout and a checksum of each part but the blocks: what is read first.
 const FIXED_HEAD: usize = 8 + 4 + VERSION.len() + 48 + 40;
+
+/// Where the head starts: when the folder was last found to hold the names it lists (see
+/// [`still_listed`]), then the folder's stamp.
+const LISTED_AT: usize = FIXED_HEAD;
 
 /// The checksum of a part: a damaged index is refused rather than half read.
 pub fn checksum(bytes: &[u8]) -> u64 {
@@ -141,21 +145,30 @@ pub fn read_parts_onto(
         return None;
     }
     let start = out.len();
-    append_at(file, base, FIXED_HEAD, &mut out)?;
+    let l = read_head(&mut out, file, base, len)?;
+    if !current(&out[start..]) {
+        return None;
+    }
+    read_rest(&mut out, file, base, l, want)?;
+    Some(out)
+}
+
+/// Appends the head of the index that starts at `base` in `file` to `out`, checked: `None`
+/// when it is not an index of this format and length, or its head is larger than any real.
+fn read_head(out: &mut Vec<u8>, file: &fs::File, base: u64, len: u64) -> Option<Layout> {
+    let start = out.len();
+    append_at(file, base, FIXED_HEAD, out)?;
     let l = Layout::of(&out[start..])?;
-    if l.end as u64 != len {
+    if l.end as u64 != len || (l.listing - FIXED_HEAD) as u64 > MAX_HEAD_BYTES {
         return None;
     }
-    append_at(
-        file,
-        base + FIXED_HEAD as u64,
-        l.listing - FIXED_HEAD,
-        &mut out,
-    )?;
-    let head = &out[start..];
-    if checksum(&head[FIXED_HEAD..]) != l.sums[0] || !current(head) {
-        return None;
-    }
+    append_at(file, base + FIXED_HEAD as u64, l.listing - FIXED_HEAD, out)?;
+    (checksum(&out[start + FIXED_HEAD..]) == l.sums[0]).then_some(l)
+}
+
+/// Appends to `out` what `want` reads of an index after its head: its start, and for
+/// verdicts its rules after it.
+fn read_rest(out: &mut Vec<u8>, file: &fs::File, base: u64, l: Layout, want: Want) -> Option<()> {
     let reach = l.reach(want);
     let rules = if want == Want::Verdicts {
         l.blocks - l.rules
@@ -163,11 +176,11 @@ pub fn read_parts_onto(
         0
     };
     out.reserve_exact(reach - l.listing + rules);
-    append_at(file, base + l.listing as u64, reach - l.listing, &mut out)?;
+    append_at(file, base + l.listing as u64, reach - l.listing, out)?;
     if rules > 0 {
-        append_at(file, base + l.rules as u64, rules, &mut out)?;
+        append_at(file, base + l.rules as u64, rules, out)?;
     }
-    Some(out)
+    Some(())
 }
 
 /// Appends the `len` bytes at `at` of `file` to `buf`, without first filling it with zeros.
@@ -288,11 +301,12 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
     Some(out)
 }
 
-/// What says a directory holds the same names: its modification time moves whenever a file
-/// is added, removed or renamed in it.
+/// What says a directory holds the same names: its modification and change times move
+/// whenever a file is added, removed or renamed in it (the change time also with any `touch`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DirStamp {
     mtime_ns: i128,
+    ctime_ns: i128,
     ino: u64,
 }
 
@@ -306,9 +320,164 @@ impl DirStamp {
         let ino = 0;
         Some(DirStamp {
             mtime_ns: s.mtime_ns,
+            ctime_ns: s.ctime_ns,
             ino,
         })
     }
+
+    fn write(&self, w: &mut Writer) {
+        w.i128(self.mtime_ns);
+        w.i128(self.ctime_ns);
+        w.u64(self.ino);
+    }
+
+    fn read(r: &mut Reader) -> Option<DirStamp> {
+        Some(DirStamp {
+            mtime_ns: r.i128()?,
+            ctime_ns: r.i128()?,
+            ino: r.u64()?,
+        })
+    }
+}
+
+/// How long after a folder's last change a listing must begin for its stamp to vouch for the
+/// names: a change within the same tick of the file system's clock (2 s on FAT) leaves the
+/// stamp as it was.
+const SETTLED_NS: i128 = 2_000_000_000;
+
+/// Whether a folder stamped `kept` when listed at `listed_at` still holds the names listed
+/// then: same stamp, and its last change came well before that listing. A folder missing
+/// then and now (no `producteurs/`) holds none.
+fn still_listed(kept: DirStamp, now: Option<DirStamp>, listed_at: i128) -> bool {
+    let now = now.unwrap_or_default();
+    kept == now
+        && (now == DirStamp::default()
+            || (now.ino != 0 && now.mtime_ns.max(now.ctime_ns) < listed_at - SETTLED_NS))
+}
+
+/// The time now, in nanoseconds since 1970.
+fn now_ns() -> i128 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
+/// What says a catalogue folder is unchanged: the stamp of each entry file and producer file,
+/// and of both folders, taken before any file is read, and when.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Survey {
+    at: i128,
+    dir: DirStamp,
+    stamps: Vec<Stamp>,
+    producers: DirStamp,
+    producer_stamps: Vec<Stamp>,
+}
+
+impl Survey {
+    /// The folder listed now; `None` when it cannot be listed.
+    pub fn take(dir: &Path) -> Option<Survey> {
+        let at = now_ns();
+        let producers = producers_dir(dir);
+        let producers_stamp = producers.as_deref().and_then(DirStamp::of);
+        let dir_stamp = DirStamp::of(dir).unwrap_or_default();
+        Some(Survey {
+            at,
+            dir: dir_stamp,
+            stamps: stamps(dir)?,
+            producers: producers_stamp.unwrap_or_default(),
+            producer_stamps: producers.and_then(|p| stamps(&p)).unwrap_or_default(),
+        })
+    }
+
+    /// The survey of files that are not a folder's (a snapshot's file).
+    pub fn of_files(stamps: Vec<Stamp>) -> Survey {
+        Survey {
+            stamps,
+            ..Survey::default()
+        }
+    }
+
+    pub fn stamps(&self) -> &[Stamp] {
+        &self.stamps
+    }
+
+    /// One signature for the producers: any change rebuilds.
+    pub fn signature(&self) -> u64 {
+        let mut bytes = Vec::new();
+        for s in &self.producer_stamps {
+            bytes.extend_from_slice(&s.name);
+            bytes.extend_from_slice(&s.size.to_le_bytes());
+            bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
+            bytes.extend_from_slice(&s.ctime_ns.to_le_bytes());
+            bytes.extend_from_slice(&s.mode.to_le_bytes());
+        }
+        hash(&bytes)
+    }
+
+    /// The folder as it is now, `kept` (an index's survey) telling which files to look at:
+    /// when both folders still hold the names listed then, each file is only stat'ed, and the
+    /// first that changed ends the look; otherwise, or then, the folders are listed anew.
+    /// Whether they were listed comes with it.
+    fn now(dir: &Path, kept: &Survey) -> Option<(Survey, bool)> {
+        let at = now_ns();
+        let producers = producers_dir(dir);
+        let dir_now = DirStamp::of(dir);
+        let producers_now = producers.as_deref().and_then(DirStamp::of);
+        if still_listed(kept.dir, dir_now, kept.at)
+            && still_listed(kept.producers, producers_now, kept.at)
+            && unchanged(dir, &kept.stamps)
+            && producers
+                .as_deref()
+                .is_none_or(|p| unchanged(p, &kept.producer_stamps))
+        {
+            return Some((kept.clone(), false));
+        }
+        let mut listed = Survey::take(dir)?;
+        // The stamps taken before the listing: a change meanwhile makes the names stale.
+        listed.at = at;
+        listed.dir = dir_now.unwrap_or_default();
+        listed.producers = producers_now.unwrap_or_default();
+        Some((listed, true))
+    }
+}
+
+/// Whether each of the files `kept` names in `dir` has the stamp kept, looked up by name.
+#[cfg(unix)]
+fn unchanged(dir: &Path, kept: &[Stamp]) -> bool {
+    use rustix::fs::{AtFlags, Mode, OFlags};
+    let Ok(fd) = rustix::fs::open(
+        dir,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return false;
+    };
+    let mut name = Vec::new();
+    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+    kept.iter().all(|s| {
+        name.clear();
+        name.extend_from_slice(&s.name);
+        name.push(0);
+        let Ok(c) = std::ffi::CStr::from_bytes_with_nul(&name) else {
+            return false;
+        };
+        // Links followed, as when listed: what a link points to is what gets read.
+        // The fields' types differ between platforms.
+        #[allow(clippy::unnecessary_cast)]
+        rustix::fs::statat(&fd, c, AtFlags::empty()).is_ok_and(|st| {
+            u64::try_from(st.st_size).ok() == Some(s.size)
+                && ns(st.st_mtime as i64, st.st_mtime_nsec as i64) == s.mtime_ns
+                && ns(st.st_ctime as i64, st.st_ctime_nsec as i64) == s.ctime_ns
+                && st.st_mode as u32 == s.mode
+        })
+    })
+}
+
+/// Elsewhere the folders are listed on each run.
+#[cfg(not(unix))]
+fn unchanged(_: &Path, _: &[Stamp]) -> bool {
+    false
 }
 
 /// The slugs and titles of a directory's entries, and the keys of look-alike file names, read
@@ -336,19 +505,17 @@ pub fn names_where(
     let now = DirStamp::of(dir)?;
     let (file, len) = crate::catalogue::folder::open_regular(&file_for(dir)?).ok()?;
     let mut file = std::io::BufReader::with_capacity(1 << 12, file.take(len));
-    let mut head = vec![0; FIXED_HEAD + 16 + 8 + 4];
+    let mut head = vec![0; FIXED_HEAD + 56 + 4];
     file.read_exact(&mut head).ok()?;
     let mut r = Reader {
         bytes: &head,
         pos: 0,
     };
-    if r.take(8)? != MAGIC
-        || r.text()? != VERSION
-        || r.take(88).is_none()
-        || r.i128()? != now.mtime_ns
-        || r.u64()? != now.ino
-        || now.mtime_ns == 0
-    {
+    if r.take(8)? != MAGIC || r.text()? != VERSION || r.take(88).is_none() {
+        return None;
+    }
+    let listed_at = r.i128()?;
+    if !still_listed(DirStamp::read(&mut r)?, Some(now), listed_at) || now.ino == 0 {
         return None;
     }
     let block_len = r.u32()?;
@@ -461,7 +628,7 @@ pub fn names_in(bytes: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
         pos: FIXED_HEAD,
     };
     r.i128()?;
-    r.u64()?;
+    DirStamp::read(&mut r)?;
     let mut r = Reader {
         bytes: r.bytes()?,
         pos: 0,
@@ -484,22 +651,6 @@ pub fn stamp_of(file: &Path) -> Option<Stamp> {
         file.file_name()?.as_encoded_bytes().to_vec(),
         &meta,
     ))
-}
-
-/// One signature for the producers folder beside a catalogue: any change rebuilds.
-fn producers_signature(dir: &Path) -> u64 {
-    let mut bytes = Vec::new();
-    for s in producers_dir(dir)
-        .and_then(|p| stamps(&p))
-        .unwrap_or_default()
-    {
-        bytes.extend_from_slice(&s.name);
-        bytes.extend_from_slice(&s.size.to_le_bytes());
-        bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
-        bytes.extend_from_slice(&s.ctime_ns.to_le_bytes());
-        bytes.extend_from_slice(&s.mode.to_le_bytes());
-    }
-    hash(&bytes)
 }
 
 /// Where the blocks of body words are read: the index's bytes when all were read, else its
@@ -969,40 +1120,34 @@ pub fn load<'b>(
     full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
     let (read, made) = buf.parts();
-    // Taken first: a change during the build then makes the names stale, never wrongly current.
-    let dir_stamp_before = DirStamp::of(dir).unwrap_or_default();
-    let current = stamps(dir);
-    let signature = producers_signature(dir);
     let file = file_for(dir);
-    if let (Some(current), Some(file)) = (&current, &file)
-        && let Some((bytes, f)) = read_index(file, want, current, signature)
-    {
-        *read = bytes;
-        if let Some(mut index) = decode(read, want, dir, current, signature) {
-            index.attach(f, 0, file);
-            return Ok(index);
+    let mut survey = None;
+    if let Some(file) = &file {
+        match read_index(file, want, dir) {
+            Ok((bytes, f, now)) => {
+                *read = bytes;
+                if let Some(mut index) = decode(read, want, dir, &now.stamps, now.signature()) {
+                    index.attach(f, 0, file);
+                    return Ok(index);
+                }
+                survey = Some(now);
+            }
+            Err(taken) => survey = taken,
         }
     }
+    // Taken before any file is read: a change during the build makes the index stale, never
+    // wrongly current.
+    let survey = survey.or_else(|| Survey::take(dir));
     let mut enc = Encoder::default();
     let producers_known = full(&mut enc)?;
-    *made = enc.finish(
-        producers_known,
-        current.as_deref().unwrap_or_default(),
-        signature,
-        dir_stamp_before,
-    );
-    if let (Some(_), Some(file)) = (&current, &file) {
+    let unlisted = Survey::default();
+    let s = survey.as_ref().unwrap_or(&unlisted);
+    *made = enc.finish(producers_known, s, s.signature());
+    if let (Some(_), Some(file)) = (&survey, &file) {
         // A cache that cannot be written is only a slower next run.
         let _ = write_atomically(file, made);
     }
-    decode(
-        made,
-        want,
-        dir,
-        current.as_deref().unwrap_or_default(),
-        signature,
-    )
-    .ok_or_else(|| {
+    decode(made, want, dir, &s.stamps, s.signature()).ok_or_else(|| {
         Error::usage(format!(
             "{}: the catalogue index could not be read back",
             crate::text::visible(&dir.display().to_string())
@@ -1010,19 +1155,147 @@ pub fn load<'b>(
     })
 }
 
-/// What `want` needs of an index file, if it is a regular file (a FIFO put there must not
-/// block).
+/// What `want` needs of the index in `file` when it was made for `dir` as it is now, with the
+/// survey that says so and the file (body words are read from it later). Otherwise the survey
+/// taken meanwhile, if any, for the rebuild. Only a regular file is read: a FIFO put there
+/// must not block.
+// The survey is moved out once, before a rebuild that costs far more.
+#[allow(clippy::result_large_err)]
 fn read_index(
     file: &Path,
     want: Want,
-    current: &[Stamp],
-    signature: u64,
-) -> Option<(Vec<u8>, fs::File)> {
-    let (f, len) = crate::catalogue::folder::open_regular(file).ok()?;
-    let max = plausible_for(current);
-    let bytes = read_parts(&f, 0, len, want, max, |h| made_for(h, current, signature))?;
-    Some((bytes, f))
+    dir: &Path,
+) -> std::result::Result<(Vec<u8>, fs::File, Survey), Option<Survey>> {
+    let (f, len) = crate::catalogue::folder::open_regular(file).map_err(|_| None)?;
+    let mut out = Vec::new();
+    let l = (len <= MAX_INDEX_BYTES)
+        .then(|| read_head(&mut out, &f, 0, len))
+        .flatten()
+        .ok_or(None)?;
+    let kept = survey_in(&out).ok_or(None)?;
+    let (now, listed) = Survey::now(dir, &kept).ok_or(None)?;
+    if !made_for(&out, &now.stamps, now.signature()) || len > plausible_for(&now.stamps) {
+        return Err(Some(now));
+    }
+    if listed
+        && still_listed(now.dir, Some(now.dir), now.at)
+        && still_listed(now.producers, Some(now.producers), now.at)
+    {
+        // Settled since: the next runs need not list the folders.
+        if let Some(head) = resurveyed(&out, l, &now) {
+            rewrite_head(file, &f, &head);
+            out = head;
+        }
+    }
+    read_rest(&mut out, &f, 0, l, want).ok_or_else(|| Some(now.clone()))?;
+    Ok((out, f, now))
 }
+
+/// The survey an index's head keeps.
+fn survey_in(head: &[u8]) -> Option<Survey> {
+    let mut r = Reader {
+        bytes: head,
+        pos: LISTED_AT,
+    };
+    let at = r.i128()?;
+    let dir = DirStamp::read(&mut r)?;
+    r.bytes()?;
+    r.u64()?;
+    r.u8()?;
+    let stamps = read_stamps(&mut r)?;
+    let producers = DirStamp::read(&mut r)?;
+    let producer_stamps = read_stamps(&mut r)?;
+    Some(Survey {
+        at,
+        dir,
+        stamps,
+        producers,
+        producer_stamps,
+    })
+}
+
+fn read_stamps(r: &mut Reader) -> Option<Vec<Stamp>> {
+    let n = r.u32()? as usize;
+    // Each stamp takes at least 48 bytes: a damaged count reserves no more than is there.
+    let mut out = Vec::with_capacity(n.min(r.bytes.len() / 48));
+    for _ in 0..n {
+        out.push(Stamp {
+            name: r.bytes()?.to_vec(),
+            size: r.u64()?,
+            mtime_ns: r.i128()?,
+            ctime_ns: r.i128()?,
+            mode: r.u32()?,
+        });
+    }
+    Some(out)
+}
+
+fn write_stamps(w: &mut Writer, stamps: &[Stamp]) {
+    w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
+    for s in stamps {
+        w.bytes(&s.name);
+        w.u64(s.size);
+        w.i128(s.mtime_ns);
+        w.i128(s.ctime_ns);
+        w.u32(s.mode);
+    }
+}
+
+/// The head (fixed part and head) `head` with the folders' stamps and time of listing of
+/// `now`, the checksum made again; `None` when it does not read as one.
+fn resurveyed(head: &[u8], l: Layout, now: &Survey) -> Option<Vec<u8>> {
+    let mut out = head.get(..l.listing)?.to_vec();
+    let mut w = Writer::default();
+    w.i128(now.at);
+    now.dir.write(&mut w);
+    out.get_mut(LISTED_AT..LISTED_AT + 56)?
+        .copy_from_slice(&w.0);
+    // The producers' stamp lies after the entries' stamps.
+    let mut r = Reader {
+        bytes: &out,
+        pos: LISTED_AT + 56,
+    };
+    r.bytes()?;
+    r.u64()?;
+    r.u8()?;
+    read_stamps(&mut r)?;
+    let at = r.pos;
+    let mut w = Writer::default();
+    now.producers.write(&mut w);
+    out.get_mut(at..at + 40)?.copy_from_slice(&w.0);
+    let sum = checksum(&out[FIXED_HEAD..]);
+    let from = FIXED_HEAD - 40;
+    out[from..from + 8].copy_from_slice(&sum.to_le_bytes());
+    Some(out)
+}
+
+/// Writes `head` over the start of the index `file` (open as `read`) in place, if it is
+/// still that file. A reader meanwhile finds its checksum wrong and rebuilds: no harm.
+fn rewrite_head(file: &Path, read: &fs::File, head: &[u8]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+        let Ok(w) = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(file)
+        else {
+            return;
+        };
+        let same = match (w.metadata(), read.metadata()) {
+            (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        };
+        if same {
+            let _ = w.write_all_at(head, 0);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, read, head);
+}
+
+/// Far above the head of any catalogue apicat can serve (100,000 entries: about 15 MB).
+const MAX_HEAD_BYTES: u64 = 1 << 26;
 
 /// Far above the names of any catalogue apicat can serve (100,000 entries: about 10 MB).
 const MAX_NAMES_BYTES: u64 = 1 << 26;
@@ -1181,7 +1454,7 @@ pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
 }
 
 /// The index of a catalogue: what [`decode`] reads.
-pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) -> Vec<u8> {
+pub fn encode(cat: &Catalogue, survey: &Survey, signature: u64) -> Vec<u8> {
     let mut enc = Encoder::default();
     for p in &cat.problems {
         enc.problem(p);
@@ -1189,7 +1462,7 @@ pub fn encode(cat: &Catalogue, stamps: &[Stamp], signature: u64, dir: DirStamp) 
     for e in &cat.entries {
         enc.entry(e);
     }
-    enc.finish(cat.producers_known, stamps, signature, dir)
+    enc.finish(cat.producers_known, survey, signature)
 }
 
 /// One entry encoded, waiting its turn.
@@ -1336,22 +1609,17 @@ impl Encoder {
     /// The index. It starts with what completion and `show` need ([`names`]): the
     /// directory's own stamp, then every slug and title and the keys of look-alike file
     /// names, so that they are read without the rest.
-    pub fn finish(
-        self,
-        producers_known: bool,
-        stamps: &[Stamp],
-        signature: u64,
-        dir: DirStamp,
-    ) -> Vec<u8> {
+    pub fn finish(self, producers_known: bool, survey: &Survey, signature: u64) -> Vec<u8> {
         let mut w = Writer::default();
         w.0.extend_from_slice(MAGIC);
         w.str(VERSION);
         // The layout and checksums, filled in below.
         w.0.extend_from_slice(&[0; 88]);
-        w.i128(dir.mtime_ns);
-        w.u64(dir.ino);
+        w.i128(survey.at);
+        survey.dir.write(&mut w);
         let mut names = Writer::default();
-        let mut keys: Vec<String> = stamps
+        let mut keys: Vec<String> = survey
+            .stamps
             .iter()
             .filter_map(|s| {
                 let name = crate::catalogue::folder::name_text(&s.name);
@@ -1376,14 +1644,9 @@ impl Encoder {
         w.0.extend_from_slice(&names.0);
         w.u64(signature);
         w.u8(u8::from(producers_known));
-        w.u32(u32::try_from(stamps.len()).unwrap_or(u32::MAX));
-        for s in stamps {
-            w.bytes(&s.name);
-            w.u64(s.size);
-            w.i128(s.mtime_ns);
-            w.i128(s.ctime_ns);
-            w.u32(s.mode);
-        }
+        write_stamps(&mut w, &survey.stamps);
+        survey.producers.write(&mut w);
+        write_stamps(&mut w, &survey.producer_stamps);
         w.u32(self.problems_count);
         w.0.extend_from_slice(&self.problems.0);
         w.u32(self.records_count);
@@ -1457,9 +1720,10 @@ impl Encoder {
 /// Reads an index's head up to its problems: whether it was made for files `current` and
 /// producers `signature`, and then whether producers were known.
 fn stamped(r: &mut Reader, current: &[Stamp], signature: u64) -> Option<bool> {
-    // The directory's stamp and the names: for [`names`]; every file's stamp is checked here.
+    // When listed, the directory's stamp and the names: for [`names`]; every file's stamp is
+    // checked here.
     r.i128()?;
-    r.u64()?;
+    DirStamp::read(r)?;
     r.bytes()?;
     if r.u64()? != signature {
         return None;
@@ -1479,6 +1743,9 @@ fn stamped(r: &mut Reader, current: &[Stamp], signature: u64) -> Option<bool> {
             return None;
         }
     }
+    // The producers' stamps: the signature stands for them.
+    DirStamp::read(r)?;
+    read_stamps(r)?;
     Some(producers_known)
 }
 
@@ -1687,12 +1954,12 @@ pub fn decode_as<'b>(
 
 /// Whether a directory's cache is present and current (for `apicat paths`).
 pub fn is_current(dir: &Path) -> bool {
-    let (Some(current), Some(file)) = (stamps(dir), file_for(dir)) else {
+    let Some(file) = file_for(dir) else {
         return false;
     };
-    let signature = producers_signature(dir);
-    read_index(&file, Want::Listing, &current, signature)
-        .is_some_and(|(b, _)| decode(&b, Want::Listing, dir, &current, signature).is_some())
+    read_index(&file, Want::Listing, dir).is_ok_and(|(b, _, now)| {
+        decode(&b, Want::Listing, dir, &now.stamps, now.signature()).is_some()
+    })
 }
 
 #[cfg(test)]
@@ -1715,7 +1982,7 @@ mod tests {
         )
         .unwrap();
         let (st, cat) = read(dir.path());
-        let mut bytes = encode(&cat, &st, 1, DirStamp::default());
+        let mut bytes = encode(&cat, &Survey::of_files(st.clone()), 1);
         // Same length, so the index still reads: ESC, BEL, a broken UTF-8 sequence.
         let at = bytes
             .windows(8)
@@ -1749,7 +2016,7 @@ mod tests {
         )
         .unwrap();
         let (st, cat) = read(dir.path());
-        let bytes = encode(&cat, &st, 0, DirStamp::default());
+        let bytes = encode(&cat, &Survey::of_files(st.clone()), 0);
         let l = Layout::of(&bytes).unwrap();
         // What a search finds of `body` and `wo…`, and whether it saw damage; `None` when the
         // index is refused whole.
@@ -1827,7 +2094,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
         let (st, cat) = read(dir.path());
-        let bytes = encode(&cat, &st, 7, DirStamp::default());
+        let bytes = encode(&cat, &Survey::of_files(st.clone()), 7);
         let back = decode(&bytes, Want::All, dir.path(), &st, 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
         assert_eq!(back.bodies().word(b"body"), [(0, 1)]);
@@ -1907,6 +2174,11 @@ mod tests {
             Ok(false)
         };
         load(dir.path(), &mut buf, Want::Listing, full).unwrap();
+        assert!(
+            names(dir.path(), false).is_none(),
+            "a folder changed in the seconds before it was listed may change again unseen"
+        );
+        settle(dir.path());
         assert_eq!(names(dir.path(), false).unwrap().twins, ["ete-x"]);
         let n = names(dir.path(), true).unwrap();
         assert_eq!(n.entries, vec![("a".to_string(), "T".to_string())]);
@@ -1915,7 +2187,7 @@ mod tests {
         // read the index whole, or the folder.
         let file = file_for(dir.path()).unwrap();
         let mut bytes = std::fs::read(&file).unwrap();
-        let at = FIXED_HEAD + 16 + 8;
+        let at = FIXED_HEAD + 56;
         let real = bytes[at..at + 4].to_vec();
         bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         std::fs::write(&file, &bytes).unwrap();
@@ -1929,6 +2201,77 @@ mod tests {
             names(dir.path(), true).is_none(),
             "a new name makes them stale"
         );
+    }
+
+    #[test]
+    fn a_settled_folder_is_not_listed_yet_every_change_is_seen() {
+        let cache = tempfile::tempdir().unwrap();
+        // SAFETY: the tests that set it set the same value for the whole process.
+        unsafe { std::env::set_var("XDG_CACHE_HOME", cache.path()) };
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("api");
+        let producers = root.path().join("producteurs");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&producers).unwrap();
+        let entry = |title: &str| format!("---\ntitle: {title}\nproducer: p\n---\n");
+        std::fs::write(dir.join("a.md"), entry("Avant")).unwrap();
+        std::fs::write(producers.join("p.md"), "---\nname: P\n---\n").unwrap();
+        let builds = std::cell::Cell::new(0);
+        let titles = || {
+            let mut buf = Buf::default();
+            let full = |enc: &mut Encoder| {
+                builds.set(builds.get() + 1);
+                let (_, cat) = read(&dir);
+                cat.entries.iter().for_each(|e| enc.entry(e));
+                Ok(true)
+            };
+            let index = load(&dir, &mut buf, Want::Listing, full).unwrap();
+            let titles: Vec<String> = (0..index.records.len())
+                .map(|i| index.listing(i).title.to_string())
+                .collect();
+            titles.join(",")
+        };
+        assert_eq!(titles(), "Avant");
+        settle(&dir);
+        let kept = survey_in(&std::fs::read(file_for(&dir).unwrap()).unwrap()).unwrap();
+        let (now, listed) = Survey::now(&dir, &kept).unwrap();
+        assert!(!listed, "a settled folder's files are only stat'ed");
+        assert_eq!(now, kept);
+        assert_eq!((titles(), builds.get()), ("Avant".into(), 1));
+        // Written in place, the folder's stamp unchanged: the file's own stamp tells.
+        let before = DirStamp::of(&dir);
+        std::fs::write(dir.join("a.md"), entry("Après")).unwrap();
+        assert_eq!(DirStamp::of(&dir), before);
+        assert_eq!((titles(), builds.get()), ("Après".into(), 2));
+        settle(&dir);
+        assert_eq!((titles(), builds.get()), ("Après".into(), 2));
+        // A producer written in place, then a permission.
+        std::fs::write(producers.join("p.md"), "---\nname: Q\n---\n").unwrap();
+        titles();
+        assert_eq!(builds.get(), 3);
+        settle(&dir);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(0o600);
+            std::fs::set_permissions(dir.join("a.md"), mode).unwrap();
+            titles();
+            assert_eq!(builds.get(), 4);
+            settle(&dir);
+        }
+        // A new name changes the folder's stamp: listed again.
+        std::fs::write(dir.join("b.md"), entry("Bis")).unwrap();
+        assert_eq!(titles(), "Après,Bis");
+    }
+
+    /// The index of `dir` as if its folder had been listed a while after its last change.
+    fn settle(dir: &Path) {
+        let file = file_for(dir).unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        let later = now_ns() + 10 * SETTLED_NS;
+        bytes[LISTED_AT..LISTED_AT + 16].copy_from_slice(&later.to_le_bytes());
+        reseal(&mut bytes);
+        std::fs::write(&file, &bytes).unwrap();
     }
 
     /// The checksums of an index made again for its bytes as they are.
@@ -2000,7 +2343,7 @@ mod tests {
         assert!(queries.len() > 150, "{}", queries.len());
         for cat in catalogues() {
             let file = tempfile::NamedTempFile::new().unwrap();
-            let bytes = encode(&cat, &[], 0, DirStamp::default());
+            let bytes = encode(&cat, &Survey::default(), 0);
             std::fs::write(file.path(), &bytes).unwrap();
             let f = std::fs::File::open(file.path()).unwrap();
             // As a search reads it: its parts, then the blocks of its words from the file.

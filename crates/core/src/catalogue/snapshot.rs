@@ -325,7 +325,7 @@ impl Snapshot {
         let sum = index::checksum(&out[24..]);
         out[8..16].copy_from_slice(&slots_len.to_le_bytes());
         out[16..24].copy_from_slice(&sum.to_le_bytes());
-        out.extend_from_slice(&enc.finish(false, current, 0, index::DirStamp::default()));
+        out.extend_from_slice(&enc.finish(false, &index::Survey::of_files(current.to_vec()), 0));
         Some(out)
     }
 
