@@ -674,8 +674,9 @@ pub struct IndexBodies<'b> {
     size: u64,
     /// Whether a block could not be read, or was not what was written.
     damaged: std::cell::Cell<bool>,
-    /// The last block read from the file: a word, its stem and its prefix often share one.
-    last: std::cell::RefCell<Option<(usize, std::rc::Rc<[u8]>)>>,
+    /// The blocks read from the file: a search reads few, and goes back to them (a word's
+    /// block, its stem's, the word's again for its prefix).
+    read: std::cell::RefCell<Vec<(usize, std::rc::Rc<[u8]>)>>,
 }
 
 /// A block of body words, from the index's bytes or read from its file.
@@ -746,9 +747,7 @@ impl IndexBodies<'_> {
                 block.map(Block::Borrowed)
             }
             Blocks::File(file, at) => {
-                if let Some((k, block)) = &*self.last.borrow()
-                    && *k == b
-                {
+                if let Some((_, block)) = self.read.borrow().iter().find(|(k, _)| *k == b) {
                     return Some(Block::Shared(block.clone()));
                 }
                 let mut buf = vec![0; len];
@@ -757,7 +756,7 @@ impl IndexBodies<'_> {
                     return None;
                 }
                 let block: std::rc::Rc<[u8]> = buf.into();
-                *self.last.borrow_mut() = Some((b, block.clone()));
+                self.read.borrow_mut().push((b, block.clone()));
                 Some(Block::Shared(block))
             }
             Blocks::Missing => None,
@@ -1925,7 +1924,7 @@ pub fn decode_as<'b>(
             at: l.blocks as u64,
             size: (l.end - l.blocks) as u64,
             damaged: Default::default(),
-            last: Default::default(),
+            read: Default::default(),
         });
     }
     if want.rules() {

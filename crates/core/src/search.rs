@@ -10,7 +10,9 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt};
-use memchr::memmem::Finder;
+// The portable searcher: the SIMD one first asks the CPU what it can do (CPUID, slow under a
+// hypervisor), which a short search of short fields does not repay.
+use memchr::arch::all::twoway;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -571,23 +573,18 @@ impl Fields<'_> {
     }
 
     fn named_as_how(&self, mark: &[u8], key: &str, prefix: bool) -> bool {
-        let solid = |b: &'_ [u8]| {
-            b.iter()
-                .copied()
-                .filter(|&c| c != b' ')
-                .collect::<Vec<u8>>()
-        };
-        let key = solid(key.as_bytes());
-        !key.is_empty()
+        // Compared as they are read, spaces skipped: no copy for each entry and name.
+        let key = || key.bytes().filter(|&c| c != b' ');
+        key().next().is_some()
             && self.names.split(|&b| b == b'\n').any(|n| {
                 n.strip_prefix(mark).is_some_and(|rest| {
                     // A full key's mark never starts a plain one: plain names hold no `=`.
                     let plain = !mark.is_empty() || !rest.starts_with(b"=");
-                    let mut rest = rest.iter().filter(|&&c| c != b' ');
+                    let mut rest = rest.iter().copied().filter(|&c| c != b' ');
                     plain
                         && match prefix {
-                            true => key.iter().all(|k| rest.next() == Some(k)),
-                            false => rest.eq(key.iter()),
+                            true => key().all(|k| rest.next() == Some(k)),
+                            false => rest.eq(key()),
                         }
                 })
             })
@@ -734,21 +731,26 @@ fn field_match(
 /// What every match [`field_match`] finds spells somewhere in the field's words or stems: the
 /// stem when it starts the term (the term, the words it starts or is part of, the stem as a
 /// word), else the term and the stem; and each related stem.
-fn needles((term, stem, _, _, related): Ways) -> Vec<Finder<'static>> {
+fn needles<'a>((term, stem, _, _, related): Ways<'a>) -> Vec<Needle<'a>> {
     let mut out = vec![stem];
     if !term.starts_with(stem) {
         out.push(term);
     }
     out.extend(related.iter().map(|(r, _)| r.as_str()));
-    out.iter().map(|n| Finder::new(n).into_owned()).collect()
+    out.iter()
+        .map(|n| (twoway::Finder::new(n.as_bytes()), n.as_bytes()))
+        .collect()
 }
+
+/// A word looked for in a field's text, with its searcher.
+type Needle<'a> = (twoway::Finder, &'a [u8]);
 
 /// Whether field `i` may hold a match of a term with these [`needles`]: most fields of most
 /// entries spell none, and a search then skips looking the term up in their sorted lists.
-fn may_match(f: &Fields, i: usize, needles: &[Finder]) -> bool {
-    needles
-        .iter()
-        .any(|n| n.find(&f.words[i]).is_some() || n.find(&f.stems[i]).is_some())
+fn may_match(f: &Fields, i: usize, needles: &[Needle]) -> bool {
+    needles.iter().any(|(finder, needle)| {
+        finder.find(&f.words[i], needle).is_some() || finder.find(&f.stems[i], needle).is_some()
+    })
 }
 
 /// The words of the catalogue's fields (the body aside) that `term` misspells, at the least
@@ -1089,7 +1091,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         .iter()
         .map(|&(words, prefix)| body_matches(bodies, words, prefix))
         .collect();
-    let needles: Vec<Vec<Finder>> = ways.iter().map(|&(words, _)| needles(words)).collect();
+    let needles: Vec<Vec<Needle>> = ways.iter().map(|&(words, _)| needles(words)).collect();
     // Per candidate, per term, per field: how it matched, typos aside; one vector, `nterms`
     // a candidate.
     let mut found: Vec<[FieldMatch; 4]> = candidates
