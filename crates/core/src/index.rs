@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use crate::catalogue::folder::{is_entry_name, producers_dir, slug_key};
 use crate::catalogue::{Access, Catalogue, Entry, FranceConnect, Listing, Origin, Problem};
 use crate::error::{Error, Result};
+use crate::mapped::Mapped;
 use crate::search::{BODY, Candidate, Fields, Holders};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
@@ -372,6 +373,8 @@ pub struct Survey {
     stamps: Vec<Stamp>,
     producers: DirStamp,
     producer_stamps: Vec<Stamp>,
+    /// One number for the producers' stamps: any change rebuilds.
+    signature: u64,
 }
 
 impl Survey {
@@ -381,12 +384,14 @@ impl Survey {
         let producers = producers_dir(dir);
         let producers_stamp = producers.as_deref().and_then(DirStamp::of);
         let dir_stamp = DirStamp::of(dir).unwrap_or_default();
+        let producer_stamps = producers.and_then(|p| stamps(&p)).unwrap_or_default();
         Some(Survey {
             at,
             dir: dir_stamp,
             stamps: stamps(dir)?,
             producers: producers_stamp.unwrap_or_default(),
-            producer_stamps: producers.and_then(|p| stamps(&p)).unwrap_or_default(),
+            signature: signature_of(&producer_stamps),
+            producer_stamps,
         })
     }
 
@@ -402,24 +407,15 @@ impl Survey {
         &self.stamps
     }
 
-    /// One signature for the producers: any change rebuilds.
     pub fn signature(&self) -> u64 {
-        let mut bytes = Vec::new();
-        for s in &self.producer_stamps {
-            bytes.extend_from_slice(&s.name);
-            bytes.extend_from_slice(&s.size.to_le_bytes());
-            bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
-            bytes.extend_from_slice(&s.ctime_ns.to_le_bytes());
-            bytes.extend_from_slice(&s.mode.to_le_bytes());
-        }
-        hash(&bytes)
+        self.signature
     }
 
     /// The folder as it is now, `kept` (an index's survey) telling which files to look at:
     /// when both folders still hold the names listed then, each file is only stat'ed, and the
     /// first that changed ends the look; otherwise, or then, the folders are listed anew.
     /// Whether they were listed comes with it.
-    fn now(dir: &Path, kept: &Survey) -> Option<(Survey, bool)> {
+    fn now(dir: &Path, kept: Survey) -> Option<(Survey, bool)> {
         let at = now_ns();
         let producers = producers_dir(dir);
         let dir_now = DirStamp::of(dir);
@@ -431,7 +427,7 @@ impl Survey {
                 .as_deref()
                 .is_none_or(|p| unchanged(p, &kept.producer_stamps))
         {
-            return Some((kept.clone(), false));
+            return Some((kept, false));
         }
         let mut listed = Survey::take(dir)?;
         // The stamps taken before the listing: a change meanwhile makes the names stale.
@@ -440,6 +436,19 @@ impl Survey {
         listed.producers = producers_now.unwrap_or_default();
         Some((listed, true))
     }
+}
+
+/// One number for a folder's stamps.
+fn signature_of(stamps: &[Stamp]) -> u64 {
+    let mut bytes = Vec::new();
+    for s in stamps {
+        bytes.extend_from_slice(&s.name);
+        bytes.extend_from_slice(&s.size.to_le_bytes());
+        bytes.extend_from_slice(&s.mtime_ns.to_le_bytes());
+        bytes.extend_from_slice(&s.ctime_ns.to_le_bytes());
+        bytes.extend_from_slice(&s.mode.to_le_bytes());
+    }
+    hash(&bytes)
 }
 
 /// Whether each of the files `kept` names in `dir` has the stamp kept, looked up by name.
@@ -1090,15 +1099,17 @@ impl crate::catalogue::Served for Index<'_> {
 pub struct Buf {
     read: Vec<u8>,
     made: Vec<u8>,
+    /// A folder's index, when its file could be mapped.
+    mapped: Option<Mapped>,
 }
 
 impl Buf {
     /// The bytes of the index in use.
     pub fn into_bytes(self) -> Vec<u8> {
-        if self.made.is_empty() {
-            self.read
-        } else {
-            self.made
+        match self.mapped {
+            _ if !self.made.is_empty() => self.made,
+            Some(m) => m.to_vec(),
+            None => self.read,
         }
     }
 
@@ -1118,14 +1129,20 @@ pub fn load<'b>(
     want: Want,
     full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
-    let (read, made) = buf.parts();
+    let Buf { read, made, mapped } = buf;
     let file = file_for(dir);
     let mut survey = None;
     if let Some(file) = &file {
         match read_index(file, want, dir) {
             Ok((bytes, f, now)) => {
-                *read = bytes;
-                if let Some(mut index) = decode(read, want, dir, &now.stamps, now.signature()) {
+                let bytes: &[u8] = match bytes {
+                    Bytes::Read(b) => {
+                        *read = b;
+                        read
+                    }
+                    Bytes::Mapped(m) => mapped.insert(m),
+                };
+                if let Some(mut index) = decode(bytes, want, dir, &now.stamps, now.signature()) {
                     index.attach(f, 0, file);
                     return Ok(index);
                 }
@@ -1158,36 +1175,76 @@ pub fn load<'b>(
 /// survey that says so and the file (body words are read from it later). Otherwise the survey
 /// taken meanwhile, if any, for the rebuild. Only a regular file is read: a FIFO put there
 /// must not block.
+/// An index's bytes: mapped, or read when the file cannot be mapped.
+enum Bytes {
+    Read(Vec<u8>),
+    Mapped(Mapped),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Read(b) => b,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// What `want` needs of the index in `file` when it was made for `dir` as it is now, with the
+/// survey that says so and the file (body words are read from it when not mapped). Otherwise
+/// the survey taken meanwhile, if any, for the rebuild. Only a regular file is read: a FIFO
+/// put there must not block.
 // The survey is moved out once, before a rebuild that costs far more.
 #[allow(clippy::result_large_err)]
 fn read_index(
     file: &Path,
     want: Want,
     dir: &Path,
-) -> std::result::Result<(Vec<u8>, fs::File, Survey), Option<Survey>> {
+) -> std::result::Result<(Bytes, fs::File, Survey), Option<Survey>> {
     let (f, len) = crate::catalogue::folder::open_regular(file).map_err(|_| None)?;
-    let mut out = Vec::new();
-    let l = (len <= MAX_INDEX_BYTES)
-        .then(|| read_head(&mut out, &f, 0, len))
-        .flatten()
+    if len > MAX_INDEX_BYTES {
+        return Err(None);
+    }
+    let mut bytes = match Mapped::of(&f, len as usize) {
+        Some(m) => Bytes::Mapped(m),
+        None => {
+            let mut out = Vec::new();
+            read_head(&mut out, &f, 0, len).ok_or(None)?;
+            Bytes::Read(out)
+        }
+    };
+    let l = Layout::of(&bytes)
+        .filter(|l| {
+            l.end as u64 == len
+                && (l.listing - FIXED_HEAD) as u64 <= MAX_HEAD_BYTES
+                && bytes
+                    .get(FIXED_HEAD..l.listing)
+                    .is_some_and(|h| checksum(h) == l.sums[0])
+        })
         .ok_or(None)?;
-    let kept = survey_in(&out).ok_or(None)?;
-    let (now, listed) = Survey::now(dir, &kept).ok_or(None)?;
-    if !made_for(&out, &now.stamps, now.signature()) || len > plausible_for(&now.stamps) {
+    let kept = survey_in(&bytes).ok_or(None)?;
+    let (now, listed) = Survey::now(dir, kept).ok_or(None)?;
+    if !made_for(&bytes, &now.stamps, now.signature()) || len > plausible_for(&now.stamps) {
         return Err(Some(now));
     }
     if listed
         && still_listed(now.dir, Some(now.dir), now.at)
         && still_listed(now.producers, Some(now.producers), now.at)
     {
-        // Settled since: the next runs need not list the folders.
-        if let Some(head) = resurveyed(&out, l, &now) {
+        // Settled since: the next runs need not list the folders. A mapping sees the new
+        // head as written; bytes read get it in place.
+        if let Some(head) = resurveyed(&bytes, l, &now) {
             rewrite_head(file, &f, &head);
-            out = head;
+            if let Bytes::Read(out) = &mut bytes {
+                out.splice(..head.len(), head);
+            }
         }
     }
-    read_rest(&mut out, &f, 0, l, want).ok_or_else(|| Some(now.clone()))?;
-    Ok((out, f, now))
+    if let Bytes::Read(out) = &mut bytes {
+        read_rest(out, &f, 0, l, want).ok_or_else(|| Some(now.clone()))?;
+    }
+    Ok((bytes, f, now))
 }
 
 /// The survey an index's head keeps.
@@ -1199,7 +1256,7 @@ fn survey_in(head: &[u8]) -> Option<Survey> {
     let at = r.i128()?;
     let dir = DirStamp::read(&mut r)?;
     r.bytes()?;
-    r.u64()?;
+    let signature = r.u64()?;
     r.u8()?;
     let stamps = read_stamps(&mut r)?;
     let producers = DirStamp::read(&mut r)?;
@@ -1210,6 +1267,7 @@ fn survey_in(head: &[u8]) -> Option<Survey> {
         stamps,
         producers,
         producer_stamps,
+        signature,
     })
 }
 
@@ -2233,7 +2291,7 @@ mod tests {
         assert_eq!(titles(), "Avant");
         settle(&dir);
         let kept = survey_in(&std::fs::read(file_for(&dir).unwrap()).unwrap()).unwrap();
-        let (now, listed) = Survey::now(&dir, &kept).unwrap();
+        let (now, listed) = Survey::now(&dir, kept.clone()).unwrap();
         assert!(!listed, "a settled folder's files are only stat'ed");
         assert_eq!(now, kept);
         assert_eq!((titles(), builds.get()), ("Avant".into(), 1));

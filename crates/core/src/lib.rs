@@ -7,6 +7,7 @@ pub mod check;
 pub mod eligibility;
 pub mod error;
 pub mod index;
+pub mod mapped;
 pub mod markup;
 pub mod parallel;
 pub mod search;
