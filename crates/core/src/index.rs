@@ -411,31 +411,134 @@ impl Survey {
         self.signature
     }
 
-    /// The folder as it is now, `kept` (an index's survey) telling which files to look at:
-    /// when both folders still hold the names listed then, each file is only stat'ed, and the
-    /// first that changed ends the look; otherwise, or then, the folders are listed anew.
-    /// Whether they were listed comes with it.
-    fn now(dir: &Path, kept: Survey) -> Option<(Survey, bool)> {
+    /// The folder as it is now, `kept` (what an index's head lists) telling which files to
+    /// look at: when both folders still hold the names listed then, each file is only
+    /// stat'ed, and the first that changed ends the look; otherwise, or then, the folders are
+    /// listed anew.
+    fn now(dir: &Path, kept: &Kept) -> Option<Verified> {
         let at = now_ns();
         let producers = producers_dir(dir);
         let dir_now = DirStamp::of(dir);
         let producers_now = producers.as_deref().and_then(DirStamp::of);
         if still_listed(kept.dir, dir_now, kept.at)
             && still_listed(kept.producers, producers_now, kept.at)
-            && unchanged(dir, &kept.stamps)
+            && unchanged(dir, kept.stamps())
             && producers
                 .as_deref()
-                .is_none_or(|p| unchanged(p, &kept.producer_stamps))
+                .is_none_or(|p| unchanged(p, kept.producer_stamps()))
         {
-            return Some((kept, false));
+            return Some(Verified::AsKept {
+                signature: kept.signature,
+                plausible: plausible_len(kept.stamps().map(|s| s.size)),
+            });
         }
         let mut listed = Survey::take(dir)?;
         // The stamps taken before the listing: a change meanwhile makes the names stale.
         listed.at = at;
         listed.dir = dir_now.unwrap_or_default();
         listed.producers = producers_now.unwrap_or_default();
-        Some((listed, true))
+        Some(Verified::Listed(listed))
     }
+}
+
+/// What says an index is current: each file found as its head lists it (nothing more to
+/// compare), or the folders listed anew.
+enum Verified {
+    AsKept { signature: u64, plausible: u64 },
+    Listed(Survey),
+}
+
+impl Verified {
+    /// The stamps to compare the head's with; `None` when they were compared already.
+    fn stamps(&self) -> Option<&[Stamp]> {
+        match self {
+            Verified::AsKept { .. } => None,
+            Verified::Listed(s) => Some(&s.stamps),
+        }
+    }
+
+    fn signature(&self) -> u64 {
+        match self {
+            Verified::AsKept { signature, .. } => *signature,
+            Verified::Listed(s) => s.signature,
+        }
+    }
+}
+
+/// A file's stamp as an index's head holds it, read in place.
+struct StampRef<'h> {
+    name: &'h [u8],
+    size: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+    mode: u32,
+}
+
+/// The survey an index's head keeps, read in place: the stamp lists are walked, not copied.
+struct Kept<'h> {
+    at: i128,
+    dir: DirStamp,
+    signature: u64,
+    stamps: (&'h [u8], usize),
+    producers: DirStamp,
+    producer_stamps: (&'h [u8], usize),
+}
+
+impl<'h> Kept<'h> {
+    fn of(head: &'h [u8]) -> Option<Kept<'h>> {
+        let mut r = Reader {
+            bytes: head,
+            pos: LISTED_AT,
+        };
+        let at = r.i128()?;
+        let dir = DirStamp::read(&mut r)?;
+        r.bytes()?;
+        let signature = r.u64()?;
+        r.u8()?;
+        let stamps = stamp_list(&mut r)?;
+        let producers = DirStamp::read(&mut r)?;
+        let producer_stamps = stamp_list(&mut r)?;
+        Some(Kept {
+            at,
+            dir,
+            signature,
+            stamps,
+            producers,
+            producer_stamps,
+        })
+    }
+
+    fn stamps(&self) -> impl Iterator<Item = StampRef<'h>> {
+        stamp_refs(self.stamps)
+    }
+
+    fn producer_stamps(&self) -> impl Iterator<Item = StampRef<'h>> {
+        stamp_refs(self.producer_stamps)
+    }
+}
+
+/// A list of stamps, checked whole: its bytes and count.
+fn stamp_list<'h>(r: &mut Reader<'h>) -> Option<(&'h [u8], usize)> {
+    let n = r.u32()? as usize;
+    let from = r.pos;
+    for _ in 0..n {
+        r.bytes()?;
+        r.take(8 + 16 + 16 + 4)?;
+    }
+    Some((&r.bytes[from..r.pos], n))
+}
+
+fn stamp_refs((bytes, n): (&[u8], usize)) -> impl Iterator<Item = StampRef<'_>> {
+    let mut r = Reader { bytes, pos: 0 };
+    (0..n).map_while(move |_| {
+        Some(StampRef {
+            name: r.bytes()?,
+            size: r.u64()?,
+            mtime_ns: r.i128()?,
+            ctime_ns: r.i128()?,
+            mode: r.u32()?,
+        })
+    })
 }
 
 /// One number for a folder's stamps.
@@ -453,7 +556,7 @@ fn signature_of(stamps: &[Stamp]) -> u64 {
 
 /// Whether each of the files `kept` names in `dir` has the stamp kept, looked up by name.
 #[cfg(unix)]
-fn unchanged(dir: &Path, kept: &[Stamp]) -> bool {
+fn unchanged<'h>(dir: &Path, mut kept: impl Iterator<Item = StampRef<'h>>) -> bool {
     use rustix::fs::{AtFlags, Mode, OFlags};
     let Ok(fd) = rustix::fs::open(
         dir,
@@ -464,9 +567,9 @@ fn unchanged(dir: &Path, kept: &[Stamp]) -> bool {
     };
     let mut name = Vec::new();
     let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-    kept.iter().all(|s| {
+    kept.all(|s| {
         name.clear();
-        name.extend_from_slice(&s.name);
+        name.extend_from_slice(s.name);
         name.push(0);
         let Ok(c) = std::ffi::CStr::from_bytes_with_nul(&name) else {
             return false;
@@ -485,7 +588,7 @@ fn unchanged(dir: &Path, kept: &[Stamp]) -> bool {
 
 /// Elsewhere the folders are listed on each run.
 #[cfg(not(unix))]
-fn unchanged(_: &Path, _: &[Stamp]) -> bool {
+fn unchanged<'h>(_: &Path, _: impl Iterator<Item = StampRef<'h>>) -> bool {
     false
 }
 
@@ -819,6 +922,7 @@ impl crate::search::Bodies for IndexBodies<'_> {
 
 /// One entry as the index holds it: what `list` and `search` show and filter on, borrowed
 /// from the index file's bytes. An [`Entry`] is made only for what is shown.
+#[derive(Default)]
 pub struct Record<'b> {
     slug: &'b [u8],
     file: &'b [u8],
@@ -835,14 +939,44 @@ pub struct Record<'b> {
     /// Joined by [`SEP`].
     themes: &'b [u8],
     keywords: &'b [u8],
-    /// What a verdict needs (see [`Encoder::entry`]): read only for verdicts.
-    eligibility: Option<&'b [u8]>,
+}
+
+impl<'b> Record<'b> {
+    /// The record that starts `r`'s bytes, which it then leaves behind.
+    fn read(r: &mut Reader<'b>) -> Option<Record<'b>> {
+        // Nothing is checked for UTF-8 here: search fields are matched as bytes, and the
+        // rest is checked when shown.
+        Some(Record {
+            slug: r.bytes()?,
+            file: r.bytes()?,
+            title: r.bytes()?,
+            tagline: r.opt_bytes()?,
+            producer: r.opt_bytes()?,
+            producer_name: r.opt_bytes()?,
+            producer_acronym: r.opt_bytes()?,
+            owner: r.opt_bytes()?,
+            owner_acronym: r.opt_bytes()?,
+            access: Access::from_index(r.u8()?)?,
+            france_connect: match r.u8()? {
+                0 => None,
+                n => Some(FranceConnect::from_index(n - 1)?),
+            },
+            visits_2019: r.opt_i64()?,
+            themes: r.bytes()?,
+            keywords: r.bytes()?,
+        })
+    }
 }
 
 /// What a cached directory gives: its entries as records, their folded search fields (when
 /// read: see [`Want`]), and the files that failed to load.
 pub struct Index<'b> {
-    pub records: Vec<Record<'b>>,
+    /// The listings' part, and where each record starts in it: a record is read when used,
+    /// which keeps a search from holding every one.
+    listings: &'b [u8],
+    records: Vec<u32>,
+    /// What a verdict needs of each entry (see [`Encoder::entry`]): read only for verdicts.
+    eligibility: Vec<&'b [u8]>,
     /// Their bodies aside (see [`Index::bodies`]).
     pub fields: Vec<Fields<'b>>,
     bodies: Option<IndexBodies<'b>>,
@@ -898,7 +1032,7 @@ fn split(joined: &[u8]) -> Vec<String> {
         .collect()
 }
 
-impl Index<'_> {
+impl<'b> Index<'b> {
     /// The body words of the entries, when the search fields were read.
     pub fn bodies(&self) -> &dyn crate::search::Bodies {
         debug_assert!(self.bodies.is_some(), "search needs an index read for it");
@@ -932,15 +1066,33 @@ impl Index<'_> {
         }
     }
 
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Record `i`, read where it lies (each was read once when the index was).
+    fn record(&self, i: usize) -> Record<'b> {
+        let mut r = Reader {
+            bytes: self.listings,
+            pos: self.records[i] as usize,
+        };
+        Record::read(&mut r).unwrap_or_default()
+    }
+
     /// The slug of record `i` as the index holds it (not checked: compare it, do not show it).
     pub fn raw_slug(&self, i: usize) -> &[u8] {
-        self.records[i].slug
+        self.record(i).slug
     }
 
     /// The entry of record `i`, as `list` and `search` show it (no body, no access rules);
     /// keywords only when asked for, since only JSON shows them.
     pub fn entry(&self, i: usize, keywords: bool) -> Entry {
-        let r = &self.records[i];
+        let r = self.record(i);
         let own = |s: Option<&[u8]>| s.map(text);
         Entry {
             slug: text(r.slug),
@@ -974,7 +1126,7 @@ impl Index<'_> {
     /// What `list` and `search` show of record `i`, made without the rest of its entry
     /// (borrowed from the index where its text is clean).
     pub fn listing(&self, i: usize) -> Listing<'_> {
-        let r = &self.records[i];
+        let r = self.record(i);
         let producer = crate::catalogue::producer_short(
             r.producer,
             r.producer_acronym,
@@ -999,11 +1151,11 @@ impl Index<'_> {
     pub fn entry_for_verdict(&self, i: usize) -> Entry {
         let mut e = self.entry(i, false);
         debug_assert!(
-            self.records[i].eligibility.is_some(),
+            self.eligibility.len() == self.records.len(),
             "verdicts need an index read for them"
         );
         let mut r = Reader {
-            bytes: self.records[i].eligibility.unwrap_or_default(),
+            bytes: self.eligibility.get(i).copied().unwrap_or_default(),
             pos: 0,
         };
         let mut read = || -> Option<()> {
@@ -1059,7 +1211,7 @@ impl Index<'_> {
     /// What ranking needs of record `i`, given back as `index` in its hit; `None` when the
     /// search fields were not read.
     pub fn candidate(&self, i: usize, index: usize) -> Option<Candidate<'_, '_>> {
-        let r = &self.records[i];
+        let r = self.record(i);
         Some(Candidate {
             index,
             fields: self.fields.get(i)?,
@@ -1070,7 +1222,8 @@ impl Index<'_> {
 
     /// Slug and title of record `i`, for completion.
     pub fn name(&self, i: usize) -> (String, String) {
-        (text(self.records[i].slug), text(self.records[i].title))
+        let r = self.record(i);
+        (text(r.slug), text(r.title))
     }
 }
 
@@ -1142,11 +1295,13 @@ pub fn load<'b>(
                     }
                     Bytes::Mapped(m) => mapped.insert(m),
                 };
-                if let Some(mut index) = decode(bytes, want, dir, &now.stamps, now.signature()) {
+                if let Some(mut index) = decode(bytes, want, dir, now.stamps(), now.signature()) {
                     index.attach(f, 0, file);
                     return Ok(index);
                 }
-                survey = Some(now);
+                if let Verified::Listed(now) = now {
+                    survey = Some(now);
+                }
             }
             Err(taken) => survey = taken,
         }
@@ -1163,7 +1318,7 @@ pub fn load<'b>(
         // A cache that cannot be written is only a slower next run.
         let _ = write_atomically(file, made);
     }
-    decode(made, want, dir, &s.stamps, s.signature()).ok_or_else(|| {
+    decode(made, want, dir, Some(&s.stamps), s.signature()).ok_or_else(|| {
         Error::usage(format!(
             "{}: the catalogue index could not be read back",
             crate::text::visible(&dir.display().to_string())
@@ -1201,7 +1356,7 @@ fn read_index(
     file: &Path,
     want: Want,
     dir: &Path,
-) -> std::result::Result<(Bytes, fs::File, Survey), Option<Survey>> {
+) -> std::result::Result<(Bytes, fs::File, Verified), Option<Survey>> {
     let (f, len) = crate::catalogue::folder::open_regular(file).map_err(|_| None)?;
     if len > MAX_INDEX_BYTES {
         return Err(None);
@@ -1223,13 +1378,33 @@ fn read_index(
                     .is_some_and(|h| checksum(h) == l.sums[0])
         })
         .ok_or(None)?;
-    let kept = survey_in(&bytes).ok_or(None)?;
-    let (now, listed) = Survey::now(dir, kept).ok_or(None)?;
+    let kept = Kept::of(&bytes).ok_or(None)?;
+    let now = match Survey::now(dir, &kept).ok_or(None)? {
+        Verified::AsKept {
+            signature,
+            plausible,
+        } => {
+            if len > plausible {
+                return Err(None);
+            }
+            if let Bytes::Read(out) = &mut bytes {
+                read_rest(out, &f, 0, l, want).ok_or(None)?;
+            }
+            return Ok((
+                bytes,
+                f,
+                Verified::AsKept {
+                    signature,
+                    plausible,
+                },
+            ));
+        }
+        Verified::Listed(now) => now,
+    };
     if !made_for(&bytes, &now.stamps, now.signature()) || len > plausible_for(&now.stamps) {
         return Err(Some(now));
     }
-    if listed
-        && still_listed(now.dir, Some(now.dir), now.at)
+    if still_listed(now.dir, Some(now.dir), now.at)
         && still_listed(now.producers, Some(now.producers), now.at)
     {
         // Settled since: the next runs need not list the folders. A mapping sees the new
@@ -1244,47 +1419,7 @@ fn read_index(
     if let Bytes::Read(out) = &mut bytes {
         read_rest(out, &f, 0, l, want).ok_or_else(|| Some(now.clone()))?;
     }
-    Ok((bytes, f, now))
-}
-
-/// The survey an index's head keeps.
-fn survey_in(head: &[u8]) -> Option<Survey> {
-    let mut r = Reader {
-        bytes: head,
-        pos: LISTED_AT,
-    };
-    let at = r.i128()?;
-    let dir = DirStamp::read(&mut r)?;
-    r.bytes()?;
-    let signature = r.u64()?;
-    r.u8()?;
-    let stamps = read_stamps(&mut r)?;
-    let producers = DirStamp::read(&mut r)?;
-    let producer_stamps = read_stamps(&mut r)?;
-    Some(Survey {
-        at,
-        dir,
-        stamps,
-        producers,
-        producer_stamps,
-        signature,
-    })
-}
-
-fn read_stamps(r: &mut Reader) -> Option<Vec<Stamp>> {
-    let n = r.u32()? as usize;
-    // Each stamp takes at least 48 bytes: a damaged count reserves no more than is there.
-    let mut out = Vec::with_capacity(n.min(r.bytes.len() / 48));
-    for _ in 0..n {
-        out.push(Stamp {
-            name: r.bytes()?.to_vec(),
-            size: r.u64()?,
-            mtime_ns: r.i128()?,
-            ctime_ns: r.i128()?,
-            mode: r.u32()?,
-        });
-    }
-    Some(out)
+    Ok((bytes, f, Verified::Listed(now)))
 }
 
 fn write_stamps(w: &mut Writer, stamps: &[Stamp]) {
@@ -1315,7 +1450,7 @@ fn resurveyed(head: &[u8], l: Layout, now: &Survey) -> Option<Vec<u8>> {
     r.bytes()?;
     r.u64()?;
     r.u8()?;
-    read_stamps(&mut r)?;
+    stamp_list(&mut r)?;
     let at = r.pos;
     let mut w = Writer::default();
     now.producers.write(&mut w);
@@ -1776,7 +1911,7 @@ impl Encoder {
 
 /// Reads an index's head up to its problems: whether it was made for files `current` and
 /// producers `signature`, and then whether producers were known.
-fn stamped(r: &mut Reader, current: &[Stamp], signature: u64) -> Option<bool> {
+fn stamped(r: &mut Reader, current: Option<&[Stamp]>, signature: u64) -> Option<bool> {
     // When listed, the directory's stamp and the names: for [`names`]; every file's stamp is
     // checked here.
     r.i128()?;
@@ -1786,6 +1921,13 @@ fn stamped(r: &mut Reader, current: &[Stamp], signature: u64) -> Option<bool> {
         return None;
     }
     let producers_known = r.u8()? == 1;
+    let Some(current) = current else {
+        // Each compared with its file already.
+        stamp_list(r)?;
+        DirStamp::read(r)?;
+        stamp_list(r)?;
+        return Some(producers_known);
+    };
     let n = r.u32()? as usize;
     if n != current.len() {
         return None;
@@ -1802,7 +1944,7 @@ fn stamped(r: &mut Reader, current: &[Stamp], signature: u64) -> Option<bool> {
     }
     // The producers' stamps: the signature stands for them.
     DirStamp::read(r)?;
-    read_stamps(r)?;
+    stamp_list(r)?;
     Some(producers_known)
 }
 
@@ -1813,7 +1955,7 @@ pub fn made_for(head: &[u8], current: &[Stamp], signature: u64) -> bool {
         bytes: head,
         pos: FIXED_HEAD,
     };
-    stamped(&mut r, current, signature).is_some()
+    stamped(&mut r, Some(current), signature).is_some()
 }
 
 /// The most an index of files `current` can hold (see [`plausible_len`]).
@@ -1835,11 +1977,11 @@ fn decode<'b>(
     bytes: &'b [u8],
     want: Want,
     dir: &Path,
-    current: &[Stamp],
+    current: Option<&[Stamp]>,
     signature: u64,
 ) -> Option<Index<'b>> {
     let prefix = crate::text::visible(&dir.join("").display().to_string()).into_owned();
-    decode_as(
+    decode_in(
         bytes,
         want,
         current,
@@ -1856,6 +1998,18 @@ pub fn decode_as<'b>(
     bytes: &'b [u8],
     want: Want,
     current: &[Stamp],
+    signature: u64,
+    origin: Origin,
+    prefix: String,
+) -> Option<Index<'b>> {
+    decode_in(bytes, want, Some(current), signature, origin, prefix)
+}
+
+/// [`decode_as`]; `current` is `None` when the head's stamps were each compared with its file.
+fn decode_in<'b>(
+    bytes: &'b [u8],
+    want: Want,
+    current: Option<&[Stamp]>,
     signature: u64,
     origin: Origin,
     prefix: String,
@@ -1898,34 +2052,15 @@ pub fn decode_as<'b>(
     if r.pos != l.listing {
         return None;
     }
-    let mut records = Vec::with_capacity(count.min(current.len().max(1 << 16)));
+    let listings = &bytes[l.listing..l.fields];
+    let mut records = Vec::with_capacity(count.min(listings.len() / 16));
     let mut r = Reader {
-        bytes: &bytes[l.listing..l.fields],
+        bytes: listings,
         pos: 0,
     };
     for _ in 0..count {
-        // Nothing is checked for UTF-8 here: search fields are matched as bytes, and the
-        // rest is checked when shown.
-        records.push(Record {
-            slug: r.bytes()?,
-            file: r.bytes()?,
-            title: r.bytes()?,
-            tagline: r.opt_bytes()?,
-            producer: r.opt_bytes()?,
-            producer_name: r.opt_bytes()?,
-            producer_acronym: r.opt_bytes()?,
-            owner: r.opt_bytes()?,
-            owner_acronym: r.opt_bytes()?,
-            access: Access::from_index(r.u8()?)?,
-            france_connect: match r.u8()? {
-                0 => None,
-                n => Some(FranceConnect::from_index(n - 1)?),
-            },
-            visits_2019: r.opt_i64()?,
-            themes: r.bytes()?,
-            keywords: r.bytes()?,
-            eligibility: None,
-        });
+        records.push(u32::try_from(r.pos).ok()?);
+        Record::read(&mut r)?;
     }
     if r.pos != r.bytes.len() {
         return None;
@@ -1985,20 +2120,24 @@ pub fn decode_as<'b>(
             read: Default::default(),
         });
     }
+    let mut eligibility = Vec::new();
     if want.rules() {
         let mut r = Reader {
             bytes: bytes.get(rules_at..rules_at + rules_len)?,
             pos: 0,
         };
-        for rec in &mut records {
-            rec.eligibility = Some(r.bytes()?);
+        eligibility.reserve(count);
+        for _ in 0..count {
+            eligibility.push(r.bytes()?);
         }
         if r.pos != r.bytes.len() {
             return None;
         }
     }
     Some(Index {
+        listings,
         records,
+        eligibility,
         fields,
         bodies,
         file: None,
@@ -2015,7 +2154,7 @@ pub fn is_current(dir: &Path) -> bool {
         return false;
     };
     read_index(&file, Want::Listing, dir).is_ok_and(|(b, _, now)| {
-        decode(&b, Want::Listing, dir, &now.stamps, now.signature()).is_some()
+        decode(&b, Want::Listing, dir, now.stamps(), now.signature()).is_some()
     })
 }
 
@@ -2047,12 +2186,12 @@ mod tests {
             .expect("title in the index");
         bytes[at..at + 8].copy_from_slice(b"\x1b]0;\x07\xc3(\xff");
         assert!(
-            decode(&bytes, Want::All, dir.path(), &st, 1).is_none(),
+            decode(&bytes, Want::All, dir.path(), Some(&st), 1).is_none(),
             "checksums"
         );
         // Written so by a program that also made the checksums again.
         reseal(&mut bytes);
-        let index = decode(&bytes, Want::All, dir.path(), &st, 1).expect("same shape");
+        let index = decode(&bytes, Want::All, dir.path(), Some(&st), 1).expect("same shape");
         let l = index.listing(0);
         for text in [&l.slug, &l.title, &l.producer, &l.themes] {
             assert!(!text.chars().any(char::is_control), "{text:?}");
@@ -2152,7 +2291,7 @@ mod tests {
         std::fs::write(dir.path().join("b.md"), "---\nbad: key: x\n---\n").unwrap();
         let (st, cat) = read(dir.path());
         let bytes = encode(&cat, &Survey::of_files(st.clone()), 7);
-        let back = decode(&bytes, Want::All, dir.path(), &st, 7).unwrap();
+        let back = decode(&bytes, Want::All, dir.path(), Some(&st), 7).unwrap();
         assert_eq!(back.fields, fields_of(&cat));
         assert_eq!(back.bodies().word(b"body"), [(0, 1)]);
         assert_eq!(
@@ -2175,17 +2314,26 @@ mod tests {
         assert_eq!(a.origin, b.origin);
         assert_eq!(back.candidates()[0].title, "A é".as_bytes());
         // Any change, truncation or garbage is refused.
-        assert!(decode(&bytes, Want::All, dir.path(), &st, 8).is_none());
-        assert!(decode(&bytes[..bytes.len() - 1], Want::All, dir.path(), &st, 7).is_none());
+        assert!(decode(&bytes, Want::All, dir.path(), Some(&st), 8).is_none());
+        assert!(
+            decode(
+                &bytes[..bytes.len() - 1],
+                Want::All,
+                dir.path(),
+                Some(&st),
+                7
+            )
+            .is_none()
+        );
         let mut other = st.clone();
         other[0].size += 1;
-        assert!(decode(&bytes, Want::All, dir.path(), &other, 7).is_none());
+        assert!(decode(&bytes, Want::All, dir.path(), Some(&other), 7).is_none());
         let mut garbage = bytes.clone();
         for b in garbage.iter_mut().skip(40).step_by(7) {
             *b = 0xff;
         }
-        let _ = decode(&garbage, Want::All, dir.path(), &st, 7);
-        assert!(decode(b"nonsense", Want::All, dir.path(), &st, 7).is_none());
+        let _ = decode(&garbage, Want::All, dir.path(), Some(&st), 7);
+        assert!(decode(b"nonsense", Want::All, dir.path(), Some(&st), 7).is_none());
     }
 
     #[cfg(unix)]
@@ -2290,10 +2438,12 @@ mod tests {
         };
         assert_eq!(titles(), "Avant");
         settle(&dir);
-        let kept = survey_in(&std::fs::read(file_for(&dir).unwrap()).unwrap()).unwrap();
-        let (now, listed) = Survey::now(&dir, kept.clone()).unwrap();
-        assert!(!listed, "a settled folder's files are only stat'ed");
-        assert_eq!(now, kept);
+        let head = std::fs::read(file_for(&dir).unwrap()).unwrap();
+        let kept = Kept::of(&head).unwrap();
+        assert!(
+            matches!(Survey::now(&dir, &kept), Some(Verified::AsKept { .. })),
+            "a settled folder's files are only stat'ed"
+        );
         assert_eq!((titles(), builds.get()), ("Avant".into(), 1));
         // Written in place, the folder's stamp unchanged: the file's own stamp tells.
         let before = DirStamp::of(&dir);

@@ -361,7 +361,7 @@ impl Snapshot {
         let (slots, pos) = slots_of(bytes)?;
         let prefix = crate::text::sanitize_line(&self.dir.join("").display().to_string());
         let index = index::decode_as(&bytes[pos..], want, current, 0, self.origin(), prefix)?;
-        (index.records.len() == slots.len()).then_some(Indexed { index, slots })
+        (index.len() == slots.len()).then_some(Indexed { index, slots })
     }
 }
 

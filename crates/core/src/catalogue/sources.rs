@@ -829,7 +829,7 @@ impl Sources {
         if let Some(dir) = &self.folder {
             Self::check_folder(dir)?;
             let index = index::load(dir, buf, want, |enc| Self::stream(dir, enc))?;
-            if index.records.is_empty() {
+            if index.is_empty() {
                 return Err(Self::empty_folder(dir, &index.problems));
             }
             return Ok(Some(index));
@@ -964,16 +964,14 @@ impl Sources {
             return Ok(None);
         };
         let (index, slots) = (ix.index, ix.slots);
-        let slugs: Vec<&[u8]> = (0..index.records.len())
-            .map(|i| index.raw_slug(i))
-            .collect();
+        let slugs: Vec<&[u8]> = (0..index.len()).map(|i| index.raw_slug(i)).collect();
         let base: Vec<_> = local
             .entries
             .iter()
             .map(|e| MergeKey::of(e, None))
             .collect();
         let (_, Rows { rows, notes, .. }) = merge_local(&base, &slugs, &slots);
-        let mut snapshot_rows = vec![None; index.records.len()];
+        let mut snapshot_rows = vec![None; index.len()];
         let mut local_rows = vec![None; local.entries.len()];
         for (at, row) in rows.iter().enumerate() {
             match *row {
@@ -983,7 +981,7 @@ impl Sources {
         }
         // Bundled entries' search fields and body words were made at build time.
         let bundled = self.bundled.index();
-        let mut bundled_rows = vec![None; bundled.as_ref().map_or(0, |b| b.records.len())];
+        let mut bundled_rows = vec![None; bundled.as_ref().map_or(0, |b| b.len())];
         let mut local_fields = Vec::new();
         if want.fields() {
             local_fields = local
@@ -993,7 +991,7 @@ impl Sources {
                 .map(|(e, at)| {
                     let built = bundled.as_ref().filter(|_| e.origin == Origin::Bundled);
                     let i = built.and_then(|ix| {
-                        (0..ix.records.len()).find(|&i| ix.raw_slug(i) == e.slug.as_bytes())
+                        (0..ix.len()).find(|&i| ix.raw_slug(i) == e.slug.as_bytes())
                     });
                     match (built, i) {
                         (Some(ix), Some(i)) => {
