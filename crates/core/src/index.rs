@@ -1203,9 +1203,9 @@ impl<'b> Index<'b> {
 
     /// What ranking needs of every entry.
     pub fn candidates(&self) -> Vec<Candidate<'_, '_>> {
-        (0..self.records.len())
-            .filter_map(|i| self.candidate(i, i))
-            .collect()
+        let mut out = Vec::with_capacity(self.fields.len());
+        out.extend((0..self.records.len()).filter_map(|i| self.candidate(i, i)));
+        out
     }
 
     /// What ranking needs of record `i`, given back as `index` in its hit; `None` when the
