@@ -1266,9 +1266,9 @@ impl Buf {
         }
     }
 
-    /// Its two places.
-    pub fn parts(&mut self) -> (&mut Vec<u8>, &mut Vec<u8>) {
-        (&mut self.read, &mut self.made)
+    /// Its places: bytes read, made, or mapped.
+    pub fn parts(&mut self) -> (&mut Vec<u8>, &mut Vec<u8>, &mut Option<Mapped>) {
+        (&mut self.read, &mut self.made, &mut self.mapped)
     }
 }
 
@@ -1331,7 +1331,7 @@ pub fn load<'b>(
 /// taken meanwhile, if any, for the rebuild. Only a regular file is read: a FIFO put there
 /// must not block.
 /// An index's bytes: mapped, or read when the file cannot be mapped.
-enum Bytes {
+pub enum Bytes {
     Read(Vec<u8>),
     Mapped(Mapped),
 }
