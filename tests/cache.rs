@@ -141,6 +141,32 @@ fn a_settled_folder_is_stat_ed_not_listed_and_still_follows_every_change() {
     assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a", "b"]);
 }
 
+/// A link that cannot be followed, or leads to a folder, may become an entry while its folder
+/// stays as it is: a settled index still looks at it.
+#[cfg(unix)]
+#[test]
+fn a_link_whose_target_appears_later_is_seen_in_a_settled_folder() {
+    let cache = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let (dir, elsewhere) = (root.path().join("api"), root.path().join("o"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(elsewhere.join("folder")).unwrap();
+    std::fs::write(dir.join("a.md"), ENTRY).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("later.md"), dir.join("broken.md")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("folder"), dir.join("folder.md")).unwrap();
+    assert_eq!(slugs(cache.path(), &dir, &["list"]), ["a"]);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(slugs(cache.path(), &dir, &["list"]), ["a"]);
+    std::fs::write(elsewhere.join("later.md"), ENTRY).unwrap();
+    assert_eq!(slugs(cache.path(), &dir, &["list"]), ["a", "broken"]);
+    std::fs::remove_dir(elsewhere.join("folder")).unwrap();
+    std::fs::write(elsewhere.join("folder"), ENTRY).unwrap();
+    assert_eq!(
+        slugs(cache.path(), &dir, &["list"]),
+        ["a", "broken", "folder"]
+    );
+}
+
 #[test]
 fn an_unwritable_cache_only_costs_time_and_no_cache_bypasses_it() {
     let cache = tempfile::tempdir().unwrap();

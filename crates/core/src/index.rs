@@ -240,9 +240,30 @@ pub struct Stamp {
     mode: u32,
 }
 
+/// The size a stamp gives a name that is no entry file (a link to a folder, or that cannot
+/// be followed): no file has it.
+const NOT_SERVED: u64 = u64::MAX;
+
 impl Stamp {
     pub fn size(&self) -> u64 {
         self.size
+    }
+
+    /// A name kept for what it may become: its target's times when there is one.
+    fn not_served(name: Vec<u8>, meta: Option<&fs::Metadata>) -> Stamp {
+        let mut s = meta.map_or(
+            Stamp {
+                name: Vec::new(),
+                size: 0,
+                mtime_ns: 0,
+                ctime_ns: 0,
+                mode: 0,
+            },
+            |m| Stamp::of(Vec::new(), m),
+        );
+        s.name = name;
+        s.size = NOT_SERVED;
+        s
     }
 
     fn of(name: Vec<u8>, meta: &fs::Metadata) -> Stamp {
@@ -288,16 +309,21 @@ fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
         if !is_entry_name(&name) {
             continue;
         }
-        // A link is stamped by what it points to: that is what gets read.
-        let meta = match e.file_type() {
-            Ok(t) if t.is_symlink() => fs::metadata(e.path()),
-            _ => e.metadata(),
+        // A link is stamped by what it points to: that is what gets read. One that cannot be
+        // followed, or leads to a folder, is stamped too: its target may become a file while
+        // this folder stays as it is.
+        let link = e.file_type().is_ok_and(|t| t.is_symlink());
+        let meta = if link {
+            fs::metadata(e.path())
+        } else {
+            e.metadata()
         };
-        let Ok(meta) = meta else { continue };
-        if meta.is_dir() {
-            continue;
+        match meta {
+            Ok(m) if m.is_dir() && !link => {}
+            Ok(m) if m.is_dir() => out.push(Stamp::not_served(name, Some(&m))),
+            Ok(m) => out.push(Stamp::of(name, &m)),
+            Err(_) => out.push(Stamp::not_served(name, None)),
         }
-        out.push(Stamp::of(name, &meta));
     }
     Some(out)
 }
@@ -577,12 +603,22 @@ fn unchanged<'h>(dir: &Path, mut kept: impl Iterator<Item = StampRef<'h>>) -> bo
         // Links followed, as when listed: what a link points to is what gets read.
         // The fields' types differ between platforms.
         #[allow(clippy::unnecessary_cast)]
-        rustix::fs::statat(&fd, c, AtFlags::empty()).is_ok_and(|st| {
-            u64::try_from(st.st_size).ok() == Some(s.size)
-                && ns(st.st_mtime as i64, st.st_mtime_nsec as i64) == s.mtime_ns
-                && ns(st.st_ctime as i64, st.st_ctime_nsec as i64) == s.ctime_ns
-                && st.st_mode as u32 == s.mode
-        })
+        match rustix::fs::statat(&fd, c, AtFlags::empty()) {
+            Ok(st) => {
+                let dir = st.st_mode as u32 & libc::S_IFMT as u32 == libc::S_IFDIR as u32;
+                let size = if dir {
+                    Some(NOT_SERVED)
+                } else {
+                    u64::try_from(st.st_size).ok()
+                };
+                size == Some(s.size)
+                    && ns(st.st_mtime as i64, st.st_mtime_nsec as i64) == s.mtime_ns
+                    && ns(st.st_ctime as i64, st.st_ctime_nsec as i64) == s.ctime_ns
+                    && st.st_mode as u32 == s.mode
+            }
+            // Still not to be followed, as when listed.
+            Err(_) => s.size == NOT_SERVED && s.mode == 0 && s.mtime_ns == 0,
+        }
     })
 }
 
@@ -1813,6 +1849,7 @@ impl Encoder {
         let mut keys: Vec<String> = survey
             .stamps
             .iter()
+            .filter(|s| s.size != NOT_SERVED)
             .filter_map(|s| {
                 let name = crate::catalogue::folder::name_text(&s.name);
                 Some(slug_key(name.strip_suffix(".md")?))
