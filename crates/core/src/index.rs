@@ -429,10 +429,6 @@ impl Survey {
         }
     }
 
-    pub fn stamps(&self) -> &[Stamp] {
-        &self.stamps
-    }
-
     pub fn signature(&self) -> u64 {
         self.signature
     }
