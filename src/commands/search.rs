@@ -55,7 +55,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
     }
     let cat = super::load(config)?;
     let query = parse_query(args)?;
-    let ranking = search_in(&cat.entries, None, None, &query, &filter_of(&args.filter));
+    let ranking = search_in(&cat.entries, None, &query, &filter_of(&args.filter));
     Ok(shown(&cat, ranking, &query, config, args)?.unwrap_or(0))
 }
 

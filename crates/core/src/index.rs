@@ -18,12 +18,12 @@ use crate::catalogue::folder::{is_entry_name, producers_dir, slug_key};
 use crate::catalogue::{Access, Catalogue, Entry, FranceConnect, Listing, Origin, Problem};
 use crate::error::{Error, Result};
 use crate::mapped::Mapped;
-use crate::search::{BODY, Candidate, Fields, Holders};
+use crate::search::{BODY, Candidate, Fields, Holders, OwnFields};
 
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("13-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("14-", env!("CARGO_PKG_VERSION"));
 
 /// Which parts of an index a command reads: the head and what listings show always; the
 /// search fields for ranking, the request links and access rules for verdicts. Each part
@@ -1009,8 +1009,10 @@ pub struct Index<'b> {
     records: Vec<u32>,
     /// What a verdict needs of each entry (see [`Encoder::entry`]): read only for verdicts.
     eligibility: Vec<&'b [u8]>,
-    /// Their bodies aside (see [`Index::bodies`]).
-    pub fields: Vec<Fields<'b>>,
+    /// Their search fields, their bodies aside (see [`Index::bodies`]), then their visit
+    /// count; and where each starts in that part, and where the last ends.
+    fields_part: &'b [u8],
+    fields: Vec<u32>,
     bodies: Option<IndexBodies<'b>>,
     /// Its file, when read from one.
     file: Option<PathBuf>,
@@ -1234,21 +1236,44 @@ impl<'b> Index<'b> {
     }
 
     /// What ranking needs of every entry.
-    pub fn candidates(&self) -> Vec<Candidate<'_, '_>> {
-        let mut out = Vec::with_capacity(self.fields.len());
+    pub fn candidates(&self) -> Vec<Candidate<'b>> {
+        let mut out = Vec::with_capacity(self.records.len());
         out.extend((0..self.records.len()).filter_map(|i| self.candidate(i, i)));
         out
     }
 
+    /// Record `i`'s search fields as written ([`Fields::read`] reads them); `None` when they
+    /// were not read.
+    pub fn fields_bytes(&self, i: usize) -> Option<&'b [u8]> {
+        let (from, to) = (*self.fields.get(i)?, *self.fields.get(i + 1)?);
+        self.fields_part.get(from as usize..to as usize)
+    }
+
+    /// Every record's search fields (empty when they were not read).
+    pub fn fields(&self) -> Vec<Fields<'b>> {
+        (0..self.records.len())
+            .filter_map(|i| Some(Fields::read(self.fields_bytes(i)?)?.0))
+            .collect()
+    }
+
     /// What ranking needs of record `i`, given back as `index` in its hit; `None` when the
     /// search fields were not read.
-    pub fn candidate(&self, i: usize, index: usize) -> Option<Candidate<'_, '_>> {
-        let r = self.record(i);
+    pub fn candidate(&self, i: usize, index: usize) -> Option<Candidate<'b>> {
+        let fields = self.fields_bytes(i)?;
+        let visits = Fields::read(fields)
+            .and_then(|(_, rest)| Some(i64::from_le_bytes(*rest.first_chunk::<8>()?)))
+            .unwrap_or(0);
+        // The title is the record's third part: read alone, not the whole record.
+        let mut r = Reader {
+            bytes: self.listings,
+            pos: *self.records.get(i)? as usize,
+        };
+        let title = r.bytes().and(r.bytes()).and(r.bytes()).unwrap_or_default();
         Some(Candidate {
             index,
-            fields: self.fields.get(i)?,
-            visits: r.visits_2019.unwrap_or(0),
-            title: r.title,
+            fields,
+            visits,
+            title,
         })
     }
 
@@ -1665,13 +1690,13 @@ fn file_name(path: &str) -> &str {
 
 /// What the index holds to search each entry beside its body words ([`Index::bodies`]): its
 /// fields reduced to their distinct words.
-pub fn fields_of(cat: &Catalogue) -> Vec<Fields<'static>> {
+pub fn fields_of(cat: &Catalogue) -> Vec<OwnFields> {
     cat.entries
         .iter()
         .map(|e| {
-            let mut f = Fields::of(e);
-            f.words[BODY] = Cow::Borrowed(&[]);
-            f.stems[BODY] = Cow::Borrowed(&[]);
+            let mut f = OwnFields::of(e);
+            f.words[BODY] = Vec::new();
+            f.stems[BODY] = Vec::new();
             f
         })
         .collect()
@@ -1747,10 +1772,10 @@ impl Encoder {
         let mut names = Writer::default();
         names.str(&e.slug);
         names.str(&e.title);
-        let mut f = Fields::of(e);
+        let mut f = OwnFields::of(e);
         let body = [
-            std::mem::take(&mut f.words[BODY]).into_owned(),
-            std::mem::take(&mut f.stems[BODY]).into_owned(),
+            std::mem::take(&mut f.words[BODY]),
+            std::mem::take(&mut f.stems[BODY]),
         ];
         let mut listing = Writer::default();
         let w = &mut listing;
@@ -1783,14 +1808,9 @@ impl Encoder {
         let mut rules = Writer::default();
         rules.bytes(&el.0);
         let mut fields = Writer::default();
-        let w = &mut fields;
-        w.bytes(&f.names);
-        for s in f.words.iter().chain(&f.stems) {
-            w.bytes(s);
-        }
-        for n in f.lens {
-            w.u32(n);
-        }
+        f.write(&mut fields.0);
+        // Ties are broken by visits: ranking reads them beside the fields.
+        fields.i64(e.visits_2019.unwrap_or(0));
         Encoded {
             names: names.0,
             listing: listing.0,
@@ -2099,29 +2119,20 @@ fn decode_in<'b>(
         return None;
     }
     let mut fields = Vec::new();
+    let mut fields_part: &[u8] = &[];
     let mut bodies = None;
     if want.fields() {
-        fields.reserve(count);
-        let mut r = Reader {
-            bytes: &bytes[l.fields..l.dir],
-            pos: 0,
-        };
+        fields_part = &bytes[l.fields..l.dir];
+        fields.reserve(count + 1);
+        let mut rest = fields_part;
         for _ in 0..count {
-            let mut raw = || r.bytes().map(Cow::Borrowed);
-            let names = raw()?;
-            let words = [raw()?, raw()?, raw()?, raw()?];
-            let stems = [raw()?, raw()?, raw()?, raw()?];
-            let lens = [r.u32()?, r.u32()?, r.u32()?, r.u32()?];
-            fields.push(Fields {
-                names,
-                words,
-                stems,
-                lens,
-            });
+            fields.push(u32::try_from(fields_part.len() - rest.len()).ok()?);
+            rest = Fields::read(rest)?.1.get(8..)?;
         }
-        if r.pos != r.bytes.len() {
+        if !rest.is_empty() {
             return None;
         }
+        fields.push(u32::try_from(fields_part.len()).ok()?);
         let mut r = Reader {
             bytes: &bytes[l.dir..l.rules],
             pos: 0,
@@ -2171,6 +2182,7 @@ fn decode_in<'b>(
         listings,
         records,
         eligibility,
+        fields_part,
         fields,
         bodies,
         file: None,
@@ -2325,7 +2337,13 @@ mod tests {
         let (st, cat) = read(dir.path());
         let bytes = encode(&cat, &Survey::of_files(st.clone()), 7);
         let back = decode(&bytes, Want::All, dir.path(), Some(&st), 7).unwrap();
-        assert_eq!(back.fields, fields_of(&cat));
+        assert_eq!(
+            back.fields(),
+            fields_of(&cat)
+                .iter()
+                .map(OwnFields::view)
+                .collect::<Vec<_>>()
+        );
         assert_eq!(back.bodies().word(b"body"), [(0, 1)]);
         assert_eq!(
             back.bodies().starting(b"bo"),
@@ -2598,7 +2616,11 @@ mod tests {
             let mut index =
                 decode_as(&read, Want::Search, &[], 0, Origin::Bundled, String::new()).unwrap();
             index.attach(f, 0, file.path());
-            let own: Vec<Fields> = cat.entries.iter().map(Fields::of).collect();
+            let own: Vec<Vec<u8>> = cat
+                .entries
+                .iter()
+                .map(|e| OwnFields::of(e).encoded())
+                .collect();
             let each: Vec<Candidate> = own
                 .iter()
                 .zip(&cat.entries)

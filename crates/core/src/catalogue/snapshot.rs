@@ -583,7 +583,7 @@ mod tests {
             let mut buf = index::Buf::default();
             let again = snap.index(&mut buf, Want::All).unwrap();
             assert_eq!(again.slots, ix.slots, "byte {at}");
-            assert_eq!(again.index.fields, ix.index.fields, "byte {at}");
+            assert_eq!(again.index.fields(), ix.index.fields(), "byte {at}");
             drop(again);
             assert_eq!(
                 fs::read(dir.path().join(INDEX)).unwrap(),
@@ -596,7 +596,7 @@ mod tests {
             let again = snap.index(&mut buf, want).unwrap();
             assert_eq!(again.slots, ix.slots);
             assert_eq!(
-                again.index.fields.is_empty(),
+                again.index.fields().is_empty(),
                 !matches!(want, Want::Search | Want::All)
             );
         }
@@ -619,7 +619,7 @@ mod tests {
                 }
             }
             if want == Want::Search {
-                assert_eq!(part.index.fields, ix.index.fields);
+                assert_eq!(part.index.fields(), ix.index.fields());
             }
         }
     }

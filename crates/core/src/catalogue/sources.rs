@@ -18,7 +18,7 @@ use super::snapshot::{self, Slot, Snapshot};
 use super::{Catalogue, Elsewhere, Entry, Listing, Origin, Producer, Served};
 use crate::error::{Error, Result};
 use crate::index::{self, Index, Want};
-use crate::search::{Candidate, Fields, Filter, JoinedBodies};
+use crate::search::{Candidate, Filter, JoinedBodies, OwnFields};
 use crate::text::sanitize_line;
 
 /// One source of entries, as `--source` names it.
@@ -221,8 +221,8 @@ pub struct Merged<'b> {
     /// The bundled and personal entries (those a snapshot entry replaced are not served), and
     /// the problems of their files.
     pub local: Catalogue,
-    /// Their search fields, when read for search.
-    local_fields: Vec<Fields<'static>>,
+    /// Their search fields as [`Fields::read`] reads them, when read for search.
+    local_fields: Vec<Cow<'static, [u8]>>,
     /// The snapshot's index, and where each record lies in the snapshot.
     index: Index<'b>,
     slots: Vec<Slot<'b>>,
@@ -293,7 +293,7 @@ impl<'b> Merged<'b> {
     }
 
     /// What ranking needs of each entry that passes `filter` (read for `Want::Search`).
-    pub fn candidates(&self, filter: &Filter) -> Vec<Candidate<'_, '_>> {
+    pub fn candidates(&self, filter: &Filter) -> Vec<Candidate<'_>> {
         (0..self.rows.len())
             .filter(|&at| self.passes(at, filter))
             .filter_map(|at| match self.rows[at] {
@@ -996,9 +996,9 @@ impl Sources {
                     match (built, i) {
                         (Some(ix), Some(i)) => {
                             bundled_rows[i] = *at;
-                            ix.fields[i].clone()
+                            Cow::Borrowed(ix.fields_bytes(i).unwrap_or_default())
                         }
-                        _ => Fields::of(e),
+                        _ => Cow::Owned(OwnFields::of(e).encoded()),
                     }
                 })
                 .collect();
