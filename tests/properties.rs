@@ -128,15 +128,15 @@ proptest! {
         use apicat::catalogue::{Access, Listing};
         use std::borrow::Cow;
         let style = Style { color, width, tty: false };
-        let marks = ["a".to_string(), "e".to_string()];
-        let listings = rows.iter().map(|[slug, title, producer, themes]| (Listing {
+        let marks = vec!["a".to_string(), "e".to_string()];
+        let listings = rows.iter().map(|[slug, title, producer, themes]| Listing {
             slug: Cow::Borrowed(slug.as_str()),
             title: Cow::Borrowed(title.as_str()),
             producer: Cow::Borrowed(producer.as_str()),
             access: Access::Restricted,
             themes: Cow::Borrowed(themes.as_str()),
-        }, &marks[..]));
-        let table = apicat::view::table::entries(listings, &style);
+        });
+        let table = apicat::view::table::entries(listings, marks, &style);
         let plain = if color { strip_ansi(&table) } else { table.clone() };
         prop_assert!(plain.lines().count() >= rows.len() + 2);
         for line in plain.lines() {

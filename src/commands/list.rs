@@ -47,7 +47,7 @@ fn print(served: &dyn Served, config: &Config, args: &ListArgs) -> Result<u8> {
         let why = nothing_matches(served, &args.filter, "no API matches these filters".into());
         return no_result(format, why);
     }
-    let listings = || rows.iter().map(|&at| (served.listing(at), &[][..]));
+    let listings = || rows.iter().map(|&at| served.listing(at));
     match format {
         Format::Json => {
             let v: Vec<_> = rows
@@ -56,7 +56,7 @@ fn print(served: &dyn Served, config: &Config, args: &ListArgs) -> Result<u8> {
                 .collect();
             emit(&view::json::to_string(&serde_json::Value::Array(v)))?;
         }
-        Format::Table => emit(&view::table::entries(listings(), &config.style))?,
+        Format::Table => emit(&view::table::entries(listings(), Vec::new(), &config.style))?,
         Format::Tsv => emit(&view::table::entries_tsv(listings()))?,
     }
     Ok(0)

@@ -154,7 +154,7 @@ fn no_match(query: &Query, closest: &[Hit], slug: impl Fn(usize) -> String) -> S
 
 /// The query terms a hit matched, in query order.
 fn terms_of(h: &Hit) -> Vec<&str> {
-    let mut t: Vec<&str> = h.matches.iter().map(|m| m.term.as_str()).collect();
+    let mut t: Vec<&str> = h.matches.iter().map(|m| &*m.term).collect();
     t.dedup();
     t
 }
@@ -204,7 +204,7 @@ fn show<'a>(
                 let how: Vec<String> = h
                     .matches
                     .iter()
-                    .filter(|m| m.term == term)
+                    .filter(|m| &*m.term == term)
                     .map(|m| match &m.word {
                         Some(w) => format!("{} {} ({})", m.field, m.how.name(), sanitize_line(w)),
                         None => format!("{} {}", m.field, m.how.name()),
@@ -216,13 +216,16 @@ fn show<'a>(
         emit(&out)?;
         return Ok(0);
     }
-    let rows: Vec<_> = hits
-        .iter()
-        .map(|h| (listing(h.index), &h.marks[..]))
-        .collect();
+    let rows = hits.iter().map(|h| listing(h.index));
     match format {
         Format::Tsv => emit(&view::table::entries_tsv(rows))?,
-        _ => emit(&view::table::entries(rows, &config.style))?,
+        _ => {
+            let mut marks = ranking.marks.clone();
+            marks.extend(hits.iter().flat_map(|h| h.marks.iter().cloned()));
+            marks.sort_unstable();
+            marks.dedup();
+            emit(&view::table::entries(rows, marks, &config.style))?
+        }
     }
     Ok(0)
 }
@@ -233,10 +236,10 @@ fn matched_json(matches: &[Match]) -> serde_json::Value {
     for m in matches {
         let mut one = serde_json::json!({ "field": m.field, "how": m.how.name() });
         if let Some(w) = &m.word {
-            one["word"] = w.clone().into();
+            one["word"] = w.to_string().into();
         }
         let list = o
-            .entry(m.term.clone())
+            .entry(m.term.to_string())
             .or_insert_with(|| serde_json::Value::Array(Vec::new()));
         if let serde_json::Value::Array(a) = list {
             a.push(one);

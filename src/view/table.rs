@@ -34,12 +34,13 @@ pub struct Grid<'a> {
 
 const HEADER: [&str; 5] = ["SLUG", "TITLE", "PRODUCER", "ACCESS", "THEMES"];
 
-/// The rows of `list` and `search`.
-pub fn entries_grid<'a>(rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>) -> Grid<'a> {
+/// The rows of `list` and `search`, with the words a search highlights.
+pub fn entries_grid<'a>(
+    rows: impl IntoIterator<Item = Listing<'a>>,
+    marks: Vec<String>,
+) -> Grid<'a> {
     let mut cells = Vec::new();
-    let mut marks: Vec<&str> = Vec::new();
-    for (l, m) in rows {
-        marks.extend(m.iter().map(String::as_str));
+    for l in rows {
         cells.push(vec![
             l.slug,
             l.title,
@@ -48,29 +49,28 @@ pub fn entries_grid<'a>(rows: impl IntoIterator<Item = (Listing<'a>, &'a [String
             l.themes,
         ]);
     }
-    marks.sort_unstable();
-    marks.dedup();
     Grid {
         header: HEADER.to_vec(),
         rows: cells,
         whole: vec![true, false, false, true, false],
         drop_order: vec![4, 2, 3, 1],
         paint: None,
-        marks: marks.into_iter().map(str::to_string).collect(),
+        marks,
     }
 }
 
 /// `list` and `search` as a table at the style's width.
 pub fn entries<'a>(
-    rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>,
+    rows: impl IntoIterator<Item = Listing<'a>>,
+    marks: Vec<String>,
     style: &Style,
 ) -> String {
-    layout(&entries_grid(rows), style)
+    layout(&entries_grid(rows, marks), style)
 }
 
 /// `list` and `search` for a pipe: one row per line, tab-separated, no header, no colour.
-pub fn entries_tsv<'a>(rows: impl IntoIterator<Item = (Listing<'a>, &'a [String])>) -> String {
-    tsv(&entries_grid(rows))
+pub fn entries_tsv<'a>(rows: impl IntoIterator<Item = Listing<'a>>) -> String {
+    tsv(&entries_grid(rows, Vec::new()))
 }
 
 /// One row per line, cells separated by tabs; tabs and line breaks inside a cell become

@@ -7,6 +7,8 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::rc::Rc;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -265,13 +267,13 @@ pub fn full_name_key(folded: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     /// The query word.
-    pub term: String,
+    pub term: Rc<str>,
     /// The field's name, from [`FIELDS`].
     pub field: &'static str,
     pub how: How,
     /// What it matched when not the word itself: the stem, the word it starts, the word it
     /// misspells.
-    pub word: Option<String>,
+    pub word: Option<Rc<str>>,
 }
 
 /// One ranked result.
@@ -285,7 +287,8 @@ pub struct Hit {
     pub matched: usize,
     /// How each word matched, field by field (in [`FIELDS`] order per word).
     pub matches: Vec<Match>,
-    /// Folded words to highlight: the terms, their stems, the words they matched by typo.
+    /// Folded words to highlight beside the ranking's own ([`Ranking::marks`]): those it
+    /// matched by typo or prefix.
     pub marks: Vec<String>,
 }
 
@@ -295,6 +298,8 @@ pub struct Hit {
 pub struct Ranking {
     pub hits: Vec<Hit>,
     pub closest: Vec<Hit>,
+    /// Folded words every hit highlights: the terms and their stems.
+    pub marks: Vec<String>,
 }
 
 /// Each searchable field of an entry (see [`FIELDS`]), folded and reduced to what matching
@@ -732,8 +737,51 @@ fn is_typo(term: &str, word: &str) -> bool {
     edit_distance(term, word) <= allowed
 }
 
-/// How a term matched one field: how, how often, and what it matched when not itself.
-type FieldMatch = Option<(How, usize, Option<String>)>;
+/// How a term matched one field: how, how often, and what it matched when not itself (see
+/// [`Spellings`]). A few bytes: a search holds one for each field of each candidate and term.
+type FieldMatch = Option<(How, u32, Option<Spelling>)>;
+
+/// A word a match names, by its place in the ranking's [`Spellings`].
+type Spelling = NonZeroU32;
+
+/// The words matches name when not the query's own, each kept once per ranking: many entries
+/// match the same stem.
+#[derive(Default)]
+struct Spellings(RefCell<Spelt>);
+
+/// The words in order, and each word's place.
+type Spelt = (Vec<Rc<str>>, HashMap<Rc<str>, Spelling>);
+
+impl Spellings {
+    fn of(&self, word: &str) -> Spelling {
+        let (all, known) = &mut *self.0.borrow_mut();
+        if let Some(&id) = known.get(word) {
+            return id;
+        }
+        let w: Rc<str> = Rc::from(word);
+        all.push(w.clone());
+        let id = NonZeroU32::new(u32::try_from(all.len()).unwrap_or(u32::MAX))
+            .unwrap_or(NonZeroU32::MIN);
+        known.insert(w, id);
+        id
+    }
+
+    fn of_bytes(&self, word: &[u8]) -> Spelling {
+        self.of(&String::from_utf8_lossy(word))
+    }
+
+    fn get(&self, id: Spelling) -> Rc<str> {
+        let (all, _) = &*self.0.borrow();
+        all.get(id.get() as usize - 1)
+            .cloned()
+            .unwrap_or_else(|| Rc::from(""))
+    }
+}
+
+/// A count as a match keeps it.
+fn n32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
 
 /// A query term as it is looked for: the term, its stem, whether that is its own stem, the
 /// words it is part of with a neighbour, and its related stems (see [`Query`]).
@@ -751,6 +799,7 @@ fn field_match(
     i: usize,
     (term, stem, fixed, joined, related): Ways,
     prefix: bool,
+    spell: &Spellings,
 ) -> FieldMatch {
     let (t, st) = (term.as_bytes(), stem.as_bytes());
     // One bisection of the word list finds the stem as a word (when it is its own stem), the
@@ -775,12 +824,12 @@ fn field_match(
         }
     }
     if exact > 0 {
-        return Some((How::Exact, exact, None));
+        return Some((How::Exact, n32(exact), None));
     }
     for j in joined.into_iter().flatten() {
         let n = count(f.words[i], j.as_bytes());
         if n > 0 {
-            return Some((How::Exact, n, Some(j.clone())));
+            return Some((How::Exact, n32(n), Some(spell.of(j))));
         }
     }
     let n = if stem_first {
@@ -789,20 +838,16 @@ fn field_match(
         stem_count(f, i, stem, fixed)
     };
     if n > 0 {
-        return Some((How::Stem, n, Some(stem.to_string())));
+        return Some((How::Stem, n32(n), Some(spell.of(stem))));
     }
     for (r, fixed) in related {
         let n = stem_count(f, i, r, *fixed);
         if n > 0 {
-            return Some((How::Related, n, Some(r.clone())));
+            return Some((How::Related, n32(n), Some(spell.of(r))));
         }
     }
     match first {
-        Some(w) if prefix => Some((
-            How::Prefix,
-            starting,
-            Some(String::from_utf8_lossy(w).into_owned()),
-        )),
+        Some(w) if prefix => Some((How::Prefix, n32(starting), Some(spell.of_bytes(w)))),
         _ => None,
     }
 }
@@ -924,18 +969,23 @@ fn corrected_names(
 
 /// How a field holds one of the corrections of a misspelt term: the corrected word, or a word
 /// of the same stem.
-fn typo_match(f: &Fields, i: usize, (words, stems): &(Vec<String>, Vec<String>)) -> FieldMatch {
+fn typo_match(
+    f: &Fields,
+    i: usize,
+    (words, stems): &(Vec<String>, Vec<String>),
+    spell: &Spellings,
+) -> FieldMatch {
     for w in words {
         let n = count(f.words[i], w.as_bytes());
         if n > 0 {
-            return Some((How::Typo, n, Some(w.clone())));
+            return Some((How::Typo, n32(n), Some(spell.of(w))));
         }
     }
     let stemmed = words.iter().map(|w| stem(w));
     for s in stemmed.chain(stems.iter().cloned()) {
         let n = stem_count(f, i, &s, stem(&s) == s);
         if n > 0 {
-            return Some((How::Typo, n, Some(s)));
+            return Some((How::Typo, n32(n), Some(spell.of(&s))));
         }
     }
     None
@@ -1044,33 +1094,37 @@ fn body_matches(
     bodies: &dyn Bodies,
     (term, stem, fixed, joined, related): Ways,
     prefix: bool,
-) -> HashMap<usize, (How, usize, Option<String>)> {
-    let mut out: HashMap<usize, (How, usize, Option<String>)> = HashMap::new();
+    spell: &Spellings,
+) -> HashMap<usize, (How, u32, Option<Spelling>)> {
+    let mut out: HashMap<usize, (How, u32, Option<Spelling>)> = HashMap::new();
     // The weakest way first: a stronger one replaces it.
     if prefix {
         for (w, holders) in bodies.starting(term.as_bytes()) {
-            let w = String::from_utf8_lossy(&w).into_owned();
+            let w = spell.of_bytes(&w);
             for (i, _) in holders {
-                let m = out.entry(i).or_insert((How::Prefix, 0, Some(w.clone())));
+                let m = out.entry(i).or_insert((How::Prefix, 0, Some(w)));
                 m.1 += 1;
             }
         }
     }
     for (r, fixed) in related.iter().rev() {
+        let r_id = spell.of(r);
         for (i, n) in stem_holders(bodies, r, *fixed) {
-            out.insert(i, (How::Related, n, Some(r.clone())));
+            out.insert(i, (How::Related, n32(n), Some(r_id)));
         }
     }
+    let stem_id = spell.of(stem);
     for (i, n) in stem_holders(bodies, stem, fixed) {
-        out.insert(i, (How::Stem, n, Some(stem.to_string())));
+        out.insert(i, (How::Stem, n32(n), Some(stem_id)));
     }
     for j in joined.into_iter().flatten().rev() {
+        let j_id = spell.of(j);
         for (i, n) in bodies.word(j.as_bytes()) {
-            out.insert(i, (How::Exact, n, Some(j.clone())));
+            out.insert(i, (How::Exact, n32(n), Some(j_id)));
         }
     }
     for (i, n) in bodies.word(term.as_bytes()) {
-        out.insert(i, (How::Exact, n, None));
+        out.insert(i, (How::Exact, n32(n), None));
     }
     out
 }
@@ -1093,19 +1147,22 @@ fn stem_holders(bodies: &dyn Bodies, stem: &str, fixed: bool) -> HashMap<usize, 
 fn body_typos(
     bodies: &dyn Bodies,
     (words, stems): &(Vec<String>, Vec<String>),
-) -> HashMap<usize, (How, usize, Option<String>)> {
+    spell: &Spellings,
+) -> HashMap<usize, (How, u32, Option<Spelling>)> {
     let mut out = HashMap::new();
     let stemmed = words.iter().map(|w| stem(w));
     // The weakest way first, the first of each list last: a stronger one replaces it.
     let stemmed: Vec<String> = stemmed.chain(stems.iter().cloned()).collect();
     for s in stemmed.iter().rev() {
+        let id = spell.of(s);
         for (i, k) in stem_holders(bodies, s, stem(s) == *s) {
-            out.insert(i, (How::Typo, k, Some(s.clone())));
+            out.insert(i, (How::Typo, n32(k), Some(id)));
         }
     }
     for w in words.iter().rev() {
+        let id = spell.of(w);
         for (i, k) in bodies.word(w.as_bytes()) {
-            out.insert(i, (How::Typo, k, Some(w.clone())));
+            out.insert(i, (How::Typo, n32(k), Some(id)));
         }
     }
     out
@@ -1199,23 +1256,25 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             )
         })
         .collect();
+    let spell = Spellings::default();
     let in_bodies: Vec<_> = ways
         .iter()
-        .map(|&(words, prefix)| body_matches(bodies, words, prefix))
+        .map(|&(words, prefix)| body_matches(bodies, words, prefix, &spell))
         .collect();
     let needles: Vec<Vec<Needle>> = ways.iter().map(|&(words, _)| needles(words)).collect();
     // Per candidate, per term, per field: how it matched, typos aside; one vector, `nterms`
     // a candidate.
     // Sized at once: grown by doubling, it would touch half as many pages again.
     let mut found: Vec<[FieldMatch; 4]> = Vec::with_capacity(candidates.len() * nterms);
+    let spelt = &spell;
     found.extend(candidates.iter().flat_map(|c| {
         let f = c.fields();
         let each = ways.iter().zip(&in_bodies).zip(&needles);
         each.map(move |((&(words, prefix), body), needles)| {
             std::array::from_fn(|i| match i {
-                BODY => body.get(&c.index).cloned(),
+                BODY => body.get(&c.index).copied(),
                 _ if !may_match(&f, i, needles) => None,
-                _ => field_match(&f, i, words, prefix),
+                _ => field_match(&f, i, words, prefix, spelt),
             })
         })
     }));
@@ -1234,12 +1293,12 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         {
             let fixed = corrections(candidates, term);
             names = corrected_names(names, &query.words, term, &fixed.0);
-            let body = body_typos(bodies, &fixed);
+            let body = body_typos(bodies, &fixed, &spell);
             for (c, f) in candidates.iter().zip(found.chunks_mut(per_candidate)) {
                 let fields = c.fields();
                 f[t] = std::array::from_fn(|i| match i {
-                    BODY => body.get(&c.index).cloned(),
-                    _ => typo_match(&fields, i, &fixed),
+                    BODY => body.get(&c.index).copied(),
+                    _ => typo_match(&fields, i, &fixed, &spell),
                 });
             }
         }
@@ -1269,6 +1328,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     query_marks.extend(query.stems.iter().filter(|s| s.len() >= 3).cloned());
     query_marks.sort();
     query_marks.dedup();
+    let terms: Vec<Rc<str>> = query.terms.iter().map(|t| Rc::from(t.as_str())).collect();
     let mut scored: Vec<(f64, &Candidate, Hit, OnceCell<String>)> =
         Vec::with_capacity(candidates.len());
     for (c, f) in candidates.iter().zip(found.chunks(per_candidate)) {
@@ -1284,21 +1344,24 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
                 in_fields += 1;
             }
             for (i, m) in per_field.iter().enumerate() {
-                let Some((how, count, word)) = m else {
+                let Some((how, count, word)) = *m else {
                     continue;
                 };
                 let spec = FIELDS[i];
                 let len = f64::from(fields.lens[i]);
                 let norm = 1.0 - spec.b + spec.b * len / avg[i];
-                tf += spec.weight * how.factor() * (*count).min(TF_CAP) as f64 / norm;
-                if let Some(w) = word {
-                    marks.push(w.clone());
+                tf += spec.weight * how.factor() * (count as usize).min(TF_CAP) as f64 / norm;
+                let word = word.map(|w| spell.get(w));
+                if let Some(w) = &word
+                    && query_marks.binary_search_by(|m| m.as_str().cmp(w)).is_err()
+                {
+                    marks.push(w.to_string());
                 }
                 matches.push(Match {
-                    term: query.terms[t].clone(),
+                    term: terms[t].clone(),
                     field: spec.name,
-                    how: *how,
-                    word: word.clone(),
+                    how,
+                    word,
                 });
             }
             if tf > 0.0 {
@@ -1334,13 +1397,8 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             0.0
         };
         let score = band + relevance / idf_total;
-        if marks.is_empty() {
-            marks = query_marks.clone();
-        } else {
-            marks.extend(query_marks.iter().cloned());
-            marks.sort();
-            marks.dedup();
-        }
+        marks.sort();
+        marks.dedup();
         let hit = Hit {
             index: c.index,
             score: (score * 1000.0).round() / 1000.0,
@@ -1378,6 +1436,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         return Ranking {
             hits: Vec::new(),
             closest: scored.into_iter().map(|s| s.2).collect(),
+            marks: query_marks,
         };
     }
     scored.truncate(n);
@@ -1385,6 +1444,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     Ranking {
         hits: scored.into_iter().map(|s| s.2).collect(),
         closest: Vec::new(),
+        marks: query_marks,
     }
 }
 
@@ -1781,7 +1841,7 @@ mod tests {
                 let needles = needles(ways);
                 for f in &fields {
                     for i in 0..BODY {
-                        if field_match(f, i, ways, true).is_some() {
+                        if field_match(f, i, ways, true, &Spellings::default()).is_some() {
                             assert!(may_match(f, i, &needles), "{t:?} in field {i}");
                             checked += 1;
                         }
