@@ -952,6 +952,41 @@ impl crate::search::Bodies for IndexBodies<'_> {
     }
 }
 
+/// A part of the index holding one item per entry: where each starts (a `u32` each, and
+/// where the last ends), then the items. An item is found without reading those before it.
+#[derive(Default, Clone, Copy)]
+struct Table<'b> {
+    starts: &'b [u8],
+    items: &'b [u8],
+}
+
+impl<'b> Table<'b> {
+    /// The table of `count` items that fills `part`.
+    fn of(part: &'b [u8], count: usize) -> Option<Table<'b>> {
+        let (starts, items) = part.split_at_checked(count.checked_add(1)?.checked_mul(4)?)?;
+        let t = Table { starts, items };
+        (t.start(count)? == items.len()).then_some(t)
+    }
+
+    fn start(&self, i: usize) -> Option<usize> {
+        let at = i.checked_mul(4)?;
+        let b = self.starts.get(at..at + 4)?;
+        Some(u32::from_le_bytes(b.try_into().ok()?) as usize)
+    }
+
+    fn get(&self, i: usize) -> Option<&'b [u8]> {
+        self.items.get(self.start(i)?..self.start(i + 1)?)
+    }
+
+    /// The start of a table: where each of its items starts, and where the last ends
+    /// (`len`: the items' length).
+    fn starts(starts: &[u32], len: usize) -> Vec<u8> {
+        let end = u32::try_from(len).unwrap_or(u32::MAX);
+        let all = starts.iter().chain(std::iter::once(&end));
+        all.flat_map(|s| s.to_le_bytes()).collect()
+    }
+}
+
 /// One entry as the index holds it: what `list` and `search` show and filter on, borrowed
 /// from the index file's bytes. An [`Entry`] is made only for what is shown.
 #[derive(Default)]
@@ -1003,16 +1038,14 @@ impl<'b> Record<'b> {
 /// What a cached directory gives: its entries as records, their folded search fields (when
 /// read: see [`Want`]), and the files that failed to load.
 pub struct Index<'b> {
-    /// The listings' part, and where each record starts in it: a record is read when used,
-    /// which keeps a search from holding every one.
-    listings: &'b [u8],
-    records: Vec<u32>,
+    /// The listings: a record is read when used, which keeps a search from holding every one.
+    listings: Table<'b>,
+    count: usize,
     /// What a verdict needs of each entry (see [`Encoder::entry`]): read only for verdicts.
     eligibility: Vec<&'b [u8]>,
-    /// Their search fields, their bodies aside (see [`Index::bodies`]), then their visit
-    /// count; and where each starts in that part, and where the last ends.
-    fields_part: &'b [u8],
-    fields: Vec<u32>,
+    /// Their search fields, their bodies aside (see [`Index::bodies`]), each followed by its
+    /// visit count; empty when not read.
+    fields: Table<'b>,
     bodies: Option<IndexBodies<'b>>,
     /// Its file, when read from one.
     file: Option<PathBuf>,
@@ -1102,25 +1135,29 @@ impl<'b> Index<'b> {
 
     /// How many entries it holds.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.count == 0
     }
 
-    /// Record `i`, read where it lies (each was read once when the index was).
+    /// Record `i`, read where it lies. Its part's checksum was checked: only a forged index
+    /// gives a record that does not read, shown empty.
     fn record(&self, i: usize) -> Record<'b> {
-        let mut r = Reader {
-            bytes: self.listings,
-            pos: self.records[i] as usize,
-        };
-        Record::read(&mut r).unwrap_or_default()
+        self.listings
+            .get(i)
+            .and_then(|bytes| Record::read(&mut Reader { bytes, pos: 0 }))
+            .unwrap_or_default()
     }
 
     /// The slug of record `i` as the index holds it (not checked: compare it, do not show it).
-    pub fn raw_slug(&self, i: usize) -> &[u8] {
-        self.record(i).slug
+    pub fn raw_slug(&self, i: usize) -> &'b [u8] {
+        // The record's first part: the rest is not read.
+        self.listings
+            .get(i)
+            .and_then(|bytes| Reader { bytes, pos: 0 }.bytes())
+            .unwrap_or_default()
     }
 
     /// The entry of record `i`, as `list` and `search` show it (no body, no access rules);
@@ -1185,7 +1222,7 @@ impl<'b> Index<'b> {
     pub fn entry_for_verdict(&self, i: usize) -> Entry {
         let mut e = self.entry(i, false);
         debug_assert!(
-            self.eligibility.len() == self.records.len(),
+            self.eligibility.len() == self.count,
             "verdicts need an index read for them"
         );
         let mut r = Reader {
@@ -1214,9 +1251,7 @@ impl<'b> Index<'b> {
     /// Every entry, with request links and access rules, as a catalogue: for verdicts.
     pub fn catalogue_for_verdicts(&self) -> Catalogue {
         Catalogue {
-            entries: (0..self.records.len())
-                .map(|i| self.entry_for_verdict(i))
-                .collect(),
+            entries: (0..self.count).map(|i| self.entry_for_verdict(i)).collect(),
             problems: self.problems.clone(),
             producers_known: self.producers_known,
             ..Catalogue::default()
@@ -1226,9 +1261,7 @@ impl<'b> Index<'b> {
     /// Every entry, with the problems, as a catalogue.
     pub fn catalogue(&self, keywords: bool) -> Catalogue {
         Catalogue {
-            entries: (0..self.records.len())
-                .map(|i| self.entry(i, keywords))
-                .collect(),
+            entries: (0..self.count).map(|i| self.entry(i, keywords)).collect(),
             problems: self.problems.clone(),
             producers_known: self.producers_known,
             ..Catalogue::default()
@@ -1237,21 +1270,20 @@ impl<'b> Index<'b> {
 
     /// What ranking needs of every entry.
     pub fn candidates(&self) -> Vec<Candidate<'b>> {
-        let mut out = Vec::with_capacity(self.records.len());
-        out.extend((0..self.records.len()).filter_map(|i| self.candidate(i, i)));
+        let mut out = Vec::with_capacity(self.count);
+        out.extend((0..self.count).filter_map(|i| self.candidate(i, i)));
         out
     }
 
     /// Record `i`'s search fields as written ([`Fields::read`] reads them); `None` when they
     /// were not read.
     pub fn fields_bytes(&self, i: usize) -> Option<&'b [u8]> {
-        let (from, to) = (*self.fields.get(i)?, *self.fields.get(i + 1)?);
-        self.fields_part.get(from as usize..to as usize)
+        self.fields.get(i)
     }
 
     /// Every record's search fields (empty when they were not read).
     pub fn fields(&self) -> Vec<Fields<'b>> {
-        (0..self.records.len())
+        (0..self.count)
             .filter_map(|i| Some(Fields::read(self.fields_bytes(i)?)?.0))
             .collect()
     }
@@ -1265,8 +1297,8 @@ impl<'b> Index<'b> {
             .unwrap_or(0);
         // The title is the record's third part: read alone, not the whole record.
         let mut r = Reader {
-            bytes: self.listings,
-            pos: *self.records.get(i)? as usize,
+            bytes: self.listings.get(i)?,
+            pos: 0,
         };
         let title = r.bytes().and(r.bytes()).and(r.bytes()).unwrap_or_default();
         Some(Candidate {
@@ -1286,7 +1318,7 @@ impl<'b> Index<'b> {
 
 impl crate::catalogue::Served for Index<'_> {
     fn len(&self) -> usize {
-        self.records.len()
+        self.count
     }
 
     fn listing(&self, at: usize) -> Listing<'_> {
@@ -1739,7 +1771,9 @@ pub struct Encoder {
     problems: Writer,
     problems_count: u32,
     listing: Writer,
+    listing_starts: Vec<u32>,
     fields: Writer,
+    fields_starts: Vec<u32>,
     rules: Writer,
     records_count: u32,
     /// Key (`w` + word, `s` + stem) → holders.
@@ -1823,7 +1857,10 @@ impl Encoder {
     pub fn push(&mut self, e: Encoded) {
         self.names.0.extend_from_slice(&e.names);
         self.names_count += 1;
+        let at = |w: &Writer| u32::try_from(w.0.len()).unwrap_or(u32::MAX);
+        self.listing_starts.push(at(&self.listing));
         self.listing.0.extend_from_slice(&e.listing);
+        self.fields_starts.push(at(&self.fields));
         self.fields.0.extend_from_slice(&e.fields);
         self.rules.0.extend_from_slice(&e.rules);
         let entry = self.records_count as usize;
@@ -1926,9 +1963,12 @@ impl Encoder {
         let mut dir_all = Writer::default();
         dir_all.u32(count);
         dir_all.0.extend_from_slice(&dir.0);
+        let mut listing_part = Table::starts(&self.listing_starts, self.listing.0.len());
+        listing_part.extend_from_slice(&self.listing.0);
+        let fields_starts = Table::starts(&self.fields_starts, self.fields.0.len());
         let listing = w.0.len();
-        let fields = listing + self.listing.0.len();
-        let dir_at = fields + self.fields.0.len();
+        let fields = listing + listing_part.len();
+        let dir_at = fields + fields_starts.len() + self.fields.0.len();
         let rules = dir_at + dir_all.0.len();
         let blocks_at = rules + self.rules.0.len();
         let end = blocks_at + blocks.0.len();
@@ -1939,18 +1979,8 @@ impl Encoder {
             let from = FIXED_HEAD - 88 + 8 * k;
             w.0[from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
         }
-        let sums = [
-            checksum(&w.0[FIXED_HEAD..]),
-            checksum(&self.listing.0),
-            checksum(&self.fields.0),
-            checksum(&dir_all.0),
-            checksum(&self.rules.0),
-        ];
-        for (k, sum) in sums.into_iter().enumerate() {
-            let from = FIXED_HEAD - 40 + 8 * k;
-            w.0[from..from + 8].copy_from_slice(&sum.to_le_bytes());
-        }
-        w.0.extend_from_slice(&self.listing.0);
+        w.0.extend_from_slice(&listing_part);
+        w.0.extend_from_slice(&fields_starts);
         // The search fields stay where they are: the rest goes around them rather than all
         // being copied into a third buffer.
         let mut out = self.fields.0;
@@ -1958,6 +1988,17 @@ impl Encoder {
         out.extend_from_slice(&dir_all.0);
         out.extend_from_slice(&self.rules.0);
         out.extend_from_slice(&blocks.0);
+        let sums = [
+            checksum(&out[FIXED_HEAD..listing]),
+            checksum(&out[listing..fields]),
+            checksum(&out[fields..dir_at]),
+            checksum(&out[dir_at..rules]),
+            checksum(&out[rules..blocks_at]),
+        ];
+        for (k, sum) in sums.into_iter().enumerate() {
+            let from = FIXED_HEAD - 40 + 8 * k;
+            out[from..from + 8].copy_from_slice(&sum.to_le_bytes());
+        }
         out
     }
 }
@@ -2105,34 +2146,11 @@ fn decode_in<'b>(
     if r.pos != l.listing {
         return None;
     }
-    let listings = &bytes[l.listing..l.fields];
-    let mut records = Vec::with_capacity(count.min(listings.len() / 16));
-    let mut r = Reader {
-        bytes: listings,
-        pos: 0,
-    };
-    for _ in 0..count {
-        records.push(u32::try_from(r.pos).ok()?);
-        Record::read(&mut r)?;
-    }
-    if r.pos != r.bytes.len() {
-        return None;
-    }
-    let mut fields = Vec::new();
-    let mut fields_part: &[u8] = &[];
+    let listings = Table::of(&bytes[l.listing..l.fields], count)?;
+    let mut fields = Table::default();
     let mut bodies = None;
     if want.fields() {
-        fields_part = &bytes[l.fields..l.dir];
-        fields.reserve(count + 1);
-        let mut rest = fields_part;
-        for _ in 0..count {
-            fields.push(u32::try_from(fields_part.len() - rest.len()).ok()?);
-            rest = Fields::read(rest)?.1.get(8..)?;
-        }
-        if !rest.is_empty() {
-            return None;
-        }
-        fields.push(u32::try_from(fields_part.len()).ok()?);
+        fields = Table::of(&bytes[l.fields..l.dir], count)?;
         let mut r = Reader {
             bytes: &bytes[l.dir..l.rules],
             pos: 0,
@@ -2180,9 +2198,8 @@ fn decode_in<'b>(
     }
     Some(Index {
         listings,
-        records,
+        count,
         eligibility,
-        fields_part,
         fields,
         bodies,
         file: None,
@@ -2482,7 +2499,7 @@ mod tests {
                 Ok(true)
             };
             let index = load(&dir, &mut buf, Want::Listing, full).unwrap();
-            let titles: Vec<String> = (0..index.records.len())
+            let titles: Vec<String> = (0..index.len())
                 .map(|i| index.listing(i).title.to_string())
                 .collect();
             titles.join(",")
