@@ -23,7 +23,7 @@ use crate::search::{BODY, Candidate, Fields, Holders, OwnFields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("14-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("15-", env!("CARGO_PKG_VERSION"));
 
 /// Which parts of an index a command reads: the head and what listings show always; the
 /// search fields for ranking, the request links and access rules for verdicts. Each part

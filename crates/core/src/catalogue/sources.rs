@@ -6,6 +6,7 @@
 //! `search` read the same sources through indexes (see [`crate::index`]).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -62,6 +63,7 @@ fn snapshot_wins(snap: Option<&str>, other: Option<&str>) -> bool {
 }
 
 /// What the merge needs of an entry.
+#[derive(Clone, Copy)]
 pub struct MergeKey<'a> {
     pub slug: &'a str,
     /// A snapshot entry's api.gouv.fr slug.
@@ -92,28 +94,20 @@ impl<'a> MergeKey<'a> {
 /// The bundled and personal entries merged with the snapshot's, known by their index: each
 /// one's slug as the index holds it (compared, never shown), and its slot. Gives the slugs as
 /// text, and the rows.
-fn merge_local<'a>(
-    base: &[MergeKey],
-    raw_slugs: &[&'a [u8]],
-    slots: &[Slot<'_>],
-) -> (Vec<Cow<'a, str>>, Rows) {
-    let slugs: Vec<Cow<str>> = raw_slugs
-        .iter()
-        // Checked first: `from_utf8_lossy` is slower on valid text, which slugs are.
-        .map(|s| std::str::from_utf8(s).map_or_else(|_| String::from_utf8_lossy(s), Cow::Borrowed))
-        .collect();
-    let snap: Vec<_> = slugs
-        .iter()
-        .zip(slots)
-        .map(|(slug, slot)| MergeKey {
-            slug,
-            apigouv: slot.apigouv_slug.as_deref(),
-            updated: slot.updated.as_deref(),
-            source: SourceKind::Datagouv,
-        })
-        .collect();
-    let rows = merge_rows(base, &snap);
-    (slugs, rows)
+fn merge_local<'a>(base: &[MergeKey<'a>], raw_slugs: &[&'a [u8]], slots: &'a [Slot<'_>]) -> Rows {
+    // Slugs come from JSON: always UTF-8. One that were not would name nothing here.
+    let snap = |j: usize| MergeKey {
+        slug: std::str::from_utf8(raw_slugs[j]).unwrap_or_default(),
+        apigouv: slots[j].apigouv_slug.as_deref(),
+        updated: slots[j].updated.as_deref(),
+        source: SourceKind::Datagouv,
+    };
+    merge_rows(base, raw_slugs.len().min(slots.len()), snap)
+}
+
+/// The notes ([`Rows::notes`]) of the row at `at`.
+fn notes_at(notes: &[Vec<Elsewhere>], at: usize) -> &[Elsewhere] {
+    notes.get(at).map_or(&[], Vec::as_slice)
 }
 
 /// An entry served by a merge: one of the others (`Base`) or of the snapshot, by position.
@@ -127,7 +121,8 @@ pub enum Row {
 pub struct Rows {
     /// The entries served, in order.
     pub rows: Vec<Row>,
-    /// Per row, the entries of the same API not served (`elsewhere`).
+    /// Per row, the entries of the same API not served (`elsewhere`): only the first rows,
+    /// those of the other entries, have any (see [`Rows::notes`]).
     pub notes: Vec<Vec<Elsewhere>>,
     /// Per snapshot entry, the row that serves its API (its own, or the one preferred to it).
     pub snapshot_at: Vec<usize>,
@@ -139,15 +134,20 @@ pub struct Rows {
 /// later one between two of the snapshot's), in the entry's place, and notes the others. Two
 /// snapshot entries are two data.gouv.fr APIs: they never hide each other otherwise. Only keys
 /// are compared: no entry is made or moved.
-pub fn merge_rows(base: &[MergeKey], snap: &[MergeKey]) -> Rows {
+pub fn merge_rows<'k>(
+    base: &[MergeKey<'k>],
+    snap_len: usize,
+    snap: impl Fn(usize) -> MergeKey<'k>,
+) -> Rows {
     let by_slug: foldhash::HashMap<&str, usize> =
         base.iter().enumerate().map(|(i, k)| (k.slug, i)).collect();
     let mut rows: Vec<Row> = (0..base.len()).map(Row::Base).collect();
-    rows.reserve(snap.len());
+    rows.reserve(snap_len);
     // Per base entry, the snapshot entries standing for it, in order.
     let mut standing: Vec<Vec<usize>> = vec![Vec::new(); base.len()];
-    let mut snapshot_at = Vec::with_capacity(snap.len());
-    for (j, k) in snap.iter().enumerate() {
+    let mut snapshot_at = Vec::with_capacity(snap_len);
+    for j in 0..snap_len {
+        let k = snap(j);
         let found = by_slug
             .get(k.slug)
             .or_else(|| k.apigouv.and_then(|s| by_slug.get(s)));
@@ -162,14 +162,14 @@ pub fn merge_rows(base: &[MergeKey], snap: &[MergeKey]) -> Rows {
             }
         }
     }
-    let mut notes = vec![Vec::new(); rows.len()];
+    let mut notes = vec![Vec::new(); base.len()];
     for (i, group) in standing.iter().enumerate().filter(|(_, g)| !g.is_empty()) {
         let key = |r: Row| match r {
-            Row::Base(b) => &base[b],
-            Row::Snapshot(s) => &snap[s],
+            Row::Base(b) => base[b],
+            Row::Snapshot(s) => snap(s),
         };
         let winner = group.iter().fold(Row::Base(i), |best, &j| {
-            match snapshot_wins(snap[j].updated, key(best).updated) {
+            match snapshot_wins(snap(j).updated, key(best).updated) {
                 true => Row::Snapshot(j),
                 false => best,
             }
@@ -193,16 +193,15 @@ pub fn merge_rows(base: &[MergeKey], snap: &[MergeKey]) -> Rows {
 pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) -> Vec<(Entry, T)> {
     let Rows { rows, notes, .. } = {
         let b: Vec<_> = base.iter().map(|(e, _)| MergeKey::of(e, None)).collect();
-        let s: Vec<_> = snap
-            .iter()
-            .map(|(e, a, _)| MergeKey::of(e, a.as_deref()))
-            .collect();
-        merge_rows(&b, &s)
+        merge_rows(&b, snap.len(), |j| {
+            let (e, a, _) = &snap[j];
+            MergeKey::of(e, a.as_deref())
+        })
     };
     let mut base: Vec<_> = base.into_iter().map(Some).collect();
     let mut snap: Vec<_> = snap.into_iter().map(|(e, _, t)| Some((e, t))).collect();
     rows.into_iter()
-        .zip(notes)
+        .zip(notes.into_iter().chain(std::iter::repeat(Vec::new())))
         .filter_map(|(row, notes)| {
             let (mut e, t) = match row {
                 Row::Base(i) => base[i].take()?,
@@ -219,8 +218,13 @@ pub fn merge<T>(base: Vec<(Entry, T)>, snap: Vec<(Entry, Option<String>, T)>) ->
 /// snapshot is made only for a row asked for.
 pub struct Merged<'b> {
     /// The bundled and personal entries (those a snapshot entry replaced are not served), and
-    /// the problems of their files.
+    /// the problems of their files; without personal entries, no entry (see `lazy`).
     pub local: Catalogue,
+    /// Without personal entries, the bundled ones, by the build's keys: `Base(i)` is
+    /// `lazy[i]`, parsed only when its entry is asked for (a listing or a candidate comes from
+    /// the bundled index).
+    lazy: Option<Vec<Lazy>>,
+    source: &'static Bundled,
     /// Their search fields as [`Fields::read`] reads them, when read for search.
     local_fields: Vec<Cow<'static, [u8]>>,
     /// The snapshot's index, and where each record lies in the snapshot.
@@ -237,6 +241,15 @@ pub struct Merged<'b> {
     pub snapshot: Snapshot,
 }
 
+/// A bundled entry served beside the snapshot, not parsed until needed.
+struct Lazy {
+    slug: &'static str,
+    updated: Option<&'static str>,
+    /// Its record in the bundled index.
+    record: usize,
+    entry: OnceCell<Entry>,
+}
+
 impl Served for Merged<'_> {
     fn len(&self) -> usize {
         self.rows.len()
@@ -244,27 +257,33 @@ impl Served for Merged<'_> {
 
     fn entry(&self, at: usize, keywords: bool) -> Entry {
         let mut e = match self.rows[at] {
-            Row::Base(i) => self.local.entries[i].clone(),
+            Row::Base(i) => self.base(i).clone(),
             Row::Snapshot(i) => {
                 let mut e = self.index.entry(i, keywords);
                 e.last_update_iso = self.slots[i].updated.as_deref().map(str::to_string);
                 e
             }
         };
-        e.elsewhere.extend(self.notes[at].iter().cloned());
+        e.elsewhere
+            .extend(notes_at(&self.notes, at).iter().cloned());
         e
     }
 
     fn listing(&self, at: usize) -> Listing<'_> {
         match self.rows[at] {
-            Row::Base(i) => self.local.entries[i].listing(),
+            Row::Base(i) => match self.built(i) {
+                Some((ix, k)) => ix.listing(k),
+                None => self.base(i).listing(),
+            },
             Row::Snapshot(i) => self.index.listing(i),
         }
     }
 
     fn passes(&self, at: usize, filter: &Filter) -> bool {
         match self.rows[at] {
-            Row::Base(i) => filter.matches(&self.local.entries[i]),
+            Row::Base(i) => {
+                (filter.is_empty() && self.lazy.is_some()) || filter.matches(self.base(i))
+            }
             Row::Snapshot(_) => filter.is_empty() || filter.matches(&self.entry(at, false)),
         }
     }
@@ -281,13 +300,34 @@ impl Served for Merged<'_> {
 }
 
 impl<'b> Merged<'b> {
+    /// The other entry `i` (see [`Row::Base`]).
+    fn base(&self, i: usize) -> &Entry {
+        let Some(lazy) = &self.lazy else {
+            return &self.local.entries[i];
+        };
+        let l = &lazy[i];
+        l.entry.get_or_init(|| {
+            let one = self.source.catalogue_named(l.slug);
+            one.and_then(|mut c| c.entries.pop()).unwrap_or_default()
+        })
+    }
+
+    /// The bundled index and the record of other entry `i`, when it is read from there.
+    fn built(&self, i: usize) -> Option<(&Index<'static>, usize)> {
+        let l = self.lazy.as_ref()?.get(i)?;
+        Some((&self.bundled.as_ref()?.0, l.record))
+    }
+
     /// Slug and title of the entry at `at`, for completion.
     pub fn name(&self, at: usize) -> (String, String) {
         match self.rows[at] {
-            Row::Base(i) => {
-                let e = &self.local.entries[i];
-                (e.slug.clone(), e.title.clone())
-            }
+            Row::Base(i) => match self.built(i) {
+                Some((ix, k)) => ix.name(k),
+                None => {
+                    let e = self.base(i);
+                    (e.slug.clone(), e.title.clone())
+                }
+            },
             Row::Snapshot(i) => self.index.name(i),
         }
     }
@@ -297,6 +337,10 @@ impl<'b> Merged<'b> {
         (0..self.rows.len())
             .filter(|&at| self.passes(at, filter))
             .filter_map(|at| match self.rows[at] {
+                Row::Base(i) if self.lazy.is_some() => {
+                    let (ix, k) = self.built(i)?;
+                    ix.candidate(k, at)
+                }
                 Row::Base(i) => {
                     let e = &self.local.entries[i];
                     Some(Candidate {
@@ -343,7 +387,7 @@ impl<'b> Merged<'b> {
             self.snapshot.forget_index();
             return None;
         }
-        full.elsewhere = self.notes[at].clone();
+        full.elsewhere = notes_at(&self.notes, at).to_vec();
         Some(full)
     }
 }
@@ -896,12 +940,12 @@ impl Sources {
             return Ok(None);
         };
         let slugs: Vec<&[u8]> = names.iter().map(|n| n.0).collect();
-        let (slugs, merged) = merge_local(&base, &slugs, &slots);
+        let merged = merge_local(&base, &slugs, &slots);
         let at = base
             .iter()
             .position(|k| k.slug == name)
             .or_else(|| {
-                let j = slugs.iter().position(|s| s == name)?;
+                let j = slugs.iter().position(|s| *s == name.as_bytes())?;
                 Some(merged.snapshot_at[j])
             })
             .or_else(|| {
@@ -920,7 +964,7 @@ impl Sources {
             return Ok(None);
         };
         let mut problems = std::mem::take(&mut local.problems);
-        let notes = merged.notes[at].clone();
+        let notes = notes_at(&merged.notes, at).to_vec();
         let mut e = match merged.rows[at] {
             Row::Base(b) if personal => local.entries.swap_remove(b),
             Row::Base(b) => {
@@ -937,7 +981,7 @@ impl Sources {
                 let Some(full) = snap.read(&slots[i]) else {
                     return Ok(None);
                 };
-                if full.slug != slugs[i] {
+                if full.slug.as_bytes() != slugs[i] {
                     // The line is not the one indexed: the index is made again, and read the
                     // long way.
                     snap.forget_index();
@@ -959,31 +1003,73 @@ impl Sources {
         let Some(snap) = self.snapshot_served() else {
             return Ok(None);
         };
-        let local = self.load_local()?;
+        // Bundled entries' search fields and body words were made at build time.
+        let bundled = self.bundled.index();
+        // Without personal entries, the bundled ones are known by the build's keys and
+        // records, and each is parsed only when asked for.
+        let personal = self.personal.is_some() && self.wants(SourceKind::Personal);
+        let lazy: Option<Vec<Lazy>> = match (personal, &bundled) {
+            (false, Some(ix)) => self
+                .bundled
+                .updated
+                .iter()
+                .filter(|_| self.wants(SourceKind::Bundled))
+                .map(|&(slug, updated)| {
+                    let record = (0..ix.len()).find(|&k| ix.raw_slug(k) == slug.as_bytes());
+                    record.map(|record| Lazy {
+                        slug,
+                        updated,
+                        record,
+                        entry: OnceCell::new(),
+                    })
+                })
+                .collect(),
+            _ => None,
+        };
+        let local = match lazy {
+            Some(_) => {
+                let mut none = Catalogue::default();
+                none.set_producers(Bundled::producers(), false);
+                none
+            }
+            None => self.load_local()?,
+        };
         let Some(ix) = snap.index(buf, want) else {
             return Ok(None);
         };
         let (index, slots) = (ix.index, ix.slots);
         let slugs: Vec<&[u8]> = (0..index.len()).map(|i| index.raw_slug(i)).collect();
-        let base: Vec<_> = local
-            .entries
-            .iter()
-            .map(|e| MergeKey::of(e, None))
-            .collect();
-        let (_, Rows { rows, notes, .. }) = merge_local(&base, &slugs, &slots);
+        let base: Vec<_> = match &lazy {
+            Some(lazy) => lazy
+                .iter()
+                .map(|l| MergeKey {
+                    slug: l.slug,
+                    apigouv: None,
+                    updated: l.updated,
+                    source: SourceKind::Bundled,
+                })
+                .collect(),
+            None => local
+                .entries
+                .iter()
+                .map(|e| MergeKey::of(e, None))
+                .collect(),
+        };
+        let Rows { rows, notes, .. } = merge_local(&base, &slugs, &slots);
         let mut snapshot_rows = vec![None; index.len()];
-        let mut local_rows = vec![None; local.entries.len()];
+        let mut local_rows = vec![None; base.len()];
         for (at, row) in rows.iter().enumerate() {
             match *row {
                 Row::Snapshot(i) => snapshot_rows[i] = Some(at),
                 Row::Base(i) => local_rows[i] = Some(at),
             }
         }
-        // Bundled entries' search fields and body words were made at build time.
-        let bundled = self.bundled.index();
         let mut bundled_rows = vec![None; bundled.as_ref().map_or(0, |b| b.len())];
+        for (l, at) in lazy.iter().flatten().zip(&local_rows) {
+            bundled_rows[l.record] = *at;
+        }
         let mut local_fields = Vec::new();
-        if want.fields() {
+        if want.fields() && lazy.is_none() {
             local_fields = local
                 .entries
                 .iter()
@@ -1005,6 +1091,8 @@ impl Sources {
         }
         Ok(Some(Merged {
             local,
+            lazy,
+            source: self.bundled,
             local_fields,
             index,
             slots,
