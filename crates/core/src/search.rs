@@ -1088,59 +1088,76 @@ impl Bodies for JoinedBodies<'_> {
     }
 }
 
-/// How each entry's body holds one query term, typos aside: what [`field_match`] finds in a
-/// field, found through [`Bodies`]. Entries by [`Candidate::index`].
+/// Per candidate (by [`Candidate::index`], below `span`), how its body holds one query
+/// term, typos aside: what [`field_match`] finds in a field, found through [`Bodies`].
 fn body_matches(
     bodies: &dyn Bodies,
     (term, stem, fixed, joined, related): Ways,
     prefix: bool,
     spell: &Spellings,
-) -> HashMap<usize, (How, u32, Option<Spelling>)> {
-    let mut out: HashMap<usize, (How, u32, Option<Spelling>)> = HashMap::new();
+    span: usize,
+) -> Vec<FieldMatch> {
+    let mut out: Vec<FieldMatch> = vec![None; span];
+    let mut set = |i: usize, m: (How, u32, Option<Spelling>)| {
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(m);
+        }
+    };
     // The weakest way first: a stronger one replaces it.
     if prefix {
+        let mut words: Vec<u32> = vec![0; span];
+        let mut first: Vec<Option<Spelling>> = vec![None; span];
         for (w, holders) in bodies.starting(term.as_bytes()) {
             let w = spell.of_bytes(&w);
-            for (i, _) in holders {
-                let m = out.entry(i).or_insert((How::Prefix, 0, Some(w)));
-                m.1 += 1;
+            for (i, _) in holders.into_iter().filter(|&(i, _)| i < span) {
+                words[i] += 1;
+                first[i] = first[i].or(Some(w));
+            }
+        }
+        for (i, (k, w)) in words.into_iter().zip(first).enumerate() {
+            if k > 0 {
+                set(i, (How::Prefix, k, w));
             }
         }
     }
     for (r, fixed) in related.iter().rev() {
         let r_id = spell.of(r);
-        for (i, n) in stem_holders(bodies, r, *fixed) {
-            out.insert(i, (How::Related, n32(n), Some(r_id)));
+        for (i, k) in stem_holders(bodies, r, *fixed, span) {
+            set(i, (How::Related, k, Some(r_id)));
         }
     }
     let stem_id = spell.of(stem);
-    for (i, n) in stem_holders(bodies, stem, fixed) {
-        out.insert(i, (How::Stem, n32(n), Some(stem_id)));
+    for (i, k) in stem_holders(bodies, stem, fixed, span) {
+        set(i, (How::Stem, k, Some(stem_id)));
     }
     for j in joined.into_iter().flatten().rev() {
         let j_id = spell.of(j);
-        for (i, n) in bodies.word(j.as_bytes()) {
-            out.insert(i, (How::Exact, n32(n), Some(j_id)));
+        for (i, k) in bodies.word(j.as_bytes()) {
+            set(i, (How::Exact, n32(k), Some(j_id)));
         }
     }
-    for (i, n) in bodies.word(term.as_bytes()) {
-        out.insert(i, (How::Exact, n32(n), None));
+    for (i, k) in bodies.word(term.as_bytes()) {
+        set(i, (How::Exact, n32(k), None));
     }
     out
 }
 
-/// How often each entry's body holds a word of stem `stem`: [`stem_count`] through [`Bodies`].
-fn stem_holders(bodies: &dyn Bodies, stem: &str, fixed: bool) -> HashMap<usize, usize> {
+/// How often each entry's body holds a word of stem `stem`: [`stem_count`] through [`Bodies`];
+/// entries from `span` on left out.
+fn stem_holders(bodies: &dyn Bodies, stem: &str, fixed: bool, span: usize) -> Vec<(usize, u32)> {
     let own = if fixed {
         bodies.word(stem.as_bytes())
     } else {
         Vec::new()
     };
-    let mut n: HashMap<usize, usize> = HashMap::new();
+    let mut counts: Vec<u32> = vec![0; span];
     for (i, k) in bodies.stem(stem.as_bytes()).into_iter().chain(own) {
-        *n.entry(i).or_default() += k;
+        if let Some(c) = counts.get_mut(i) {
+            *c = c.saturating_add(n32(k));
+        }
     }
-    n
+    let held = counts.into_iter().enumerate();
+    held.filter(|&(_, k)| k > 0).collect()
 }
 
 /// How each entry's body holds one of the corrections of a misspelt term ([`typo_match`]).
@@ -1148,21 +1165,27 @@ fn body_typos(
     bodies: &dyn Bodies,
     (words, stems): &(Vec<String>, Vec<String>),
     spell: &Spellings,
-) -> HashMap<usize, (How, u32, Option<Spelling>)> {
-    let mut out = HashMap::new();
+    span: usize,
+) -> Vec<FieldMatch> {
+    let mut out: Vec<FieldMatch> = vec![None; span];
+    let mut set = |i: usize, m: (How, u32, Option<Spelling>)| {
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(m);
+        }
+    };
     let stemmed = words.iter().map(|w| stem(w));
     // The weakest way first, the first of each list last: a stronger one replaces it.
     let stemmed: Vec<String> = stemmed.chain(stems.iter().cloned()).collect();
     for s in stemmed.iter().rev() {
         let id = spell.of(s);
-        for (i, k) in stem_holders(bodies, s, stem(s) == *s) {
-            out.insert(i, (How::Typo, n32(k), Some(id)));
+        for (i, k) in stem_holders(bodies, s, stem(s) == *s, span) {
+            set(i, (How::Typo, k, Some(id)));
         }
     }
     for w in words.iter().rev() {
         let id = spell.of(w);
         for (i, k) in bodies.word(w.as_bytes()) {
-            out.insert(i, (How::Typo, n32(k), Some(id)));
+            set(i, (How::Typo, n32(k), Some(id)));
         }
     }
     out
@@ -1257,9 +1280,11 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         })
         .collect();
     let spell = Spellings::default();
+    // Body matches are kept by candidate index, in a vector that long.
+    let span = candidates.iter().map(|c| c.index + 1).max().unwrap_or(0);
     let in_bodies: Vec<_> = ways
         .iter()
-        .map(|&(words, prefix)| body_matches(bodies, words, prefix, &spell))
+        .map(|&(words, prefix)| body_matches(bodies, words, prefix, &spell, span))
         .collect();
     let needles: Vec<Vec<Needle>> = ways.iter().map(|&(words, _)| needles(words)).collect();
     // Per candidate, per term, per field: how it matched, typos aside; one vector, `nterms`
@@ -1272,7 +1297,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         let each = ways.iter().zip(&in_bodies).zip(&needles);
         each.map(move |((&(words, prefix), body), needles)| {
             std::array::from_fn(|i| match i {
-                BODY => body.get(&c.index).copied(),
+                BODY => body.get(c.index).copied().flatten(),
                 _ if !may_match(&f, i, needles) => None,
                 _ => field_match(&f, i, words, prefix, spelt),
             })
@@ -1293,11 +1318,11 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         {
             let fixed = corrections(candidates, term);
             names = corrected_names(names, &query.words, term, &fixed.0);
-            let body = body_typos(bodies, &fixed, &spell);
+            let body = body_typos(bodies, &fixed, &spell, span);
             for (c, f) in candidates.iter().zip(found.chunks_mut(per_candidate)) {
                 let fields = c.fields();
                 f[t] = std::array::from_fn(|i| match i {
-                    BODY => body.get(&c.index).copied(),
+                    BODY => body.get(c.index).copied().flatten(),
                     _ => typo_match(&fields, i, &fixed, &spell),
                 });
             }
@@ -1305,13 +1330,13 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     }
     // BM25F statistics over the candidates.
     let n = candidates.len().max(1) as f64;
-    let avg: [f64; 4] = std::array::from_fn(|i| {
-        let total: f64 = candidates
-            .iter()
-            .map(|c| f64::from(c.fields().lens[i]))
-            .sum();
-        (total / n).max(1.0)
-    });
+    let mut total = [0.0f64; 4];
+    for c in candidates {
+        for (t, len) in total.iter_mut().zip(c.fields().lens) {
+            *t += f64::from(len);
+        }
+    }
+    let avg: [f64; 4] = total.map(|t| (t / n).max(1.0));
     let idf: Vec<f64> = (0..nterms)
         .map(|t| {
             let df = found
@@ -1408,7 +1433,8 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         };
         scored.push((score, c, hit, OnceCell::new()));
     }
-    // A title is folded only when a tie needs it, and once: many entries may tie.
+    // A title is folded only when a tie needs it, and once: many entries may tie. The order
+    // is total (positions differ), so an unstable sort gives the same.
     let title = |c: &Candidate| fold(&String::from_utf8_lossy(c.title));
     let order = |a: &(f64, &Candidate, Hit, OnceCell<String>),
                  b: &(f64, &Candidate, Hit, OnceCell<String>)| {
@@ -1431,7 +1457,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         }
     }
     if n == 0 {
-        scored.sort_by(order);
+        scored.sort_unstable_by(order);
         scored.truncate(3);
         return Ranking {
             hits: Vec::new(),
@@ -1440,7 +1466,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         };
     }
     scored.truncate(n);
-    scored.sort_by(order);
+    scored.sort_unstable_by(order);
     Ranking {
         hits: scored.into_iter().map(|s| s.2).collect(),
         closest: Vec::new(),
