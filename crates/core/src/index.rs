@@ -23,7 +23,7 @@ use crate::search::{BODY, Candidate, Fields, Holders, OwnFields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("15-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("16-", env!("CARGO_PKG_VERSION"));
 
 /// Which parts of an index a command reads: the head and what listings show always; the
 /// search fields for ranking, the request links and access rules for verdicts. Each part
@@ -1043,8 +1043,8 @@ pub struct Index<'b> {
     count: usize,
     /// What a verdict needs of each entry (see [`Encoder::entry`]): read only for verdicts.
     eligibility: Vec<&'b [u8]>,
-    /// Their search fields, their bodies aside (see [`Index::bodies`]), each followed by its
-    /// visit count; empty when not read.
+    /// Their search fields, their bodies aside (see [`Index::bodies`]), each after its visit
+    /// count; empty when not read.
     fields: Table<'b>,
     bodies: Option<IndexBodies<'b>>,
     /// Its file, when read from one.
@@ -1278,7 +1278,13 @@ impl<'b> Index<'b> {
     /// Record `i`'s search fields as written ([`Fields::read`] reads them); `None` when they
     /// were not read.
     pub fn fields_bytes(&self, i: usize) -> Option<&'b [u8]> {
-        self.fields.get(i)
+        self.fields.get(i)?.get(8..)
+    }
+
+    /// Record `i`'s visit count, which sits before its search fields.
+    fn visits(&self, i: usize) -> i64 {
+        let b = self.fields.get(i).and_then(|b| b.first_chunk::<8>());
+        b.map_or(0, |b| i64::from_le_bytes(*b))
     }
 
     /// Every record's search fields (empty when they were not read).
@@ -1292,9 +1298,7 @@ impl<'b> Index<'b> {
     /// search fields were not read.
     pub fn candidate(&self, i: usize, index: usize) -> Option<Candidate<'b>> {
         let fields = self.fields_bytes(i)?;
-        let visits = Fields::read(fields)
-            .and_then(|(_, rest)| Some(i64::from_le_bytes(*rest.first_chunk::<8>()?)))
-            .unwrap_or(0);
+        let visits = self.visits(i);
         // The title is the record's third part: read alone, not the whole record.
         let mut r = Reader {
             bytes: self.listings.get(i)?,
@@ -1841,10 +1845,10 @@ impl Encoder {
         }
         let mut rules = Writer::default();
         rules.bytes(&el.0);
+        // Ties are broken by visits: ranking reads them before the fields.
         let mut fields = Writer::default();
-        f.write(&mut fields.0);
-        // Ties are broken by visits: ranking reads them beside the fields.
         fields.i64(e.visits_2019.unwrap_or(0));
+        f.write(&mut fields.0);
         Encoded {
             names: names.0,
             listing: listing.0,

@@ -569,8 +569,12 @@ impl OwnFields {
         }
     }
 
-    /// As an index holds them: what [`Fields::read`] reads.
+    /// As an index holds them: what [`Fields::read`] reads. The lengths come first: ranking
+    /// reads every candidate's ([`Candidate::lens`]) without the rest.
     pub fn write(&self, out: &mut Vec<u8>) {
+        for n in self.lens {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
         for list in std::iter::once(&self.names)
             .chain(&self.words)
             .chain(&self.stems)
@@ -578,9 +582,6 @@ impl OwnFields {
             let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
             out.extend_from_slice(&n.to_le_bytes());
             out.extend_from_slice(&list[..n as usize]);
-        }
-        for n in self.lens {
-            out.extend_from_slice(&n.to_le_bytes());
         }
     }
 
@@ -606,6 +607,10 @@ impl<'a> Fields<'a> {
             *rest = after;
             Some(l)
         };
+        let mut lens = [0u32; 4];
+        for n in &mut lens {
+            *n = u32_of(&mut rest)?;
+        }
         let names = list(&mut rest)?;
         let words = [
             list(&mut rest)?,
@@ -619,10 +624,6 @@ impl<'a> Fields<'a> {
             list(&mut rest)?,
             list(&mut rest)?,
         ];
-        let mut lens = [0u32; 4];
-        for n in &mut lens {
-            *n = u32_of(&mut rest)?;
-        }
         Some((
             Fields {
                 names,
@@ -1207,6 +1208,15 @@ impl<'c> Candidate<'c> {
     pub fn fields(&self) -> Fields<'c> {
         Fields::read(self.fields).map_or_else(Fields::default, |(f, _)| f)
     }
+
+    /// Its fields' lengths alone ([`Fields::lens`]).
+    pub fn lens(&self) -> [u32; 4] {
+        let at = |i: usize| {
+            let b = self.fields.get(4 * i..4 * i + 4)?;
+            Some(u32::from_le_bytes(b.try_into().ok()?))
+        };
+        std::array::from_fn(|i| at(i).unwrap_or(0))
+    }
 }
 
 /// Ranks the entries that pass `filter` against `query` (see [`rank`]).
@@ -1332,7 +1342,7 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     let n = candidates.len().max(1) as f64;
     let mut total = [0.0f64; 4];
     for c in candidates {
-        for (t, len) in total.iter_mut().zip(c.fields().lens) {
+        for (t, len) in total.iter_mut().zip(c.lens()) {
             *t += f64::from(len);
         }
     }
