@@ -14,7 +14,6 @@
 //! Both files are written to a temporary file and renamed, the items first: an index that does
 //! not match them is rebuilt from them, never trusted.
 
-use std::borrow::Cow;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -28,7 +27,7 @@ use crate::index::{self, Index, Want, stamp_of, write_atomically};
 pub const ITEMS: &str = "dataservices.jsonl";
 pub const INDEX: &str = "dataservices.idx";
 /// The slots' length and checksum follow, then the slots, then the index of the entries.
-const MAGIC: &[u8; 8] = b"APICATS2";
+const MAGIC: &[u8; 8] = b"APICATS3";
 
 /// The snapshot folder: `$XDG_DATA_HOME/apicat/snapshot` on Linux.
 pub fn dir() -> Option<PathBuf> {
@@ -86,20 +85,69 @@ pub struct Snapshot {
 }
 
 /// One item's place in the JSON Lines file, and what merging needs without reading it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Slot<'b> {
     pub offset: u64,
     pub len: u32,
     pub line: usize,
-    // Borrowed from the index read; a slot made is owned.
-    pub updated: Option<Cow<'b, str>>,
-    pub apigouv_slug: Option<Cow<'b, str>>,
+    pub updated: Option<&'b str>,
+    pub apigouv_slug: Option<&'b str>,
+}
+
+/// Every item's slot as the index holds them, each read when asked for: where each starts,
+/// then the slots.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Slots<'b> {
+    starts: &'b [u8],
+    items: &'b [u8],
+}
+
+impl<'b> Slots<'b> {
+    pub fn len(&self) -> usize {
+        (self.starts.len() / 4).saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn start(&self, j: usize) -> Option<usize> {
+        let b = self.starts.get(j.checked_mul(4)?..j.checked_mul(4)? + 4)?;
+        Some(u32::from_le_bytes(b.try_into().ok()?) as usize)
+    }
+
+    /// Slot `j`; `None` past the last or, in a forged index only, where it does not read.
+    pub fn get(&self, j: usize) -> Option<Slot<'b>> {
+        let mut b = self.items.get(self.start(j)?..self.start(j + 1)?)?;
+        let mut take = |n: usize| -> Option<&'b [u8]> {
+            let (t, rest) = b.split_at_checked(n)?;
+            b = rest;
+            Some(t)
+        };
+        let offset = u64::from_le_bytes(take(8)?.try_into().ok()?);
+        let len = u32::from_le_bytes(take(4)?.try_into().ok()?);
+        let line = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        let mut text = || -> Option<Option<&'b str>> {
+            let l = take(1)?[0] as usize;
+            let s = std::str::from_utf8(take(l)?).ok()?;
+            Some((!s.is_empty()).then_some(s))
+        };
+        let updated = text()?;
+        let apigouv_slug = text()?;
+        Some(Slot {
+            offset,
+            len,
+            line,
+            updated,
+            apigouv_slug,
+        })
+    }
 }
 
 /// The snapshot's index, borrowed from `buf`, with each record's slot.
 pub struct Indexed<'b> {
     pub index: Index<'b>,
-    pub slots: Vec<Slot<'b>>,
+    pub slots: Slots<'b>,
 }
 
 impl Snapshot {
@@ -287,7 +335,8 @@ impl Snapshot {
         // Each entry encoded as it is read, then dropped: the index of a large snapshot never
         // holds all its entries.
         let mut enc = index::Encoder::default();
-        let mut slots = Vec::new();
+        // Each slot, and where it starts among them.
+        let (mut slots, mut starts) = (Vec::new(), Vec::new());
         let mut offset = 0usize;
         for (n, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
             let start = offset;
@@ -302,31 +351,25 @@ impl Snapshot {
             else {
                 continue;
             };
-            slots.push(Slot {
-                offset: start as u64,
-                len: u32::try_from(body.len()).ok()?,
-                line: n + 1,
-                updated: e.last_update_iso.clone().map(Cow::Owned),
-                apigouv_slug: e
-                    .dataservice()
-                    .and_then(|d| d.apigouv_slug.clone())
-                    .map(Cow::Owned),
-            });
+            starts.push(u32::try_from(slots.len()).ok()?);
+            slots.extend_from_slice(&(start as u64).to_le_bytes());
+            slots.extend_from_slice(&u32::try_from(body.len()).ok()?.to_le_bytes());
+            slots.extend_from_slice(&u32::try_from(n + 1).ok()?.to_le_bytes());
+            let apigouv = e.dataservice().and_then(|d| d.apigouv_slug.as_deref());
+            for t in [e.last_update_iso.as_deref(), apigouv] {
+                let t = t.unwrap_or("");
+                slots.push(u8::try_from(t.len()).ok()?);
+                slots.extend_from_slice(t.as_bytes());
+            }
             enc.entry(&e);
         }
         let mut out = MAGIC.to_vec();
         out.extend_from_slice(&[0; 16]);
-        out.extend_from_slice(&u32::try_from(slots.len()).ok()?.to_le_bytes());
-        for s in &slots {
-            out.extend_from_slice(&s.offset.to_le_bytes());
-            out.extend_from_slice(&s.len.to_le_bytes());
-            out.extend_from_slice(&u32::try_from(s.line).ok()?.to_le_bytes());
-            for t in [&s.updated, &s.apigouv_slug] {
-                let t = t.as_deref().unwrap_or("");
-                out.push(u8::try_from(t.len()).ok()?);
-                out.extend_from_slice(t.as_bytes());
-            }
+        out.extend_from_slice(&u32::try_from(starts.len()).ok()?.to_le_bytes());
+        for s in starts.iter().chain([&u32::try_from(slots.len()).ok()?]) {
+            out.extend_from_slice(&s.to_le_bytes());
         }
+        out.extend_from_slice(&slots);
         let slots_len = (out.len() - 24) as u64;
         let sum = index::checksum(&out[24..]);
         out[8..16].copy_from_slice(&slots_len.to_le_bytes());
@@ -342,7 +385,7 @@ impl Snapshot {
     pub fn names<'b>(
         &self,
         buf: &'b mut Vec<u8>,
-    ) -> Option<(Vec<Slot<'b>>, Vec<(&'b [u8], &'b [u8])>)> {
+    ) -> Option<(Slots<'b>, Vec<(&'b [u8], &'b [u8])>)> {
         let current = [stamp_of(&self.items_file())?];
         *buf = match read_parts(&self.dir.join(INDEX), Want::Names, &current) {
             Some(r) => r.0,
@@ -372,49 +415,23 @@ impl Snapshot {
 }
 
 /// The slots at the start of the snapshot's index file, checked, and where its index starts.
-fn slots_of<'b>(bytes: &'b [u8]) -> Option<(Vec<Slot<'b>>, usize)> {
-    let mut pos = 0usize;
-    {
-        let mut take = |n: usize| -> Option<&'b [u8]> {
-            let s = bytes.get(pos..pos.checked_add(n)?)?;
-            pos += n;
-            Some(s)
-        };
-        if take(8)? != MAGIC {
-            return None;
-        }
-        let slots_len = usize::try_from(u64::from_le_bytes(take(8)?.try_into().ok()?)).ok()?;
-        let sum = u64::from_le_bytes(take(8)?.try_into().ok()?);
-        if bytes
-            .get(24..24usize.checked_add(slots_len)?)
-            .is_none_or(|slots| index::checksum(slots) != sum)
-        {
-            return None;
-        }
-        let u32_of = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
-        let n = u32_of(take(4)?) as usize;
-        let mut slots = Vec::with_capacity(n.min(1 << 20));
-        for _ in 0..n {
-            let offset = u64::from_le_bytes(take(8)?.try_into().ok()?);
-            let len = u32_of(take(4)?);
-            let line = u32_of(take(4)?) as usize;
-            let mut text = || -> Option<Option<Cow<'b, str>>> {
-                let l = take(1)?[0] as usize;
-                let s = std::str::from_utf8(take(l)?).ok()?;
-                Some((!s.is_empty()).then_some(Cow::Borrowed(s)))
-            };
-            let updated = text()?;
-            let apigouv_slug = text()?;
-            slots.push(Slot {
-                offset,
-                len,
-                line,
-                updated,
-                apigouv_slug,
-            });
-        }
-        Some((slots, pos))
+fn slots_of<'b>(bytes: &'b [u8]) -> Option<(Slots<'b>, usize)> {
+    if bytes.get(..8)? != MAGIC {
+        return None;
     }
+    let u64_at = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
+    let slots_len = usize::try_from(u64_at(8)?).ok()?;
+    let sum = u64_at(16)?;
+    let end = 24usize.checked_add(slots_len)?;
+    let part = bytes.get(24..end)?;
+    if index::checksum(part) != sum {
+        return None;
+    }
+    let (n, rest) = part.split_first_chunk::<4>()?;
+    let n = u32::from_le_bytes(*n) as usize;
+    let (starts, items) = rest.split_at_checked(n.checked_add(1)?.checked_mul(4)?)?;
+    let slots = Slots { starts, items };
+    (slots.start(n)? == items.len()).then_some((slots, end))
 }
 
 /// What `want` needs of the snapshot's index file: its slots, then the parts of its index.
@@ -556,7 +573,7 @@ mod tests {
         assert_eq!(ix.slots.len(), 8);
         let l = ix.index.listing(7);
         assert_eq!(l.slug, "api-qualite-de-l-air-atmo-2");
-        let e = snap.read(&ix.slots[7]).unwrap();
+        let e = snap.read(&ix.slots.get(7).unwrap()).unwrap();
         assert_eq!(e.slug, "api-qualite-de-l-air-atmo-2");
         assert!(e.path.ends_with("dataservices.jsonl:9"), "{}", e.path);
         assert_eq!(e.origin.kind(), "datagouv");
@@ -568,7 +585,7 @@ mod tests {
         let stamp = [stamp_of(&dir.path().join(ITEMS)).unwrap()];
         let ix = snap.decode(&copy, Want::All, &stamp).unwrap();
         // A damaged index is rebuilt, not trusted.
-        fs::write(dir.path().join(INDEX), b"APICATS2xx").unwrap();
+        fs::write(dir.path().join(INDEX), b"APICATS3xx").unwrap();
         let mut buf = index::Buf::default();
         assert_eq!(snap.index(&mut buf, Want::Listing).unwrap().slots, ix.slots);
         // Any byte changed before the body words' blocks is seen, and the index made again (a

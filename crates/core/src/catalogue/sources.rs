@@ -15,7 +15,7 @@ use super::folder::{
     producers_beside, producers_for, slug_key, source_file,
 };
 use super::markdown::SourceFile;
-use super::snapshot::{self, Slot, Snapshot};
+use super::snapshot::{self, Slots, Snapshot};
 use super::{Catalogue, Elsewhere, Entry, Listing, Origin, Producer, Served};
 use crate::error::{Error, Result};
 use crate::index::{self, Index, Want};
@@ -94,13 +94,16 @@ impl<'a> MergeKey<'a> {
 /// The bundled and personal entries merged with the snapshot's, known by their index: each
 /// one's slug as the index holds it (compared, never shown), and its slot. Gives the slugs as
 /// text, and the rows.
-fn merge_local<'a>(base: &[MergeKey<'a>], raw_slugs: &[&'a [u8]], slots: &'a [Slot<'_>]) -> Rows {
+fn merge_local<'a>(base: &[MergeKey<'a>], raw_slugs: &[&'a [u8]], slots: Slots<'a>) -> Rows {
     // Slugs come from JSON: always UTF-8. One that were not would name nothing here.
-    let snap = |j: usize| MergeKey {
-        slug: std::str::from_utf8(raw_slugs[j]).unwrap_or_default(),
-        apigouv: slots[j].apigouv_slug.as_deref(),
-        updated: slots[j].updated.as_deref(),
-        source: SourceKind::Datagouv,
+    let snap = |j: usize| {
+        let slot = slots.get(j).unwrap_or_default();
+        MergeKey {
+            slug: std::str::from_utf8(raw_slugs[j]).unwrap_or_default(),
+            apigouv: slot.apigouv_slug,
+            updated: slot.updated,
+            source: SourceKind::Datagouv,
+        }
     };
     merge_rows(base, raw_slugs.len().min(slots.len()), snap)
 }
@@ -229,7 +232,7 @@ pub struct Merged<'b> {
     local_fields: Vec<Cow<'static, [u8]>>,
     /// The snapshot's index, and where each record lies in the snapshot.
     index: Index<'b>,
-    slots: Vec<Slot<'b>>,
+    slots: Slots<'b>,
     /// The entries served, in order.
     rows: Vec<Row>,
     /// Per row, the other sources' entries of the same API.
@@ -260,7 +263,11 @@ impl Served for Merged<'_> {
             Row::Base(i) => self.base(i).clone(),
             Row::Snapshot(i) => {
                 let mut e = self.index.entry(i, keywords);
-                e.last_update_iso = self.slots[i].updated.as_deref().map(str::to_string);
+                e.last_update_iso = self
+                    .slots
+                    .get(i)
+                    .and_then(|s| s.updated)
+                    .map(str::to_string);
                 e
             }
         };
@@ -382,7 +389,7 @@ impl<'b> Merged<'b> {
         let Row::Snapshot(i) = self.rows[at] else {
             return Some(self.entry(at, true));
         };
-        let mut full = self.snapshot.read(&self.slots[i])?;
+        let mut full = self.snapshot.read(&self.slots.get(i)?)?;
         if full.slug.as_bytes() != self.index.raw_slug(i) {
             self.snapshot.forget_index();
             return None;
@@ -940,7 +947,7 @@ impl Sources {
             return Ok(None);
         };
         let slugs: Vec<&[u8]> = names.iter().map(|n| n.0).collect();
-        let merged = merge_local(&base, &slugs, &slots);
+        let merged = merge_local(&base, &slugs, slots);
         let at = base
             .iter()
             .position(|k| k.slug == name)
@@ -953,8 +960,8 @@ impl Sources {
                 // (the first listed on a tie), as `Catalogue::lookup` chooses.
                 let recording = merged.rows.iter().enumerate().rev().filter_map(|(at, r)| {
                     let Row::Snapshot(j) = *r else { return None };
-                    (slots[j].apigouv_slug.as_deref() == Some(name))
-                        .then(|| (slots[j].updated.as_deref(), at))
+                    let slot = slots.get(j)?;
+                    (slot.apigouv_slug == Some(name)).then_some((slot.updated, at))
                 });
                 recording
                     .max_by_key(|&(updated, _)| updated)
@@ -978,7 +985,7 @@ impl Sources {
                 e
             }
             Row::Snapshot(i) => {
-                let Some(full) = snap.read(&slots[i]) else {
+                let Some(full) = slots.get(i).and_then(|slot| snap.read(&slot)) else {
                     return Ok(None);
                 };
                 if full.slug.as_bytes() != slugs[i] {
@@ -1055,7 +1062,7 @@ impl Sources {
                 .map(|e| MergeKey::of(e, None))
                 .collect(),
         };
-        let Rows { rows, notes, .. } = merge_local(&base, &slugs, &slots);
+        let Rows { rows, notes, .. } = merge_local(&base, &slugs, slots);
         let mut snapshot_rows = vec![None; index.len()];
         let mut local_rows = vec![None; base.len()];
         for (at, row) in rows.iter().enumerate() {
