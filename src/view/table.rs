@@ -70,7 +70,20 @@ pub fn entries<'a>(
 
 /// `list` and `search` for a pipe: one row per line, tab-separated, no header, no colour.
 pub fn entries_tsv<'a>(rows: impl IntoIterator<Item = Listing<'a>>) -> String {
-    tsv(&entries_grid(rows, Vec::new()))
+    let mut out = String::new();
+    for l in rows {
+        tsv_row(
+            &mut out,
+            [
+                &*l.slug,
+                &*l.title,
+                &*l.producer,
+                l.access.name(),
+                &*l.themes,
+            ],
+        );
+    }
+    out
 }
 
 /// One row per line, cells separated by tabs; tabs and line breaks inside a cell become
@@ -78,22 +91,26 @@ pub fn entries_tsv<'a>(rows: impl IntoIterator<Item = Listing<'a>>) -> String {
 pub fn tsv(grid: &Grid) -> String {
     let mut out = String::new();
     for row in &grid.rows {
-        for (i, cell) in row.iter().enumerate() {
-            if i > 0 {
-                out.push('\t');
-            }
-            if cell.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-                out.extend(cell.chars().map(|c| match c {
-                    '\t' | '\n' | '\r' => ' ',
-                    c => c,
-                }));
-            } else {
-                out.push_str(cell);
-            }
-        }
-        out.push('\n');
+        tsv_row(&mut out, row.iter().map(|c| &**c));
     }
     out
+}
+
+fn tsv_row<'c>(out: &mut String, cells: impl IntoIterator<Item = &'c str>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        if cell.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+            out.extend(cell.chars().map(|c| match c {
+                '\t' | '\n' | '\r' => ' ',
+                c => c,
+            }));
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push('\n');
 }
 
 /// The narrowest the first column gets before other columns are left out.

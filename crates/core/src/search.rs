@@ -1443,19 +1443,14 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
         };
         scored.push((score, c, hit, OnceCell::new()));
     }
-    // A title is folded only when a tie needs it, and once: many entries may tie. The order
-    // is total (positions differ), so an unstable sort gives the same.
-    let title = |c: &Candidate| fold(&String::from_utf8_lossy(c.title));
+    // The order is total (positions differ), so an unstable sort gives the same.
     let order = |a: &(f64, &Candidate, Hit, OnceCell<String>),
                  b: &(f64, &Candidate, Hit, OnceCell<String>)| {
         b.2.matched
             .cmp(&a.2.matched)
             .then(b.0.total_cmp(&a.0))
             .then(b.1.visits.cmp(&a.1.visits))
-            .then_with(|| {
-                a.3.get_or_init(|| title(a.1))
-                    .cmp(b.3.get_or_init(|| title(b.1)))
-            })
+            .then_with(|| by_folded_title(a.1.title, b.1.title, &a.3, &b.3))
             .then(a.2.index.cmp(&b.2.index))
     };
     // Hits first, in place: no second vector.
@@ -1484,9 +1479,72 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     }
 }
 
+/// Two titles in the order of their folded forms ([`fold`]). A title is folded only when a
+/// tie needs it, and once (into `folded_a`, `folded_b`): many entries may tie. ASCII ones are
+/// compared as read: they fold to lowercase, the backtick to an apostrophe.
+fn by_folded_title(
+    a: &[u8],
+    b: &[u8],
+    folded_a: &OnceCell<String>,
+    folded_b: &OnceCell<String>,
+) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        let f = |&c: &u8| {
+            if c == b'`' {
+                b'\''
+            } else {
+                c.to_ascii_lowercase()
+            }
+        };
+        return a.iter().map(f).cmp(b.iter().map(f));
+    }
+    let folded = |t: &[u8]| fold(&String::from_utf8_lossy(t));
+    folded_a
+        .get_or_init(|| folded(a))
+        .cmp(folded_b.get_or_init(|| folded(b)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_tie_break_in_their_folded_order() {
+        let titles = [
+            "API Adresse",
+            "api adresse",
+            "API `Adresse`",
+            "API 'Adresse'",
+            "API Ádresse",
+            "API adresse 2",
+            "API Adresse 10",
+            "Zéro",
+            "zero",
+            "Œuvre",
+            "oeuvre",
+            "API-Adresse",
+            "",
+            "A",
+            "a",
+            "[API]",
+            "{api}",
+            "API_Adresse",
+            "Été",
+            "ete",
+        ];
+        for a in titles {
+            for b in titles {
+                let expected = fold(a).cmp(&fold(b));
+                let got = by_folded_title(
+                    a.as_bytes(),
+                    b.as_bytes(),
+                    &OnceCell::new(),
+                    &OnceCell::new(),
+                );
+                assert_eq!(got, expected, "{a:?} vs {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn words_sort_as_strings_do() {
