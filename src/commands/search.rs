@@ -54,7 +54,7 @@ pub fn run(config: &Config, args: &SearchArgs) -> Result<u8> {
         }
     }
     let cat = super::load(config)?;
-    let query = parse_query(args)?;
+    let query = parse_query(config, args)?;
     let ranking = search_in(&cat.entries, None, &query, &filter_of(&args.filter));
     Ok(shown(&cat, ranking, &query, config, args)?.unwrap_or(0))
 }
@@ -69,7 +69,7 @@ fn ranked(
     config: &Config,
     args: &SearchArgs,
 ) -> Result<Option<u8>> {
-    let query = parse_query(args)?;
+    let query = parse_query(config, args)?;
     let ranking = rank_all(candidates, bodies, &query);
     if !sound() {
         return Ok(None);
@@ -108,8 +108,11 @@ fn shown(
     .map(Some)
 }
 
-fn parse_query(args: &SearchArgs) -> Result<Query> {
-    let query = Query::parse(&args.query);
+fn parse_query(config: &Config, args: &SearchArgs) -> Result<Query> {
+    let mut query = Query::parse(&args.query);
+    // How each word matched is shown by JSON and `--explain` alone.
+    query.explained =
+        args.explain || format_of(config, args.filter.format, args.filter.json) == Format::Json;
     if query.terms.is_empty() {
         return Err(Error::usage(
             "the query has no words to look for: try `apicat search urssaf`",

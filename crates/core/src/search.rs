@@ -201,6 +201,9 @@ pub struct Query {
     /// Every word of the query, small words included, folded: a misspelt one is replaced by
     /// its corrections to find the name the query meant.
     pub words: Vec<String>,
+    /// Whether hits say how each word matched ([`Hit::matches`]); the closest always do.
+    /// Only `--json` and `--explain` show it.
+    pub explained: bool,
 }
 
 impl Query {
@@ -240,6 +243,7 @@ impl Query {
             key: name_key(&folded),
             full_key: full_name_key(&folded),
             words: words(&folded).map(str::to_string).collect(),
+            explained: true,
         }
     }
 }
@@ -1364,14 +1368,29 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     query_marks.sort();
     query_marks.dedup();
     let terms: Vec<Rc<str>> = query.terms.iter().map(|t| Rc::from(t.as_str())).collect();
-    let mut scored: Vec<(f64, &Candidate, Hit, OnceCell<String>)> =
-        Vec::with_capacity(candidates.len());
+    // How each word of a candidate matched, field by field, from its part of `found`.
+    let matches_of = |f: &[[FieldMatch; 4]]| {
+        let mut out = Vec::new();
+        for (t, per_field) in f.iter().enumerate() {
+            for (i, m) in per_field.iter().enumerate() {
+                if let Some((how, _, word)) = *m {
+                    out.push(Match {
+                        term: terms[t].clone(),
+                        field: FIELDS[i].name,
+                        how,
+                        word: word.map(|w| spell.get(w)),
+                    });
+                }
+            }
+        }
+        out
+    };
+    let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
     for (c, f) in candidates.iter().zip(found.chunks(per_candidate)) {
         let fields = c.fields();
         let mut relevance = 0.0;
         let mut matched = 0;
         let mut in_fields = 0;
-        let mut matches = Vec::new();
         let mut marks = Vec::new();
         for (t, per_field) in f.iter().enumerate() {
             let mut tf = 0.0;
@@ -1386,18 +1405,13 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
                 let len = f64::from(fields.lens[i]);
                 let norm = 1.0 - spec.b + spec.b * len / avg[i];
                 tf += spec.weight * how.factor() * (count as usize).min(TF_CAP) as f64 / norm;
-                let word = word.map(|w| spell.get(w));
-                if let Some(w) = &word
-                    && query_marks.binary_search_by(|m| m.as_str().cmp(w)).is_err()
+                if let Some(w) = word.map(|w| spell.get(w))
+                    && query_marks
+                        .binary_search_by(|m| m.as_str().cmp(&w))
+                        .is_err()
                 {
                     marks.push(w.to_string());
                 }
-                matches.push(Match {
-                    term: terms[t].clone(),
-                    field: spec.name,
-                    how,
-                    word,
-                });
             }
             if tf > 0.0 {
                 matched += 1;
@@ -1438,25 +1452,38 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
             index: c.index,
             score: (score * 1000.0).round() / 1000.0,
             matched,
-            matches,
+            // Made for every hit only when shown (a table shows none).
+            matches: match query.explained {
+                true => matches_of(f),
+                false => Vec::new(),
+            },
             marks,
         };
-        scored.push((score, c, hit, OnceCell::new()));
+        scored.push(Scored {
+            score,
+            candidate: c,
+            hit,
+            title: OnceCell::new(),
+            found: f,
+        });
     }
     // The order is total (positions differ), so an unstable sort gives the same.
-    let order = |a: &(f64, &Candidate, Hit, OnceCell<String>),
-                 b: &(f64, &Candidate, Hit, OnceCell<String>)| {
-        b.2.matched
-            .cmp(&a.2.matched)
-            .then(b.0.total_cmp(&a.0))
-            .then(b.1.visits.cmp(&a.1.visits))
-            .then_with(|| by_folded_title(a.1.title, b.1.title, &a.3, &b.3))
-            .then(a.2.index.cmp(&b.2.index))
+    let order = |a: &Scored, b: &Scored| {
+        b.hit
+            .matched
+            .cmp(&a.hit.matched)
+            .then(b.score.total_cmp(&a.score))
+            .then(b.candidate.visits.cmp(&a.candidate.visits))
+            .then_with(|| {
+                let (x, y) = (a.candidate.title, b.candidate.title);
+                by_folded_title(x, y, &a.title, &b.title)
+            })
+            .then(a.hit.index.cmp(&b.hit.index))
     };
     // Hits first, in place: no second vector.
     let mut n = 0;
     for i in 0..scored.len() {
-        if scored[i].2.matched == nterms {
+        if scored[i].hit.matched == nterms {
             scored.swap(n, i);
             n += 1;
         }
@@ -1464,19 +1491,35 @@ pub fn rank_all(candidates: &[Candidate], bodies: &dyn Bodies, query: &Query) ->
     if n == 0 {
         scored.sort_unstable_by(order);
         scored.truncate(3);
+        // The closest say which words they matched, whoever asks.
+        let closest = scored.into_iter().map(|s| Hit {
+            matches: matches_of(s.found),
+            ..s.hit
+        });
         return Ranking {
             hits: Vec::new(),
-            closest: scored.into_iter().map(|s| s.2).collect(),
+            closest: closest.collect(),
             marks: query_marks,
         };
     }
     scored.truncate(n);
     scored.sort_unstable_by(order);
     Ranking {
-        hits: scored.into_iter().map(|s| s.2).collect(),
+        hits: scored.into_iter().map(|s| s.hit).collect(),
         closest: Vec::new(),
         marks: query_marks,
     }
+}
+
+/// A candidate that matched at least one word, as ranked.
+struct Scored<'a, 'c> {
+    score: f64,
+    candidate: &'a Candidate<'c>,
+    hit: Hit,
+    /// Its folded title, made if a tie needs it.
+    title: OnceCell<String>,
+    /// How it matched each word (its part of `found`).
+    found: &'a [[FieldMatch; 4]],
 }
 
 /// Two titles in the order of their folded forms ([`fold`]). A title is folded only when a
@@ -1489,14 +1532,32 @@ fn by_folded_title(
     folded_b: &OnceCell<String>,
 ) -> std::cmp::Ordering {
     if a.is_ascii() && b.is_ascii() {
-        let f = |&c: &u8| {
+        let f = |c: u8| {
             if c == b'`' {
                 b'\''
             } else {
                 c.to_ascii_lowercase()
             }
         };
-        return a.iter().map(f).cmp(b.iter().map(f));
+        let n = a.len().min(b.len());
+        let mut i = 0;
+        loop {
+            // What is equal as written folds alike: skipped 8 bytes at a time (titles that
+            // tie often share a long start).
+            while i + 8 <= n && a[i..i + 8] == b[i..i + 8] {
+                i += 8;
+            }
+            while i < n && a[i] == b[i] {
+                i += 1;
+            }
+            if i == n {
+                return a.len().cmp(&b.len());
+            }
+            match f(a[i]).cmp(&f(b[i])) {
+                std::cmp::Ordering::Equal => i += 1,
+                other => return other,
+            }
+        }
     }
     let folded = |t: &[u8]| fold(&String::from_utf8_lossy(t));
     folded_a
