@@ -914,6 +914,7 @@ fn may_match(f: &Fields, i: usize, needles: &[Needle]) -> bool {
 fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String>) {
     let term_stem = stem(term);
     let mut best: [(usize, Vec<String>); 2] = [(usize::MAX, Vec::new()), (usize::MAX, Vec::new())];
+    let mut copy = Vec::new();
     for c in candidates {
         let f = c.fields();
         for i in 0..BODY {
@@ -923,8 +924,12 @@ fn corrections(candidates: &[Candidate], term: &str) -> (Vec<String>, Vec<String
                 // Words that are their own stem are not in the stem list.
                 (1, f.words[i], &term_stem[..]),
             ] {
-                // Only a field from a damaged index is not UTF-8; its words are still compared.
-                let list = String::from_utf8_lossy(list);
+                // Copied first: an index changed in place by another program while mapped
+                // must not change a word between its check as UTF-8 and its use. Only a
+                // field from a damaged index is not UTF-8; its words are still compared.
+                copy.clear();
+                copy.extend_from_slice(list);
+                let list = String::from_utf8_lossy(&copy);
                 for w in list.split(' ').map(|t| {
                     let w = token(t.as_bytes()).0;
                     &t[..w.len()]
