@@ -547,6 +547,13 @@ fn without_a_snapshot_nothing_changes_and_a_failed_search_says_how_to_get_one() 
     let (code, _, err) = user.run(&["list", "--source", "datagouv"]);
     assert_eq!(code, 2);
     assert!(err.contains("no snapshot yet"), "{err}");
+    // A source that is not there serves nothing, whichever way the entry is read.
+    for cache in [&[][..], &["--no-cache"][..]] {
+        let args = [cache, &["show", "api-entreprise", "--source", "personal"]].concat();
+        let (code, out, err) = user.run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.contains("no personal catalogue"), "{err}");
+    }
     user.run(&[
         "update",
         "--file",

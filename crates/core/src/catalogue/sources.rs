@@ -787,6 +787,7 @@ impl Sources {
     /// served alone (it is broken, or has a look-alike, or the snapshot is served): a title, a
     /// prefix, a near name or the report of a broken file need every entry.
     pub fn load_named(&self, name: &str) -> Result<Option<Catalogue>> {
+        self.check_only()?;
         let name = name.trim();
         // The snapshot may hold a more recent entry of the same API.
         if self.snapshot_served().is_some() {
@@ -821,7 +822,8 @@ impl Sources {
             }));
         }
         let mut producers = Bundled::producers();
-        if let Some(personal) = &self.personal {
+        let personal = self.personal.as_ref();
+        if let Some(personal) = personal.filter(|_| self.wants(SourceKind::Personal)) {
             if let Some(mut cat) = alone(personal, Origin::Personal(personal.clone())) {
                 producers.extend(producers_for(personal, &cat).0);
                 cat.set_producers(producers, false);
@@ -832,7 +834,8 @@ impl Sources {
                 return Ok(None);
             }
         }
-        let Some(f) = self.bundled.sources_named(name) else {
+        let bundled = Some(self.bundled).filter(|_| self.wants(SourceKind::Bundled));
+        let Some(f) = bundled.and_then(|b| b.sources_named(name)) else {
             return Ok(None);
         };
         let mut cat = Catalogue::from_files(vec![f]);
