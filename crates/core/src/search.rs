@@ -1108,11 +1108,7 @@ fn body_matches(
     span: usize,
 ) -> Vec<FieldMatch> {
     let mut out: Vec<FieldMatch> = vec![None; span];
-    let mut set = |i: usize, m: (How, u32, Option<Spelling>)| {
-        if let Some(slot) = out.get_mut(i) {
-            *slot = Some(m);
-        }
-    };
+    let mut set = |i: usize, m| put(&mut out, i, m);
     // The weakest way first: a stronger one replaces it.
     if prefix {
         let mut words: Vec<u32> = vec![0; span];
@@ -1152,6 +1148,13 @@ fn body_matches(
     out
 }
 
+/// Sets candidate `i`'s body match; an entry past the candidates is left out.
+fn put(out: &mut [FieldMatch], i: usize, m: (How, u32, Option<Spelling>)) {
+    if let Some(slot) = out.get_mut(i) {
+        *slot = Some(m);
+    }
+}
+
 /// How often each entry's body holds a word of stem `stem`: [`stem_count`] through [`Bodies`];
 /// entries from `span` on left out.
 fn stem_holders(bodies: &dyn Bodies, stem: &str, fixed: bool, span: usize) -> Vec<(usize, u32)> {
@@ -1178,11 +1181,7 @@ fn body_typos(
     span: usize,
 ) -> Vec<FieldMatch> {
     let mut out: Vec<FieldMatch> = vec![None; span];
-    let mut set = |i: usize, m: (How, u32, Option<Spelling>)| {
-        if let Some(slot) = out.get_mut(i) {
-            *slot = Some(m);
-        }
-    };
+    let mut set = |i: usize, m| put(&mut out, i, m);
     let stemmed = words.iter().map(|w| stem(w));
     // The weakest way first, the first of each list last: a stronger one replaces it.
     let stemmed: Vec<String> = stemmed.chain(stems.iter().cloned()).collect();
