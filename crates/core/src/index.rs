@@ -1049,6 +1049,8 @@ pub struct Index<'b> {
     bodies: Option<IndexBodies<'b>>,
     /// Its file, when read from one.
     file: Option<PathBuf>,
+    /// Whether its bytes are a file's (mapped): text is then copied before it is checked.
+    shared: bool,
     pub problems: Vec<Problem>,
     producers_known: bool,
     origin: Origin,
@@ -1077,17 +1079,15 @@ const SEP: char = '\u{1f}';
 /// Text of the index as it was written: UTF-8 and sanitised. It is checked only here, for
 /// what is shown, so a damaged index still never puts raw control characters on screen.
 fn text(b: &[u8]) -> String {
-    // The check first: `from_utf8_lossy` is slower on valid text.
-    let s =
-        std::str::from_utf8(b).map_or_else(|_| String::from_utf8_lossy(b).into(), str::to_string);
-    crate::text::sanitize_owned(s)
+    crate::text::copied(b)
 }
 
-/// [`text`], borrowed from the index when it is already clean (most of it).
-fn text_ref(b: &[u8]) -> Cow<'_, str> {
+/// [`text`], borrowed from the index when it is already clean (most of it) and the index is
+/// not a file's bytes (which another program could change under us).
+fn text_ref(b: &[u8], shared: bool) -> Cow<'_, str> {
     match std::str::from_utf8(b) {
-        Ok(s) => crate::text::sanitize(s),
-        Err(_) => Cow::Owned(text(b)),
+        Ok(s) if !shared => crate::text::sanitize(s),
+        _ => Cow::Owned(text(b)),
     }
 }
 
@@ -1118,6 +1118,7 @@ impl<'b> Index<'b> {
             b.blocks = Blocks::File(file, base + b.at);
         }
         self.file = Some(path.to_path_buf());
+        self.shared = true;
     }
 
     /// Whether a block of body words was damaged (or cut short) when a search read it: that
@@ -1170,7 +1171,7 @@ impl<'b> Index<'b> {
             path: format!(
                 "{}{}",
                 self.prefix,
-                crate::text::sanitize_line(&String::from_utf8_lossy(r.file))
+                crate::text::sanitize_line(&crate::text::copied_lossy(r.file))
             ),
             origin: self.origin.clone(),
             title: text(r.title),
@@ -1207,12 +1208,14 @@ impl<'b> Index<'b> {
         );
         let themes = match r.themes.contains(&(SEP as u8)) {
             true => Cow::Owned(split(r.themes).join(", ")),
-            false => text_ref(r.themes),
+            false => text_ref(r.themes, self.shared),
         };
         Listing {
-            slug: text_ref(r.slug),
-            title: text_ref(r.title),
-            producer: producer.map(text_ref).unwrap_or_default(),
+            slug: text_ref(r.slug, self.shared),
+            title: text_ref(r.title, self.shared),
+            producer: producer
+                .map(|p| text_ref(p, self.shared))
+                .unwrap_or_default(),
             access: r.access,
             themes,
         }
@@ -1419,10 +1422,6 @@ pub fn load<'b>(
     })
 }
 
-/// What `want` needs of the index in `file` when it was made for `dir` as it is now, with the
-/// survey that says so and the file (body words are read from it later). Otherwise the survey
-/// taken meanwhile, if any, for the rebuild. Only a regular file is read: a FIFO put there
-/// must not block.
 /// An index's bytes: mapped, or read when the file cannot be mapped.
 pub enum Bytes {
     Read(Vec<u8>),
@@ -2207,6 +2206,7 @@ fn decode_in<'b>(
         fields,
         bodies,
         file: None,
+        shared: false,
         problems,
         producers_known,
         origin,
@@ -2385,6 +2385,14 @@ mod tests {
         assert_eq!(a.keywords, b.keywords);
         assert_eq!(a.origin, b.origin);
         assert_eq!(back.candidates()[0].title, "A é".as_bytes());
+        // Read from a file, the index may be changed under us: its text is copied, not lent.
+        let borrowed = |ix: &Index| matches!(ix.listing(0).title, Cow::Borrowed(_));
+        assert!(borrowed(&back));
+        let mut from_file = decode(&bytes, Want::All, dir.path(), Some(&st), 7).unwrap();
+        let f = std::fs::File::open(dir.path().join("a.md")).unwrap();
+        from_file.attach(f, 0, &dir.path().join("index"));
+        assert!(!borrowed(&from_file));
+        assert_eq!(from_file.listing(0).title, "A é");
         // Any change, truncation or garbage is refused.
         assert!(decode(&bytes, Want::All, dir.path(), Some(&st), 8).is_none());
         assert!(

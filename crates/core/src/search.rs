@@ -772,7 +772,8 @@ impl Spellings {
     }
 
     fn of_bytes(&self, word: &[u8]) -> Spelling {
-        self.of(&String::from_utf8_lossy(word))
+        // Copied first, as corrections are (a mapped index may change under us).
+        self.of(&crate::text::copied_lossy(word))
     }
 
     fn get(&self, id: Spelling) -> Rc<str> {
@@ -1563,7 +1564,8 @@ fn by_folded_title(
             }
         }
     }
-    let folded = |t: &[u8]| fold(&String::from_utf8_lossy(t));
+    // Copied first: a mapped index may change under us, and text must stay text.
+    let folded = |t: &[u8]| fold(&crate::text::copied_lossy(t));
     folded_a
         .get_or_init(|| folded(a))
         .cmp(folded_b.get_or_init(|| folded(b)))

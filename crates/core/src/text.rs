@@ -353,6 +353,18 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Bytes another program may change while we read them (a mapped index) as safe text: copied
+/// first, then checked and sanitised, so that what is shown is what was checked.
+pub fn copied(b: &[u8]) -> String {
+    sanitize_owned(copied_lossy(b))
+}
+
+/// Bytes copied before they are read as text (see [`copied`]), not sanitised.
+pub fn copied_lossy(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec())
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// [`sanitize`] for text already owned: no copy when it is clean.
 pub fn sanitize_owned(s: String) -> String {
     match sanitize(&s) {
@@ -445,6 +457,17 @@ pub fn suggestions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copied_bytes_become_safe_text() {
+        assert_eq!(copied("Adresse é".as_bytes()), "Adresse é");
+        let shown = copied(b"a\xff\x1b]0;x\x07\xe2\x80\xaeb");
+        assert!(
+            !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with('a') && shown.ends_with('b'), "{shown:?}");
+    }
 
     #[test]
     fn latin_letters_fold_as_decomposed() {
