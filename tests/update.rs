@@ -1135,3 +1135,36 @@ fn the_closing_line_wraps_on_a_narrow_terminal() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&piped.stdout).lines().count(), 1);
 }
+
+#[test]
+fn a_damaged_line_of_the_snapshot_is_left_out_and_named_every_way_it_is_read() {
+    let user = User::new();
+    let saved = user.import("odd.json");
+    let (_, listed, _) = user.run(&["list", "--source", "datagouv", "--format", "tsv"]);
+    let mut lines: Vec<Vec<u8>> = saved.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    assert!(lines.len() > 4);
+    // Line 3: one byte that is not UTF-8 in its slug; line 4: not JSON.
+    lines[2].insert(b"{\"apicat_slug\":\"".len(), 0xff);
+    lines[3] = b"{not json".to_vec();
+    std::fs::write(user.snapshot(), lines.join(&b'\n')).unwrap();
+    for cache in [&[][..], &["--no-cache"][..]] {
+        for source in [&[][..], &["--source", "datagouv"][..]] {
+            let args = [cache, source, &["list", "--format", "tsv"]].concat();
+            let (code, out, err) = user.run(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            assert!(
+                err.contains("dataservices.jsonl:3: not UTF-8 text"),
+                "{args:?}: {err}"
+            );
+            assert!(
+                err.contains("dataservices.jsonl:4: not a line of JSON"),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains("`apicat update`"), "{args:?}: {err}");
+            // Every other item is still served.
+            let kept: Vec<&str> = listed.lines().collect();
+            let shown = out.lines().filter(|l| kept.contains(l)).count();
+            assert_eq!(shown, kept.len() - 2, "{args:?}: {out}");
+        }
+    }
+}

@@ -227,10 +227,6 @@ impl Snapshot {
         Some(bytes)
     }
 
-    fn items_text(&self) -> Option<String> {
-        String::from_utf8(self.items_bytes()?).ok()
-    }
-
     pub fn items_file(&self) -> PathBuf {
         self.dir.join(ITEMS)
     }
@@ -243,42 +239,62 @@ impl Snapshot {
         crate::text::sanitize_line(&format!("{}:{line}", self.items_file().display()))
     }
 
-    /// Every item, converted in full (for `eligible` across the catalogue and completion).
+    /// Every item, converted in full (for `eligible` across the catalogue and completion),
+    /// and the lines that could not be.
     pub fn entries(&self) -> Catalogue {
-        let Some(text) = self.items_text() else {
-            return Catalogue::default();
-        };
         let mut cat = Catalogue::default();
-        for (n, line) in text.lines().enumerate().skip(1) {
-            if let Some(e) = self.convert_line(line, n + 1, false) {
-                cat.entries.push(e);
+        let Some(bytes) = self.items_bytes() else {
+            return cat;
+        };
+        for (n, line) in lines(&bytes).enumerate().skip(1) {
+            match self.convert_bytes(line, n + 1, false) {
+                Ok(e) => cat.entries.push(e),
+                Err(p) => cat.problems.push(p),
             }
         }
         cat
     }
 
-    fn convert_line(&self, line: &str, line_no: usize, keep_raw: bool) -> Option<Entry> {
-        let v: Value = serde_json::from_str(line).ok()?;
-        let slug = v
-            .get("apicat_slug")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let item = v.get("item")?;
+    /// A line of the items file as an entry, or why it cannot be one.
+    fn convert_bytes(&self, line: &[u8], line_no: usize, keep_raw: bool) -> Result<Entry, Problem> {
+        let problem = |message: String| Problem {
+            path: crate::text::sanitize_line(&self.items_file().display().to_string()),
+            line: Some(line_no),
+            col: None,
+            message: format!(
+                "{message}; this API is left out (`apicat update` fetches the catalogue again)"
+            ),
+        };
+        let text = std::str::from_utf8(line)
+            .map_err(|e| problem(format!("not UTF-8 text (byte {})", e.valid_up_to() + 1)))?;
+        self.convert_line(text, line_no, keep_raw)
+            .map_err(|p| problem(p.message))
+    }
+
+    fn convert_line(&self, line: &str, line_no: usize, keep_raw: bool) -> Result<Entry, Problem> {
         let place = Place {
             what: self.items_file().display().to_string(),
             line: Some(line_no),
             item: None,
         };
+        let v: Value = serde_json::from_str(line)
+            .map_err(|e| place.problem(format!("not a line of JSON: {e}")))?;
+        let slug = v
+            .get("apicat_slug")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let item = v
+            .get("item")
+            .ok_or_else(|| place.problem("no `item` in this line"))?;
         let mut e =
-            datagouv::entry_with(item, &place, self.origin(), self.path_of(line_no), keep_raw)
-                .ok()?;
+            datagouv::entry_with(item, &place, self.origin(), self.path_of(line_no), keep_raw)?;
         if let Some(s) = slug {
             e.slug = s;
         }
         if let super::Format::Dataservice(d) = &mut e.format {
             d.fetched = Some(format!("{} from {}", self.meta.when(), self.meta.origin));
         }
-        Some(e)
+        Ok(e)
     }
 
     /// The entry of one slot: one line read, not the file.
@@ -287,16 +303,16 @@ impl Snapshot {
         f.seek(SeekFrom::Start(slot.offset)).ok()?;
         let mut buf = vec![0; slot.len as usize];
         f.read_exact(&mut buf).ok()?;
-        self.convert_line(std::str::from_utf8(&buf).ok()?, slot.line, true)
+        self.convert_bytes(&buf, slot.line, true).ok()
     }
 
     /// An entry of a whole-catalogue read ([`Snapshot::entries`]) again, with its item kept
     /// (for `show --json` without the index): its line is found by number.
     pub fn reread(&self, e: &Entry) -> Option<Entry> {
         let line_no: usize = e.path.rsplit_once(':')?.1.parse().ok()?;
-        let text = self.items_text()?;
-        let line = text.lines().nth(line_no.checked_sub(1)?)?;
-        let mut full = self.convert_line(line, line_no, true)?;
+        let bytes = self.items_bytes()?;
+        let line = lines(&bytes).nth(line_no.checked_sub(1)?)?;
+        let mut full = self.convert_bytes(line, line_no, true).ok()?;
         full.slug = e.slug.clone();
         full.elsewhere = e.elsewhere.clone();
         Some(full)
@@ -345,11 +361,12 @@ impl Snapshot {
                 continue;
             }
             let body = line.strip_suffix(b"\n").unwrap_or(line);
-            let Some(e) = std::str::from_utf8(body)
-                .ok()
-                .and_then(|l| self.convert_line(l, n + 1, false))
-            else {
-                continue;
+            let e = match self.convert_bytes(body, n + 1, false) {
+                Ok(e) => e,
+                Err(p) => {
+                    enc.problem_named(&p, ITEMS);
+                    continue;
+                }
             };
             starts.push(u32::try_from(slots.len()).ok()?);
             slots.extend_from_slice(&(start as u64).to_le_bytes());
@@ -412,6 +429,14 @@ impl Snapshot {
         let index = index::decode_as(&bytes[pos..], want, current, 0, self.origin(), prefix)?;
         (index.len() == slots.len()).then_some(Indexed { index, slots })
     }
+}
+
+/// The lines of the items file, without their ends (as `str::lines` cuts text).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
 }
 
 /// The slots at the start of the snapshot's index file, checked, and where its index starts.

@@ -85,8 +85,9 @@ impl<'a> MergeKey<'a> {
     fn note(&self) -> Elsewhere {
         Elsewhere {
             source: self.source.name(),
-            slug: self.slug.to_string(),
-            last_update: self.updated.map(str::to_string),
+            // Read from the snapshot's index, which another program could change under us.
+            slug: crate::text::copied(self.slug.as_bytes()),
+            last_update: self.updated.map(|u| crate::text::copied(u.as_bytes())),
         }
     }
 }
@@ -267,7 +268,7 @@ impl Served for Merged<'_> {
                     .slots
                     .get(i)
                     .and_then(|s| s.updated)
-                    .map(str::to_string);
+                    .map(|u| crate::text::copied(u.as_bytes()));
                 e
             }
         };
@@ -704,8 +705,9 @@ impl Sources {
                 .into_iter()
                 .map(|e| (e, ()))
                 .collect();
-            let entries = snap
-                .entries()
+            let read = snap.entries();
+            cat.problems.extend(read.problems);
+            let entries = read
                 .entries
                 .into_iter()
                 .map(|e| {
@@ -1048,6 +1050,9 @@ impl Sources {
             return Ok(None);
         };
         let (index, slots) = (ix.index, ix.slots);
+        // Lines of the snapshot that could not be read are reported with the local files'.
+        let mut local = local;
+        local.problems.extend(index.problems.iter().cloned());
         let slugs: Vec<&[u8]> = (0..index.len()).map(|i| index.raw_slug(i)).collect();
         let base: Vec<_> = match &lazy {
             Some(lazy) => lazy
