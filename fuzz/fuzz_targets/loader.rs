@@ -29,16 +29,16 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = apicat::check::catalogue(&cat);
 
-    let bytes = apicat::index::encode(&cat, &[], 0, Default::default());
+    let bytes = apicat::index::encode(&cat, &Default::default(), 0);
     let all = apicat::index::Want::All;
     let index = apicat::index::decode_as(&bytes, all, &[], 0, Origin::Bundled, String::new())
         .expect("an index reads back");
-    assert_eq!(index.records.len(), cat.entries.len());
+    assert_eq!(index.len(), cat.entries.len());
     let words: Vec<&str> = cat.entries.iter().flat_map(|e| e.title.split(' ')).take(3).collect();
     let hits = rank_all(&index.candidates(), index.bodies(), &Query::parse(&words)).hits;
     let style = apicat::term::Style { color: data.len() % 2 == 0, width, tty: false };
-    let rows = (0..index.records.len()).map(|i| (index.listing(i), &[][..]));
-    let table = apicat::view::table::entries(rows, &style);
+    let rows = (0..index.len()).map(|i| index.listing(i));
+    let table = apicat::view::table::entries(rows, Vec::new(), &style);
     for line in table.lines() {
         let plain: String = strip(line);
         assert!(plain.width() <= width, "{} > {width}: {plain:?}", plain.width());

@@ -161,6 +161,7 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         None => Err(()),
     };
     let value: Value = parsed
+        .or_else(|()| super::yaml::parse(split.yaml).ok_or(()))
         .or_else(|()| serde_yaml::from_str(split.yaml))
         .map_err(|e| {
             let msg = yaml_message(&e.to_string());

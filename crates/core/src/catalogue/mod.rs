@@ -8,6 +8,7 @@ pub mod keys;
 pub mod markdown;
 pub mod snapshot;
 pub mod sources;
+pub mod yaml;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
