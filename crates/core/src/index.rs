@@ -1937,7 +1937,14 @@ impl Encoder {
         w.u32(self.records_count);
         // The body words in blocks of about a page, and the first key of each.
         let mut keys: Vec<(Vec<u8>, Posting)> = self.body.into_iter().collect();
-        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Most keys differ in their first 8 bytes, compared as one number.
+        let head = |k: &[u8]| {
+            let mut b = [0u8; 8];
+            let n = k.len().min(8);
+            b[..n].copy_from_slice(&k[..n]);
+            u64::from_be_bytes(b)
+        };
+        keys.sort_unstable_by(|a, b| head(&a.0).cmp(&head(&b.0)).then_with(|| a.0.cmp(&b.0)));
         let (mut blocks, mut dir, mut block) =
             (Writer::default(), Writer::default(), Writer::default());
         let mut first: Option<Vec<u8>> = None;

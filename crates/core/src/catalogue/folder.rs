@@ -163,7 +163,12 @@ pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
         })
         .map(|e| e.path())
         .collect();
-    paths.sort();
+    // All in one folder: their bytes sort as their names do, and faster than paths.
+    paths.sort_unstable_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
     let mut twins = twins(&paths);
     Ok(paths
         .into_iter()
@@ -258,6 +263,29 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
 /// (`аpi` with a Cyrillic `а`), and runs of `-`, `_` and spaces taken as one `-` (none at the
 /// ends).
 pub fn slug_key(slug: &str) -> String {
+    // Most names are plain ASCII, which normalising and folding only lowercase: every name
+    // of a folder is keyed when its index is built.
+    if slug.is_ascii() && !slug.contains('`') {
+        let mut key = String::with_capacity(slug.len());
+        for c in slug.chars() {
+            if c == '-' || c == '_' || c.is_whitespace() {
+                if !key.is_empty() && !key.ends_with('-') {
+                    key.push('-');
+                }
+            } else {
+                key.push(c.to_ascii_lowercase());
+            }
+        }
+        while key.ends_with('-') {
+            key.pop();
+        }
+        return key;
+    }
+    slug_key_of_any(slug)
+}
+
+/// [`slug_key`] of any text.
+fn slug_key_of_any(slug: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let wide: String = slug.nfkc().collect();
     let mut key = String::with_capacity(wide.len());
@@ -391,4 +419,37 @@ pub fn producers_beside(dir: &Path) -> Option<(HashMap<String, Producer>, Vec<su
         }
     }
     Some((producers, problems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_names_are_keyed_as_any_name_is() {
+        let ascii: Vec<char> = (0..128u8).map(char::from).collect();
+        let mut names: Vec<String> = Vec::new();
+        for &a in &ascii {
+            for &b in &ascii {
+                names.push([a, b].iter().collect());
+            }
+        }
+        let mut seed = 7u64;
+        for _ in 0..5000 {
+            let name: String = (0..1 + seed % 12)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ascii[(seed >> 33) as usize % 128]
+                })
+                .collect();
+            names.push(name);
+        }
+        names.extend(["API_Ingres-Noyau", "a--b__c", "-x-", " a\u{b} b"].map(String::from));
+        for n in names {
+            assert_eq!(slug_key(&n), slug_key_of_any(&n), "{n:?}");
+        }
+        assert_eq!(slug_key("API_Ingres-Noyau"), "api-ingres-noyau");
+    }
 }
