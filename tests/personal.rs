@@ -44,6 +44,35 @@ fn the_personal_catalogue_adds_and_replaces_entries() {
         serde_json::from_str(&run(&["show", "mon-api", "--json"])).unwrap();
     assert_eq!(show["source"]["kind"], "personal");
     assert!(run(&["paths"]).contains(&dir.display().to_string()));
+    // The copy says the bundled entry is there, and how to read it, whichever way it is read;
+    // `--source bundled` reads that one.
+    // By its title, every entry is read, not the one file.
+    let by_title: serde_json::Value =
+        serde_json::from_str(&run(&["show", "API Entreprise (ma copie)", "--json"])).unwrap();
+    assert_eq!(by_title["elsewhere"][0]["source"], "bundled");
+    for cache in [&[][..], &["--no-cache"][..]] {
+        let args = [cache, &["show", "api-entreprise", "--json"]].concat();
+        let copy: serde_json::Value = serde_json::from_str(&run(&args)).unwrap();
+        assert_eq!(copy["title"], "API Entreprise (ma copie)", "{args:?}");
+        assert_eq!(
+            copy["elsewhere"],
+            serde_json::json!([{"source": "bundled", "slug": "api-entreprise", "last_update": "2020-09-14"}]),
+            "{args:?}"
+        );
+        let args = [cache, &["show", "api-entreprise", "--no-pager"]].concat();
+        let page = run(&args).split_whitespace().collect::<Vec<_>>().join(" ");
+        let also =
+            "a bundled entry, updated 2020-09-14: apicat show --source bundled api-entreprise";
+        assert!(page.contains(also), "{args:?}: {page}");
+        let args = [
+            cache,
+            &["show", "--source", "bundled", "api-entreprise", "--json"],
+        ]
+        .concat();
+        let bundled: serde_json::Value = serde_json::from_str(&run(&args)).unwrap();
+        assert_eq!(bundled["title"], "API Entreprise", "{args:?}");
+        assert_eq!(bundled["source"]["kind"], "bundled", "{args:?}");
+    }
     let check = apicat()
         .env("XDG_DATA_HOME", data.path())
         .arg("check")

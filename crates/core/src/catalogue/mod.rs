@@ -396,11 +396,21 @@ impl Catalogue {
             match parsed {
                 Ok(entry) => match by_slug.get(&entry.slug) {
                     Some(&i) => {
+                        let mut entry = entry;
+                        let old = &cat.entries[i];
                         cat.replaced.push((
                             entry.slug.clone(),
-                            cat.entries[i].path.clone(),
+                            old.path.clone(),
                             entry.path.clone(),
                         ));
+                        // A personal entry in place of a bundled one says that one is there.
+                        if old.origin.kind() != entry.origin.kind() {
+                            entry.elsewhere.push(Elsewhere {
+                                source: old.origin.kind(),
+                                slug: old.slug.clone(),
+                                last_update: old.last_update_iso.clone(),
+                            });
+                        }
                         cat.entries[i] = entry;
                     }
                     None => {

@@ -829,6 +829,20 @@ impl Sources {
             if let Some(mut cat) = alone(personal, Origin::Personal(personal.clone())) {
                 producers.extend(producers_for(personal, &cat).0);
                 cat.set_producers(producers, false);
+                // It stands in place of a bundled entry of that name, if any: said as a full
+                // load says it.
+                let bundled = self.bundled.updated.iter().find(|(slug, _)| *slug == name);
+                if let (Some(&(slug, updated)), true, Some(e)) = (
+                    bundled,
+                    self.wants(SourceKind::Bundled),
+                    cat.entries.first_mut(),
+                ) {
+                    e.elsewhere.push(super::Elsewhere {
+                        source: Origin::Bundled.kind(),
+                        slug: slug.to_string(),
+                        last_update: updated.map(str::to_string),
+                    });
+                }
                 return Ok(Some(cat));
             }
             // A personal look-alike or broken file: the full load says which.
