@@ -303,29 +303,34 @@ impl Stamp {
 /// order: it stays the same while the directory does, and any other order only means a
 /// rebuild, so no time is spent sorting.
 fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
-    let mut out = Vec::new();
-    for e in fs::read_dir(dir).ok()?.flatten() {
-        let name = e.file_name().into_encoded_bytes();
-        if !is_entry_name(&name) {
-            continue;
-        }
-        // A link is stamped by what it points to: that is what gets read. One that cannot be
-        // followed, or leads to a folder, is stamped too: its target may become a file while
-        // this folder stays as it is.
-        let link = e.file_type().is_ok_and(|t| t.is_symlink());
-        let meta = if link {
-            fs::metadata(e.path())
-        } else {
-            e.metadata()
-        };
-        match meta {
-            Ok(m) if m.is_dir() && !link => {}
-            Ok(m) if m.is_dir() => out.push(Stamp::not_served(name, Some(&m))),
-            Ok(m) => out.push(Stamp::of(name, &m)),
-            Err(_) => out.push(Stamp::not_served(name, None)),
-        }
+    Some(
+        fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter(|e| is_entry_name(e.file_name().as_encoded_bytes()))
+            .filter_map(|e| stamp_entry(&e))
+            .collect(),
+    )
+}
+
+/// The stamp of one name of a folder; `None` for a folder.
+fn stamp_entry(e: &fs::DirEntry) -> Option<Stamp> {
+    let name = e.file_name().into_encoded_bytes();
+    // A link is stamped by what it points to: that is what gets read. One that cannot be
+    // followed, or leads to a folder, is stamped too: its target may become a file while
+    // this folder stays as it is.
+    let link = e.file_type().is_ok_and(|t| t.is_symlink());
+    let meta = if link {
+        fs::metadata(e.path())
+    } else {
+        e.metadata()
+    };
+    match meta {
+        Ok(m) if m.is_dir() && !link => None,
+        Ok(m) if m.is_dir() => Some(Stamp::not_served(name, Some(&m))),
+        Ok(m) => Some(Stamp::of(name, &m)),
+        Err(_) => Some(Stamp::not_served(name, None)),
     }
-    Some(out)
 }
 
 /// What says a directory holds the same names: its modification and change times move
@@ -2421,6 +2426,27 @@ mod tests {
         }
         let _ = decode(&garbage, Want::All, dir.path(), Some(&st), 7);
         assert!(decode(b"nonsense", Want::All, dir.path(), Some(&st), 7).is_none());
+    }
+
+    #[test]
+    fn a_large_folder_is_stamped_whole_and_in_its_own_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..1300 {
+            std::fs::write(dir.path().join(format!("e{i}.md")), format!("{i}")).unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub.md")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        let listed: Vec<Vec<u8>> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_encoded_bytes())
+            .filter(|n| n.ends_with(b".md") && n != b"sub.md")
+            .collect();
+        let st = stamps(dir.path()).unwrap();
+        assert_eq!(
+            st.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+            listed
+        );
+        assert!(st.iter().all(|s| s.size == s.name.len() as u64 - 4));
     }
 
     #[cfg(unix)]

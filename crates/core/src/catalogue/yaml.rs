@@ -12,7 +12,7 @@ use serde_yaml::{Mapping, Number, Value};
 
 /// The front matter `yaml` as serde_yaml reads it, when it keeps to the plain part.
 pub fn parse(yaml: &str) -> Option<Value> {
-    if yaml.contains(['\t', '\r', '\u{feff}']) {
+    if !plain_characters(yaml.as_bytes()) {
         return None;
     }
     let raw: Vec<&str> = yaml.split('\n').collect();
@@ -20,6 +20,7 @@ pub fn parse(yaml: &str) -> Option<Value> {
         raw: &raw,
         lines: Vec::new(),
         at: 0,
+        depth: 0,
     };
     for (i, l) in raw.iter().enumerate() {
         let content = l.trim_start_matches(' ');
@@ -39,6 +40,42 @@ pub fn parse(yaml: &str) -> Option<Value> {
     (p.at == p.lines.len()).then_some(v)
 }
 
+/// Whether the text holds only characters read here as libyaml reads them: no tab or
+/// carriage return, no other line break (U+0085, U+2028, U+2029), and nothing libyaml refuses
+/// anywhere, comments included (controls, U+FFFE, U+FFFF) or treats apart (a byte order mark).
+fn plain_characters(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let bad = match c {
+            b'\n' | 0x20..=0x7e => false,
+            0..=0x1f | 0x7f => true,
+            // U+0080–U+009F: C1 controls and U+0085.
+            0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
+            // U+2028, U+2029.
+            0xe2 => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)),
+            // U+FEFF, U+FFFE, U+FFFF.
+            0xef => matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
+            ),
+            _ => false,
+        };
+        if bad {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Deeper than any front matter, and within serde_yaml's own limit (128): deeper documents
+/// are left to it, and the reader's recursion stays small.
+const MAX_DEPTH: usize = 32;
+
+/// libyaml's longest key (a "simple key" of 1,024 characters at most), with a margin.
+const MAX_KEY: usize = 1000;
+
 /// A line that holds structure: not blank, not only a comment.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -52,6 +89,8 @@ struct Parser<'a> {
     raw: &'a [&'a str],
     lines: Vec<Line<'a>>,
     at: usize,
+    /// Collections open around the one being read.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -61,6 +100,25 @@ impl<'a> Parser<'a> {
 
     /// The mapping whose keys are at `indent`.
     fn mapping(&mut self, indent: usize) -> Option<Value> {
+        self.nested(|p| p.mapping_in(indent))
+    }
+
+    /// The sequence whose dashes are at `indent`.
+    fn sequence(&mut self, indent: usize) -> Option<Value> {
+        self.nested(|p| p.sequence_in(indent))
+    }
+
+    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<Value>) -> Option<Value> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let v = read(self);
+        self.depth -= 1;
+        v
+    }
+
+    fn mapping_in(&mut self, indent: usize) -> Option<Value> {
         let mut map = Mapping::new();
         while let Some(line) = self.peek() {
             if line.indent < indent {
@@ -72,17 +130,14 @@ impl<'a> Parser<'a> {
             let (key, rest) = split_key(line.content)?;
             self.at += 1;
             let value = self.value_after(rest, indent, line)?;
-            let key = Value::String(key.to_string());
-            if map.contains_key(&key) {
+            if map.insert(Value::String(key.to_string()), value).is_some() {
                 return None;
             }
-            map.insert(key, value);
         }
         Some(Value::Mapping(map))
     }
 
-    /// The sequence whose dashes are at `indent`.
-    fn sequence(&mut self, indent: usize) -> Option<Value> {
+    fn sequence_in(&mut self, indent: usize) -> Option<Value> {
         let mut items = Vec::new();
         while let Some(line) = self.peek() {
             if line.indent < indent {
@@ -223,6 +278,9 @@ fn is_item(content: &str) -> bool {
 /// `key: rest` with a plain key; `None` for any other line.
 fn split_key(content: &str) -> Option<(&str, &str)> {
     let colon = content.find(':')?;
+    if colon > MAX_KEY {
+        return None;
+    }
     let key = content[..colon].trim_end_matches(' ');
     let after = &content[colon + 1..];
     if key.is_empty()
@@ -230,8 +288,13 @@ fn split_key(content: &str) -> Option<(&str, &str)> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         || !(after.is_empty() || after.starts_with(' '))
-        // Keys that read as null, a boolean or a number are not text.
-        || !matches!(plain(key), Some(Value::String(_)))
+        // Keys that read as null, a boolean or a number are not text (those that start with
+        // a digit or a sign are left to serde_yaml).
+        || !(key.as_bytes()[0].is_ascii_alphabetic() || key.starts_with('_'))
+        || matches!(
+            key,
+            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        )
     {
         return None;
     }
@@ -300,6 +363,10 @@ fn plain(rest: &str) -> Option<Value> {
         "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
         "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
+    }
+    // `.inf`, `-.Inf`, `.nan`… are numbers; other words after a dot are rare.
+    if text.trim_start_matches(['+', '-']).starts_with('.') {
+        return None;
     }
     let first = text.as_bytes()[0];
     if first.is_ascii_alphabetic() || first == b'_' {
@@ -387,9 +454,32 @@ mod tests {
             "- a\n",
             "1: x\n",
             "true: x\n",
+            // Found by an audit: numbers that start with a dot, other line breaks, characters
+            // libyaml refuses anywhere.
+            "a: .inf\n",
+            "a: -.INF\n",
+            "a: .NaN\n",
+            "a: x\u{2028}y\n",
+            "a: 1 # x\u{2028}y: z\nb: 2\n",
+            "a: |\n  \u{85}\n",
+            "a: '\u{85}'\n",
+            "a: x\u{1}y\n",
+            "a: x\n# \u{9f}\n",
+            "a: x\u{fffe}y\n",
+            "a: a\0b",
         ] {
             assert_eq!(parse(yaml), None, "{yaml:?}");
         }
+        // libyaml's longest key, and serde_yaml's deepest nesting.
+        let long = format!("{}: 1\n", "k".repeat(1025));
+        assert!(serde_yaml::from_str::<Value>(&long).is_err());
+        assert_eq!(parse(&long), None);
+        let deep: String = (0..3000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert_eq!(parse(&deep), None);
+        let deep: String = (0..129).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert_eq!(parse(&(deep + &" ".repeat(129) + "k: 1\n")), None);
     }
 }
 
