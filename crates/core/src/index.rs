@@ -1090,9 +1090,12 @@ fn text(b: &[u8]) -> String {
 /// [`text`], borrowed from the index when it is already clean (most of it) and the index is
 /// not a file's bytes (which another program could change under us).
 fn text_ref(b: &[u8], shared: bool) -> Cow<'_, str> {
+    if shared {
+        return Cow::Owned(text(b));
+    }
     match std::str::from_utf8(b) {
-        Ok(s) if !shared => crate::text::sanitize(s),
-        _ => Cow::Owned(text(b)),
+        Ok(s) => crate::text::sanitize(s),
+        Err(_) => Cow::Owned(text(b)),
     }
 }
 
