@@ -333,9 +333,14 @@ pub struct OwnFields {
 }
 
 /// Each distinct word with its count, in order, and the number of words.
-fn counted<'w>(ws: impl Iterator<Item = &'w str>) -> (Vec<(&'w str, usize)>, usize) {
-    // Hashed, then sorted once: a body repeats its words many times.
-    let mut counts: HashMap<&str, usize> = HashMap::with_capacity(256);
+fn counted<'w>(
+    ws: impl Iterator<Item = &'w str>,
+    text_len: usize,
+) -> (Vec<(&'w str, usize)>, usize) {
+    // Hashed, then sorted once: a body repeats its words many times. Sized by the text (a
+    // title has a few words, a body a few hundred distinct ones): a map too large for the
+    // text costs more to allocate than to fill.
+    let mut counts: HashMap<&str, usize> = HashMap::with_capacity((text_len / 8).clamp(4, 256));
     let mut len = 0;
     for w in ws {
         *counts.entry(w).or_default() += 1;
@@ -443,7 +448,7 @@ thread_local! {
 
 #[cfg(test)]
 fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
-    counted_list(&counted(ws).0, cap)
+    counted_list(&counted(ws, 64).0, cap)
 }
 
 /// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
@@ -540,7 +545,7 @@ impl OwnFields {
             for (i, t) in texts.iter().enumerate() {
                 // The title field is a set: names repeat there (title and slug) without meaning more.
                 let cap = if i == 0 { 1 } else { TF_CAP };
-                let (counts, len) = counted(words(t));
+                let (counts, len) = counted(words(t), t.len());
                 f.words[i] = counted_list(&counts, cap);
                 // Only stems that differ from their word: the others are in the word list.
                 stems.learn(counts.iter().map(|&(w, _)| w));
