@@ -73,6 +73,23 @@ fn the_personal_catalogue_adds_and_replaces_entries() {
         assert_eq!(bundled["title"], "API Entreprise", "{args:?}");
         assert_eq!(bundled["source"]["kind"], "bundled", "{args:?}");
     }
+    // The command is never cut across lines, so that it is copied whole: on its own line, or
+    // as a note below the panel when the column is too narrow.
+    for width in ["100", "80", "60", "40"] {
+        let out = apicat()
+            .env("XDG_DATA_HOME", data.path())
+            .env("HOME", data.path())
+            .env("COLUMNS", width)
+            .args(["show", "api-entreprise", "--no-pager"])
+            .output()
+            .unwrap();
+        let page = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            page.lines()
+                .any(|l| l.contains("apicat show --source bundled api-entreprise")),
+            "{width} columns:\n{page}"
+        );
+    }
     let check = apicat()
         .env("XDG_DATA_HOME", data.path())
         .arg("check")

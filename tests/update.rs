@@ -1168,3 +1168,30 @@ fn a_damaged_line_of_the_snapshot_is_left_out_and_named_every_way_it_is_read() {
         }
     }
 }
+
+#[test]
+fn a_snapshot_slug_with_controls_is_shown_escaped_every_way_it_is_read() {
+    let user = User::new();
+    let saved = user.import("odd.json");
+    let mut lines: Vec<Vec<u8>> = saved.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    lines[2] = br#"{"apicat_slug":"\u001b[31mred","item":{"title":"x","id":"zz"}}"#.to_vec();
+    // An empty line is named as one.
+    lines[3].clear();
+    std::fs::write(user.snapshot(), lines.join(&b'\n')).unwrap();
+    for cache in [&[][..], &["--no-cache"][..]] {
+        for cmd in [
+            &["list", "--format", "tsv"][..],
+            &["eligible", "--as", "entreprise"],
+        ] {
+            let args = [cache, &["--source", "datagouv"], cmd].concat();
+            let (code, out, err) = user.run(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            assert!(
+                !out.contains('\u{1b}') && !err.contains('\u{1b}'),
+                "{args:?}: {out}"
+            );
+            assert!(out.contains("\\x1b[31mred"), "{args:?}: {out}");
+            assert!(err.contains(":4: an empty line"), "{args:?}: {err}");
+        }
+    }
+}

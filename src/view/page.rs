@@ -725,8 +725,11 @@ pub fn fit(line: &str, width: usize, out: &mut String) {
 /// A note `[n] url`, the URL moved to a line of its own when both do not fit.
 pub fn note(n: usize, url: &str, width: usize, out: &mut String) {
     // A link written with spaces (`mailto:…?subject=Demande d'accès`) is one word once they
-    // are encoded, as a mail program reads them.
-    let url = url.trim().replace(' ', "%20");
+    // are encoded, as a mail program reads them; a command (`apicat show …`) stays as typed.
+    let url = match url.contains(':') {
+        true => url.trim().replace(' ', "%20"),
+        false => url.trim().to_string(),
+    };
     let mark = format!("[{n}]");
     if mark.len() + 1 + url.width() <= width {
         out.push_str(&format!("{mark} {url}\n"));

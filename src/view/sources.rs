@@ -3,7 +3,8 @@
 
 use crate::catalogue::Entry;
 
-/// Extra rows of the facts panel: (key, value, whether the value is one URL).
+/// Extra rows of the facts panel: (key, value, whether the value is kept whole: one URL or
+/// command).
 pub fn facts(e: &Entry) -> Vec<(&'static str, String, bool)> {
     let mut rows = Vec::new();
     if let Some(d) = e.dataservice() {
@@ -31,13 +32,13 @@ pub fn facts(e: &Entry) -> Vec<(&'static str, String, bool)> {
             .last_update
             .as_deref()
             .map_or_else(|| "undated".to_string(), |d| format!("updated {d}"));
+        rows.push(("Also", format!("a {} entry, {date}:", o.source), false));
+        // The command on a line of its own, never cut (a note below when too long), so that
+        // it is copied whole.
         rows.push((
-            "Also",
-            format!(
-                "a {} entry, {date}: apicat show --source {} {}",
-                o.source, o.source, o.slug
-            ),
-            false,
+            "",
+            format!("apicat show --source {} {}", o.source, o.slug),
+            true,
         ));
     }
     rows

@@ -277,12 +277,25 @@ impl Snapshot {
             line: Some(line_no),
             item: None,
         };
-        let v: Value = serde_json::from_str(line)
-            .map_err(|e| place.problem(format!("not a line of JSON: {e}")))?;
+        if line.trim().is_empty() {
+            return Err(place.problem("an empty line where an item was expected"));
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| {
+            // The line is the file's; serde's own "line 1" would contradict it.
+            let what = e.to_string();
+            let what = what
+                .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+                .unwrap_or(&what);
+            place.problem(format!(
+                "not a line of JSON: {what} (column {})",
+                e.column()
+            ))
+        })?;
+        // Shown and typed like any slug: escaped as the item's own texts are.
         let slug = v
             .get("apicat_slug")
             .and_then(Value::as_str)
-            .map(str::to_string);
+            .map(crate::text::sanitize_line);
         let item = v
             .get("item")
             .ok_or_else(|| place.problem("no `item` in this line"))?;
