@@ -288,6 +288,31 @@ fn first_hour_mistakes_get_a_sentence() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no entries (*.md) in"));
+    // A folder whose every file is broken: each is named with its line, not only the first.
+    let broken = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::write(
+            broken.path().join(format!("{name}.md")),
+            "---\nbad: key: x\n---\n",
+        )
+        .unwrap();
+    }
+    let out = apicat()
+        .args(["--catalogue", broken.path().to_str().unwrap(), "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 files could not be read as entries"),
+        "{err}"
+    );
+    for name in ["a", "b", "c"] {
+        assert!(
+            err.contains(&format!("{name}.md:2:9: invalid YAML")),
+            "{err}"
+        );
+    }
     // A folder of non-entries beside a subfolder of entries: the subfolder is named.
     let root = tempfile::tempdir().unwrap();
     std::fs::write(root.path().join("README.md"), "# not an entry\n").unwrap();

@@ -169,11 +169,20 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
             let (line, col) = match duplicate_key_line(split.yaml, &msg) {
                 Some(l) => (Some(l + 1), Some(1)),
                 None => {
-                    let loc = e.location();
-                    (
-                        loc.as_ref().map(|l| l.line() + 1).or(Some(1)),
-                        loc.as_ref().map(|l| l.column()),
-                    )
+                    // Where libyaml stopped, as a byte of the front matter: its own line count
+                    // also breaks at U+2028 and U+0085, which no editor shows as lines.
+                    let at = position(&msg)
+                        .or_else(|| e.location().map(|l| l.index()).filter(|&i| i > 0));
+                    match at {
+                        Some(at) => {
+                            let (l, c) = line_and_column(split.yaml, at);
+                            (Some(l + 1), Some(c))
+                        }
+                        None => (
+                            Some(e.location().map_or(1, |l| l.line()) + 1),
+                            e.location().map(|l| l.column()),
+                        ),
+                    }
                 }
             };
             problem(line, col, format!("invalid YAML front matter: {msg}"))
@@ -320,6 +329,26 @@ fn duplicate_key_line(yaml: &str, msg: &str) -> Option<usize> {
         })
         .nth(1)
         .map(|(i, _)| i + 1)
+}
+
+/// The byte libyaml's reader names ("… at position 12"), for errors that carry no mark.
+fn position(msg: &str) -> Option<usize> {
+    let (_, n) = msg.rsplit_once(" at position ")?;
+    n.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+/// The line (from 1) and column (in characters, from 1) of byte `at` of `text`.
+fn line_and_column(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[start..].chars().count() + 1,
+    )
 }
 
 fn yaml_message(raw: &str) -> String {
@@ -592,6 +621,14 @@ mod tests {
         );
         assert!(parse("").unwrap_err().message.contains("empty"));
         assert!(parse("---\n- a\n---\n").is_err());
+        // Lines as an editor counts them, though libyaml also breaks at U+2028; a control
+        // character's own column.
+        let p = parse("---\ntitle: T\ntagline: a\u{2028}b\nis_open: 1\nx: y\n---\n").unwrap_err();
+        assert_eq!((p.line, p.col), (Some(4), Some(1)), "{p}");
+        let p = parse("---\ntitle: Ctrl \u{1b}[31m\n---\n").unwrap_err();
+        assert_eq!((p.line, p.col), (Some(2), Some(13)), "{p}");
+        let p = parse("---\ntitle: é\nx: [y\n---\n").unwrap_err();
+        assert_eq!(p.line, Some(4), "{p}");
     }
 
     #[test]

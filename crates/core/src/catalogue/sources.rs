@@ -675,15 +675,27 @@ impl Sources {
             ),
             None => String::new(),
         };
-        let unread = match problems {
-            [] => String::new(),
-            [p, ..] => format!(
-                " ({} file{} could not be read as entries: {p})",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            ),
-        };
-        Error::usage(format!("no entries (*.md) in {shown}{unread}{hint}"))
+        // Each file that could not be read, with its line: the first alone rarely says why
+        // all failed. A few dozen at most; `check` lists every one.
+        const SHOWN: usize = 20;
+        let mut unread = String::new();
+        if !problems.is_empty() {
+            let n = problems.len();
+            unread = format!(
+                "; {n} file{} could not be read as entries:",
+                if n == 1 { "" } else { "s" }
+            );
+            for p in problems.iter().take(SHOWN) {
+                unread.push_str(&format!("\n  {p}"));
+            }
+            if n > SHOWN {
+                unread.push_str(&format!(
+                    "\n  … and {} more (apicat --catalogue {shown} check lists every one)",
+                    n - SHOWN
+                ));
+            }
+        }
+        Error::usage(format!("no entries (*.md) in {shown}{hint}{unread}"))
     }
 
     /// Reads every entry.
