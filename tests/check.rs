@@ -100,3 +100,29 @@ fn a_folder_of_broken_files_is_checked() {
     assert!(text.contains("api-x.md:3:1: error: invalid YAML"), "{text}");
     assert!(err.contains("1 file checked: 1 error, 0 warnings"), "{err}");
 }
+
+#[test]
+fn words_mixing_latin_and_look_alike_letters_are_flagged_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("copie.md"),
+        "---\ntitle: API \u{415}ntreprise\ntagline: Données\nis_open: 1\nkeywords:\n  - s\u{456}ret\n  - \u{3b1}\u{3b2}\n---\nCorps\n",
+    )
+    .unwrap();
+    let out = apicat()
+        .args(["--catalogue", dir.path().to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("copie.md:2:1: warning: `\u{415}ntreprise` in title mixes Latin letters")
+            && text.contains("(U+0415): it reads as `entreprise`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("copie.md:5:1: warning: `s\u{456}ret` in keywords"),
+        "{text}"
+    );
+    // A word wholly Greek is not a look-alike of a Latin one.
+    assert!(!text.contains("`\u{3b1}\u{3b2}`"), "{text}");
+}

@@ -306,7 +306,7 @@ fn slug_key_of_any(slug: &str) -> String {
 
 /// The Latin letter a Cyrillic or Greek one (lowercase, as folded) is drawn like, in either
 /// case: `р` and `р` look alike, and `В` is drawn as `B`.
-fn latin_lookalike(c: char) -> Option<char> {
+pub(crate) fn latin_lookalike(c: char) -> Option<char> {
     Some(match c {
         'а' | 'α' => 'a',
         'в' | 'β' => 'b',

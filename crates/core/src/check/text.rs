@@ -3,7 +3,9 @@
 use serde_yaml::Value;
 
 use super::{Review, Severity};
+use crate::catalogue::folder::latin_lookalike;
 use crate::catalogue::keys::{self, Kind};
+use crate::catalogue::markdown::scalar_text;
 use crate::text::edit_distance;
 
 pub(super) fn review(r: &mut Review) {
@@ -83,6 +85,7 @@ pub(super) fn review(r: &mut Review) {
             );
         }
     }
+    look_alikes(r);
     if r.e.body.trim().is_empty() && r.e.content_intro.is_none() {
         r.say(
             None,
@@ -104,5 +107,54 @@ pub(super) fn review(r: &mut Review) {
                 format!("unknown key `{k}`; did you mean `{near}`?"),
             );
         }
+    }
+}
+
+/// Words of the title, tagline or keywords that mix Latin letters with Cyrillic or Greek ones
+/// drawn alike (`Аpi`, its `А` Cyrillic): they read as the Latin word, yet no search for it
+/// finds them, and a copy of an entry could pass for it.
+fn look_alikes(r: &mut Review) {
+    let mut found = Vec::new();
+    for key in ["title", "tagline", "keywords"] {
+        let texts: Vec<String> = match r.get(key) {
+            Some(Value::Sequence(items)) => items.iter().filter_map(scalar_text).collect(),
+            Some(v) => scalar_text(v).into_iter().collect(),
+            None => Vec::new(),
+        };
+        for text in &texts {
+            for word in text.split(|c: char| !c.is_alphanumeric()) {
+                let folded = crate::text::fold(word);
+                let latin = folded.chars().any(|c| c.is_ascii_alphabetic());
+                let alike: Vec<char> = word
+                    .chars()
+                    .filter(|&c| {
+                        crate::text::fold(&c.to_string())
+                            .chars()
+                            .any(|f| latin_lookalike(f).is_some())
+                    })
+                    .collect();
+                if latin && !alike.is_empty() {
+                    let codes: Vec<String> = alike
+                        .iter()
+                        .map(|c| format!("U+{:04X}", *c as u32))
+                        .collect();
+                    let reads: String = folded
+                        .chars()
+                        .map(|c| latin_lookalike(c).unwrap_or(c))
+                        .collect();
+                    found.push((
+                        key,
+                        format!(
+                            "`{}` in {key} mixes Latin letters with Cyrillic or Greek ones drawn alike ({}): it reads as `{reads}` but no search for that finds it; write it in Latin letters",
+                            crate::text::sanitize_line(word),
+                            codes.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for (key, message) in found {
+        r.say(Some(key), Severity::Warning, message);
     }
 }
