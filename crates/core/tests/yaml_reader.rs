@@ -15,17 +15,55 @@ fn rounds() -> usize {
 }
 
 fn check(y: &str) -> Option<String> {
-    let fast = std::panic::catch_unwind(|| parse(y));
-    let fast = match fast {
-        Ok(f) => f,
-        Err(_) => return Some(format!("PANIC in parse: {y:?}")),
-    };
-    let fast = fast?;
+    match std::panic::catch_unwind(|| parse(y)) {
+        Ok(fast) => differs(y, &fast?),
+        Err(_) => Some(format!("PANIC in parse: {y:?}")),
+    }
+}
+
+/// What serde_yaml reads of `y` when it is not what the reader read.
+fn differs(y: &str, fast: &Value) -> Option<String> {
     match serde_yaml::from_str::<Value>(y) {
-        Ok(v) if v == fast => None,
+        Ok(v) if v == *fast => None,
         Ok(v) => Some(format!("DIFF {y:?}\n  parse: {fast:?}\n  serde: {v:?}")),
         Err(e) => Some(format!("ERR {y:?}\n  parse: {fast:?}\n  serde err: {e}")),
     }
+}
+
+/// Generated documents: how many the reader read, and the first disagreements.
+#[derive(Default)]
+struct Tally {
+    read: usize,
+    bad: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, y: &str) {
+        let bad = match std::panic::catch_unwind(|| parse(y)) {
+            Ok(None) => None,
+            Ok(Some(fast)) => {
+                self.read += 1;
+                differs(y, &fast)
+            }
+            Err(_) => Some(format!("PANIC in parse: {y:?}")),
+        };
+        if let Some(b) = bad.filter(|_| self.bad.len() < 20) {
+            self.bad.push(b);
+        }
+    }
+
+    fn assert_none_bad(&self, what: &str, rounds: usize) {
+        eprintln!("{what}: {rounds}, read: {}", self.read);
+        assert!(self.bad.is_empty(), "{}", self.bad.join("\n"));
+    }
+}
+
+/// The generators' seed: `SEED=n` for another.
+fn rng(default: u64) -> Rng {
+    Rng(std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default))
 }
 
 const SCALARS: &[&str] = &[
@@ -460,11 +498,8 @@ fn block(r: &mut Rng, ind: usize, depth: usize, out: &mut String, seq: bool) {
 #[test]
 fn generated() {
     let rounds: usize = rounds();
-    let mut r = Rng(std::env::var("SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x1234_5678_9abc_def1));
-    let (mut some, mut bad) = (0usize, Vec::new());
+    let mut r = rng(0x1234_5678_9abc_def1);
+    let mut tally = Tally::default();
     for _ in 0..rounds {
         let mut s = String::new();
         block(&mut r, 0, 0, &mut s, false);
@@ -476,26 +511,15 @@ fn generated() {
             2 => s.push_str("..."),
             _ => {}
         }
-        if parse(&s).is_some() {
-            some += 1;
-        }
-        if let Some(b) = check(&s)
-            && bad.len() < 20
-        {
-            bad.push(b)
-        }
+        tally.add(&s);
     }
-    eprintln!("generated: {rounds}, read: {some}");
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    tally.assert_none_bad("generated", rounds);
 }
 
 #[test]
 fn soup() {
     let rounds: usize = rounds();
-    let mut r = Rng(std::env::var("SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(99));
+    let mut r = rng(99);
     const TOK: &[&str] = &[
         "K:",
         "K: v",
@@ -540,8 +564,7 @@ fn soup() {
         "K: null",
         "K: true",
     ];
-    let mut some = 0;
-    let mut bad = Vec::new();
+    let mut tally = Tally::default();
     for _ in 0..rounds {
         let mut s = String::new();
         let n = 1 + r.n(8);
@@ -569,26 +592,15 @@ fn soup() {
             }
             _ => {}
         }
-        if parse(&s).is_some() {
-            some += 1;
-        }
-        if let Some(b) = check(&s)
-            && bad.len() < 50
-        {
-            bad.push(b)
-        }
+        tally.add(&s);
     }
-    eprintln!("soup: {rounds}, read: {some}");
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    tally.assert_none_bad("soup", rounds);
 }
 
 #[test]
 fn literals() {
     let rounds: usize = rounds();
-    let mut r = Rng(std::env::var("SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5));
+    let mut r = rng(5);
     const HEAD: &[&str] = &[
         "a: |",
         "a: |-",
@@ -617,8 +629,7 @@ fn literals() {
         "  - q\n",
         "   q",
     ];
-    let mut some = 0;
-    let mut bad = Vec::new();
+    let mut tally = Tally::default();
     for _ in 0..rounds {
         let mut s = HEAD[r.n(HEAD.len())].to_string();
         s.push('\n');
@@ -649,26 +660,15 @@ fn literals() {
         if r.n(3) == 0 && s.ends_with('\n') {
             s.pop();
         }
-        if parse(&s).is_some() {
-            some += 1;
-        }
-        if let Some(b) = check(&s)
-            && bad.len() < 50
-        {
-            bad.push(b)
-        }
+        tally.add(&s);
     }
-    eprintln!("literals: {rounds}, read: {some}");
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    tally.assert_none_bad("literals", rounds);
 }
 
 #[test]
 fn scalars_fuzz() {
     let rounds: usize = rounds();
-    let mut r = Rng(std::env::var("SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(11));
+    let mut r = rng(11);
     let alpha: Vec<char> = if std::env::var("NUM").is_ok() {
         "000111223456789..--+e".chars().collect()
     } else {
@@ -676,8 +676,7 @@ fn scalars_fuzz() {
             .chars()
             .collect()
     };
-    let mut some = 0;
-    let mut bad = Vec::new();
+    let mut tally = Tally::default();
     for _ in 0..rounds {
         let len = 1 + r.n(if std::env::var("NUM").is_ok() { 30 } else { 7 });
         let v: String = (0..len).map(|_| alpha[r.n(alpha.len())]).collect();
@@ -687,17 +686,9 @@ fn scalars_fuzz() {
             2 => format!("{v}: 1\n"),
             _ => format!("a: {v}"),
         };
-        if parse(&s).is_some() {
-            some += 1;
-        }
-        if let Some(b) = check(&s)
-            && bad.len() < 50
-        {
-            bad.push(b)
-        }
+        tally.add(&s);
     }
-    eprintln!("scalars: {rounds}, read: {some}");
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    tally.assert_none_bad("scalars", rounds);
 }
 
 #[test]
