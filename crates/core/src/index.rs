@@ -266,6 +266,17 @@ impl Stamp {
         s
     }
 
+    /// The stamp of an entry's name, as [`PendingFile::read_stamped`] stat'ed it (`None`:
+    /// it could not be).
+    ///
+    /// [`PendingFile::read_stamped`]: crate::catalogue::folder::PendingFile::read_stamped
+    pub fn of_entry(name: &[u8], meta: Option<&fs::Metadata>) -> Stamp {
+        match meta {
+            Some(m) if !m.is_dir() => Stamp::of(name.to_vec(), m),
+            _ => Stamp::not_served(name.to_vec(), meta),
+        }
+    }
+
     fn of(name: Vec<u8>, meta: &fs::Metadata) -> Stamp {
         #[cfg(unix)]
         {
@@ -299,18 +310,21 @@ impl Stamp {
     }
 }
 
-/// The stamps of a directory's `*.md` files (those the loader reads), in the directory's own
-/// order: it stays the same while the directory does, and any other order only means a
-/// rebuild, so no time is spent sorting.
+/// The stamps of a directory's `*.md` files (those the loader reads), by name: the order in
+/// which a build stamps them.
 fn stamps(dir: &Path) -> Option<Vec<Stamp>> {
-    Some(
-        fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .filter(|e| is_entry_name(e.file_name().as_encoded_bytes()))
-            .filter_map(|e| stamp_entry(&e))
-            .collect(),
-    )
+    let mut stamps: Vec<Stamp> = fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| is_entry_name(e.file_name().as_encoded_bytes()))
+        .filter_map(|e| stamp_entry(&e))
+        .collect();
+    sort_stamps(&mut stamps);
+    Some(stamps)
+}
+
+fn sort_stamps(stamps: &mut [Stamp]) {
+    stamps.sort_unstable_by(|a, b| a.name.cmp(&b.name));
 }
 
 /// The stamp of one name of a folder; `None` for a folder.
@@ -411,19 +425,27 @@ pub struct Survey {
 impl Survey {
     /// The folder listed now; `None` when it cannot be listed.
     pub fn take(dir: &Path) -> Option<Survey> {
+        let mut survey = Survey::before_build(dir);
+        survey.stamps = stamps(dir)?;
+        Some(survey)
+    }
+
+    /// What is stamped before a build reads any file: both folders and the producers' files.
+    /// The build stamps each entry file just before reading it.
+    fn before_build(dir: &Path) -> Survey {
         let at = now_ns();
         let producers = producers_dir(dir);
         let producers_stamp = producers.as_deref().and_then(DirStamp::of);
         let dir_stamp = DirStamp::of(dir).unwrap_or_default();
         let producer_stamps = producers.and_then(|p| stamps(&p)).unwrap_or_default();
-        Some(Survey {
+        Survey {
             at,
             dir: dir_stamp,
-            stamps: stamps(dir)?,
+            stamps: Vec::new(),
             producers: producers_stamp.unwrap_or_default(),
             signature: signature_of(&producer_stamps),
             producer_stamps,
-        })
+        }
     }
 
     /// The survey of files that are not a folder's (a snapshot's file).
@@ -1404,7 +1426,8 @@ impl Buf {
 
 /// Loads a catalogue directory for `list` and `search` through the cache, rebuilding it when
 /// it is missing, stale or unreadable. `full` is how to read the directory without it: it
-/// gives each problem and entry to the encoder, and says whether producers are known.
+/// gives each problem and entry to the encoder, stamps each entry file ([`Encoder::stamp`])
+/// before reading it, and says whether producers are known.
 /// `buf` keeps the index's bytes, which the index borrows.
 pub fn load<'b>(
     dir: &Path,
@@ -1436,15 +1459,16 @@ pub fn load<'b>(
             Err(taken) => survey = taken,
         }
     }
-    // Taken before any file is read: a change during the build makes the index stale, never
-    // wrongly current.
-    let survey = survey.or_else(|| Survey::take(dir));
+    // Taken before any file is read, and each entry file stamped just before it is read: a
+    // change during the build makes the index stale, never wrongly current.
+    let mut survey = survey.unwrap_or_else(|| Survey::before_build(dir));
     let mut enc = Encoder::default();
     let producers_known = full(&mut enc)?;
-    let unlisted = Survey::default();
-    let s = survey.as_ref().unwrap_or(&unlisted);
+    survey.stamps = std::mem::take(&mut enc.stamps);
+    sort_stamps(&mut survey.stamps);
+    let s = &survey;
     *made = enc.finish(producers_known, s, s.signature());
-    if let (Some(_), Some(file)) = (&survey, &file) {
+    if let Some(file) = &file {
         // A cache that cannot be written is only a slower next run.
         let _ = write_atomically(file, made);
     }
@@ -1816,6 +1840,8 @@ pub struct Encoder {
     /// Key (`w` + word, `s` + stem) → holders.
     body: foldhash::HashMap<Vec<u8>, Posting>,
     key: Vec<u8>,
+    /// The entry files' stamps, as the build took them.
+    stamps: Vec<Stamp>,
 }
 
 impl Encoder {
@@ -1832,6 +1858,11 @@ impl Encoder {
         w.opt_usize(p.col);
         w.str(&p.message);
         self.problems_count += 1;
+    }
+
+    /// An entry file's stamp, taken before it was read.
+    pub fn stamp(&mut self, s: Stamp) {
+        self.stamps.push(s);
     }
 
     pub fn entry(&mut self, e: &Entry) {
@@ -2270,10 +2301,18 @@ pub fn is_current(dir: &Path) -> bool {
 mod tests {
     use super::*;
 
-    /// A directory's stamps and entries, as `load` reads them.
+    /// A directory's stamps, then its entries.
     fn read(dir: &Path) -> (Vec<Stamp>, Catalogue) {
+        let stamps = stamps(dir).unwrap();
         let files = crate::catalogue::folder::directory_files(dir, Origin::Directory(dir.into()));
-        (stamps(dir).unwrap(), Catalogue::from_files(files.unwrap()))
+        (stamps, Catalogue::from_files(files.unwrap()))
+    }
+
+    /// A build for `load`: each file stamped before it is read.
+    fn build(dir: &Path, enc: &mut Encoder) {
+        let (stamps, cat) = read(dir);
+        stamps.into_iter().for_each(|s| enc.stamp(s));
+        cat.entries.iter().for_each(|e| enc.entry(e));
     }
 
     #[test]
@@ -2477,18 +2516,20 @@ mod tests {
     }
 
     #[test]
-    fn a_large_folder_is_stamped_whole_and_in_its_own_order() {
+    fn a_large_folder_is_stamped_whole_and_by_name() {
         let dir = tempfile::tempdir().unwrap();
         for i in 0..1300 {
             std::fs::write(dir.path().join(format!("e{i}.md")), format!("{i}")).unwrap();
         }
         std::fs::create_dir(dir.path().join("sub.md")).unwrap();
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
-        let listed: Vec<Vec<u8>> = std::fs::read_dir(dir.path())
+        let mut listed: Vec<Vec<u8>> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_encoded_bytes())
             .filter(|n| n.ends_with(b".md") && n != b"sub.md")
             .collect();
+        // The order a build stamps them in.
+        listed.sort();
         let st = stamps(dir.path()).unwrap();
         assert_eq!(
             st.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
@@ -2535,8 +2576,7 @@ mod tests {
         assert!(names(dir.path(), true).is_none(), "no index yet");
         let mut buf = Buf::default();
         let full = |enc: &mut Encoder| {
-            let (_, cat) = read(dir.path());
-            cat.entries.iter().for_each(|e| enc.entry(e));
+            build(dir.path(), enc);
             Ok(false)
         };
         load(dir.path(), &mut buf, Want::Listing, full).unwrap();
@@ -2587,8 +2627,7 @@ mod tests {
             let mut buf = Buf::default();
             let full = |enc: &mut Encoder| {
                 builds.set(builds.get() + 1);
-                let (_, cat) = read(&dir);
-                cat.entries.iter().for_each(|e| enc.entry(e));
+                build(&dir, enc);
                 Ok(true)
             };
             let index = load(&dir, &mut buf, Want::Listing, full).unwrap();

@@ -56,7 +56,17 @@ impl std::fmt::Display for ReadFailure {
 /// non-blocking, then checked through the opened descriptor, so a swap after the check
 /// cannot fool it) and never reads more than `limit + 1` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadFailure> {
-    let (mut file, len) = open_regular(path)?;
+    let meta = std::fs::metadata(path).map_err(ReadFailure::Io)?;
+    read_regular_as(path, &meta, limit)
+}
+
+/// [`read_regular`] of a file already stat'ed as `meta`.
+fn read_regular_as(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, ReadFailure> {
+    let (mut file, len) = open_regular_as(path, meta)?;
     if len > limit {
         return Err(ReadFailure::TooLarge(len));
     }
@@ -84,11 +94,18 @@ pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Rea
 
 /// Opens a regular file for reading without ever blocking; with its size.
 pub fn open_regular(path: &Path) -> std::result::Result<(std::fs::File, u64), ReadFailure> {
+    let meta = std::fs::metadata(path).map_err(ReadFailure::Io)?;
+    open_regular_as(path, &meta)
+}
+
+/// [`open_regular`] of a file already stat'ed as `meta`.
+fn open_regular_as(
+    path: &Path,
+    meta: &std::fs::Metadata,
+) -> std::result::Result<(std::fs::File, u64), ReadFailure> {
     // Refuse what is plainly not a file before opening: opening a device can act on it.
-    match std::fs::metadata(path) {
-        Ok(m) if !m.is_file() => return Err(ReadFailure::NotRegular),
-        Ok(_) => {}
-        Err(e) => return Err(ReadFailure::Io(e)),
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular);
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -142,15 +159,43 @@ impl PendingFile {
             None => source_file(&self.path, &self.origin),
         }
     }
+
+    /// The file read, with its name and what it was when stat'ed just before (links
+    /// followed; `None` when it could not be): stamped so, a file changed while the index is
+    /// built is found changed on the next run.
+    pub fn read_stamped(&self) -> (SourceFile, &[u8], Option<std::fs::Metadata>) {
+        let name = self
+            .path
+            .file_name()
+            .map_or(&[][..], |n| n.as_encoded_bytes());
+        let meta = std::fs::metadata(&self.path);
+        match &self.twin {
+            Some(_) => (self.read(), name, meta.ok()),
+            None => {
+                let (file, meta) = source_file_stat(&self.path, &self.origin, meta);
+                (file, name, meta)
+            }
+        }
+    }
 }
 
 /// The `*.md` files of a directory, sorted by name, to be read by [`PendingFile::read`].
 pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
+    Ok(listed(dir, origin)?.0)
+}
+
+/// The names of links with an entry's name that lead to a folder, each with what it leads
+/// to: not read, yet what they may become.
+pub type FolderLinks = Vec<(Vec<u8>, std::fs::Metadata)>;
+
+/// [`pending_files`], and the links to folders left out.
+pub fn listed(dir: &Path, origin: Origin) -> Result<(Vec<PendingFile>, FolderLinks)> {
     let read = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         what: "cannot read directory",
         source,
     })?;
+    let mut folder_links = Vec::new();
     let mut paths: Vec<PathBuf> = read
         .filter_map(|e| e.ok())
         .filter(|e| {
@@ -158,7 +203,13 @@ pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
                 // The directory listing knows most types; a link is followed.
                 && match e.file_type() {
                     Ok(t) if !t.is_symlink() => !t.is_dir(),
-                    _ => !e.path().is_dir(),
+                    _ => match std::fs::metadata(e.path()) {
+                        Ok(m) if m.is_dir() => {
+                            folder_links.push((e.file_name().into_encoded_bytes(), m));
+                            false
+                        }
+                        _ => true,
+                    },
                 }
         })
         .map(|e| e.path())
@@ -170,7 +221,7 @@ pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
             .cmp(b.as_os_str().as_encoded_bytes())
     });
     let mut twins = twins(&paths);
-    Ok(paths
+    let files = paths
         .into_iter()
         .enumerate()
         .map(|(i, path)| PendingFile {
@@ -178,7 +229,8 @@ pub fn pending_files(dir: &Path, origin: Origin) -> Result<Vec<PendingFile>> {
             twin: twins.remove(&i),
             origin: origin.clone(),
         })
-        .collect())
+        .collect();
+    Ok((files, folder_links))
 }
 
 /// A file name or path as text, each byte that is not UTF-8 shown as `\xNN`: two names never
@@ -211,6 +263,16 @@ fn slug_of(p: &Path) -> String {
 
 /// What the slug of an entry file is, and the file read (or why not).
 pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
+    source_file_stat(p, origin, std::fs::metadata(p)).0
+}
+
+/// [`source_file`] of a file stat'ed as `meta` (links followed) before it is opened; with
+/// that stat, when it could be taken.
+fn source_file_stat(
+    p: &Path,
+    origin: &Origin,
+    meta: std::io::Result<std::fs::Metadata>,
+) -> (SourceFile, Option<std::fs::Metadata>) {
     let stem = p
         .file_stem()
         .map(|s| name_text(s.as_encoded_bytes()))
@@ -235,27 +297,34 @@ pub fn source_file(p: &Path, origin: &Origin) -> SourceFile {
                 c as u32
             ),
         )),
-        None => read_regular(p, MAX_ENTRY_BYTES)
-            .map_err(|e| (None, e.to_string()))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| {
-                    let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                    let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-                    (
-                        Some(line),
-                        "not UTF-8 text (re-save the file as UTF-8)".to_string(),
-                    )
-                })
-            }),
+        None => match &meta {
+            Ok(m) => read_regular_as(p, m, MAX_ENTRY_BYTES),
+            Err(e) => Err(ReadFailure::Io(std::io::Error::new(
+                e.kind(),
+                e.to_string(),
+            ))),
+        }
+        .map_err(|e| (None, e.to_string()))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+                (
+                    Some(line),
+                    "not UTF-8 text (re-save the file as UTF-8)".to_string(),
+                )
+            })
+        }),
     };
-    SourceFile {
+    let file = SourceFile {
         slug,
         path,
         text,
         origin: origin.clone(),
         prepared: None,
         known_clean: false,
-    }
+    };
+    (file, meta.ok())
 }
 
 /// Slugs people cannot tell apart: equal once case is folded, accents removed, full-width

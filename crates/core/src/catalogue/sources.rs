@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::folder::{
-    PendingFile, directory_files, is_entry_name, lazy_directory_files, pending_files,
-    producers_beside, producers_for, slug_key, source_file,
+    PendingFile, directory_files, is_entry_name, lazy_directory_files, listed, producers_beside,
+    producers_for, slug_key, source_file,
 };
 use super::markdown::SourceFile;
 use super::snapshot::{self, Slots, Snapshot};
@@ -881,18 +881,26 @@ impl Sources {
         for p in producers.iter().flat_map(|(_, problems)| problems) {
             enc.problem_named(p, p.path.strip_prefix(&base).unwrap_or(&p.path));
         }
-        let files = pending_files(dir, Origin::Directory(dir.to_path_buf()))?;
-        // Each file read, parsed and encoded on any core; added in order.
-        let encode = |f: &PendingFile| match super::markdown::read(&f.read()) {
-            Ok(mut e) => {
+        let (files, folder_links) = listed(dir, Origin::Directory(dir.to_path_buf()))?;
+        for (name, meta) in &folder_links {
+            enc.stamp(index::Stamp::of_entry(name, Some(meta)));
+        }
+        // Each file stamped, read, parsed and encoded on any core; added in order.
+        let encode = |f: &PendingFile| {
+            let (file, name, meta) = f.read_stamped();
+            let stamp = index::Stamp::of_entry(name, meta.as_ref());
+            let encoded = super::markdown::read(&file).map(|mut e| {
                 e.resolve_producers(known);
-                Ok(index::Encoder::encode(&e))
-            }
-            Err(p) => Err(p),
+                index::Encoder::encode(&e)
+            });
+            (encoded, stamp)
         };
-        crate::parallel::ordered_map(&files, crate::parallel::cores(), encode, |r| match r {
-            Ok(e) => enc.push(e),
-            Err(p) => enc.problem(&p),
+        crate::parallel::ordered_map(&files, crate::parallel::cores(), encode, |(r, s)| {
+            enc.stamp(s);
+            match r {
+                Ok(e) => enc.push(e),
+                Err(p) => enc.problem(&p),
+            }
         });
         Ok(producers.is_some())
     }
