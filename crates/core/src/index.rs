@@ -1874,7 +1874,7 @@ impl Encoder {
         let mut names = Writer::default();
         names.str(&e.slug);
         names.str(&e.title);
-        let mut f = OwnFields::of(e);
+        let mut f = OwnFields::for_index(e);
         let body = [
             std::mem::take(&mut f.words[BODY]),
             std::mem::take(&mut f.stems[BODY]),

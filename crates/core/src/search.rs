@@ -337,6 +337,16 @@ fn counted<'w>(
     ws: impl Iterator<Item = &'w str>,
     text_len: usize,
 ) -> (Vec<(&'w str, usize)>, usize) {
+    let (mut counts, len) = counted_unsorted(ws, text_len);
+    sort_words(&mut counts);
+    (counts, len)
+}
+
+/// [`counted`] in no particular order.
+fn counted_unsorted<'w>(
+    ws: impl Iterator<Item = &'w str>,
+    text_len: usize,
+) -> (Vec<(&'w str, usize)>, usize) {
     // Hashed, then sorted once: a body repeats its words many times. Sized by the text (a
     // title has a few words, a body a few hundred distinct ones): a map too large for the
     // text costs more to allocate than to fill.
@@ -346,9 +356,7 @@ fn counted<'w>(
         *counts.entry(w).or_default() += 1;
         len += 1;
     }
-    let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
-    sort_words(&mut counts);
-    (counts, len)
+    (counts.into_iter().collect(), len)
 }
 
 /// Sorts distinct words. Most differ in their first 8 bytes: those are sorted as numbers, each
@@ -411,31 +419,47 @@ fn counted_list(counts: &[(&str, usize)], cap: usize) -> Vec<u8> {
 /// meets the same words in every entry, and stemming is most of its cost.
 struct StemCache {
     stemmer: Stemmer,
-    // The stem where it differs from the word.
-    known: HashMap<String, Option<String>>,
+    /// Each word met → its stem's place in `stems`, where it differs from the word.
+    known: HashMap<String, Option<u32>>,
+    stems: Vec<String>,
+    /// The stems of the words last learnt, as places in `stems`.
+    last: Vec<Option<u32>>,
 }
 
 /// Enough for any real vocabulary; past it, the cache starts again rather than growing.
 const STEM_CACHE_MAX: usize = 200_000;
 
 impl StemCache {
-    /// Stems every word not yet known, so that [`StemCache::get`] has them all.
+    /// Stems every word not yet known; [`StemCache::learnt`] then gives their stems, in order.
     fn learn<'w>(&mut self, ws: impl ExactSizeIterator<Item = &'w str>) {
         if self.known.len() + ws.len() > STEM_CACHE_MAX {
             self.known.clear();
+            self.stems.clear();
         }
+        self.last.clear();
         for w in ws {
-            if !self.known.contains_key(w) {
-                let s = self.stemmer.stem(w);
-                let differs = (s != w).then(|| s.into_owned());
-                self.known.insert(w.to_owned(), differs);
-            }
+            let place = match self.known.get(w) {
+                Some(&p) => p,
+                None => {
+                    let s = self.stemmer.stem(w);
+                    let p = (s != w).then(|| {
+                        self.stems.push(s.into_owned());
+                        u32::try_from(self.stems.len() - 1).unwrap_or(u32::MAX)
+                    });
+                    self.known.insert(w.to_owned(), p);
+                    p
+                }
+            };
+            self.last.push(place);
         }
     }
 
-    /// The stem of a learnt word, where it differs from the word.
-    fn get(&self, w: &str) -> Option<&str> {
-        self.known.get(w).and_then(|s| s.as_deref())
+    /// The stem of each word last learnt, where it differs from the word.
+    fn learnt(&self) -> impl Iterator<Item = Option<&str>> {
+        self.last.iter().map(|p| {
+            p.and_then(|p| self.stems.get(p as usize))
+                .map(String::as_str)
+        })
     }
 }
 
@@ -443,6 +467,8 @@ thread_local! {
     static STEMS: RefCell<StemCache> = RefCell::new(StemCache {
         stemmer: Stemmer::create(Algorithm::French),
         known: HashMap::new(),
+        stems: Vec::new(),
+        last: Vec::new(),
     });
 }
 
@@ -468,6 +494,17 @@ fn parenthesised(title: &str) -> impl Iterator<Item = &str> {
 
 impl OwnFields {
     pub fn of(e: &Entry) -> OwnFields {
+        Self::of_as(e, true)
+    }
+
+    /// [`OwnFields::of`] with the body's lists in no order: an index keeps them only to
+    /// invert them, and sorting the longest lists of an entry is much of the cost of
+    /// building one.
+    pub fn for_index(e: &Entry) -> OwnFields {
+        Self::of_as(e, false)
+    }
+
+    fn of_as(e: &Entry, body_sorted: bool) -> OwnFields {
         let title_text = fold(&e.title);
         // Acronyms after a dash or alone in parentheses: "(Base Adresse Nationale - BAN)".
         let acronyms: Vec<String> = parenthesised(&title_text)
@@ -545,23 +582,37 @@ impl OwnFields {
             for (i, t) in texts.iter().enumerate() {
                 // The title field is a set: names repeat there (title and slug) without meaning more.
                 let cap = if i == 0 { 1 } else { TF_CAP };
-                let (counts, len) = counted(words(t), t.len());
+                let sorted = i != BODY || body_sorted;
+                let (counts, len) = match sorted {
+                    true => counted(words(t), t.len()),
+                    false => counted_unsorted(words(t), t.len()),
+                };
                 f.words[i] = counted_list(&counts, cap);
                 // Only stems that differ from their word: the others are in the word list.
                 stems.learn(counts.iter().map(|&(w, _)| w));
-                let mut stem_counts: Vec<(&str, usize)> = counts
+                let stemmed = counts
                     .iter()
-                    .filter_map(|&(w, n)| Some((stems.get(w)?, n)))
-                    .collect();
-                sort_words(&mut stem_counts);
+                    .zip(stems.learnt())
+                    .filter_map(|(&(_, n), s)| Some((s?, n)));
                 // Words sharing a stem, summed.
-                stem_counts.dedup_by(|later, kept| {
-                    let same = later.0 == kept.0;
-                    if same {
-                        kept.1 += later.1;
+                let stem_counts: Vec<(&str, usize)> = if sorted {
+                    let mut stem_counts: Vec<(&str, usize)> = stemmed.collect();
+                    sort_words(&mut stem_counts);
+                    stem_counts.dedup_by(|later, kept| {
+                        let same = later.0 == kept.0;
+                        if same {
+                            kept.1 += later.1;
+                        }
+                        same
+                    });
+                    stem_counts
+                } else {
+                    let mut summed: HashMap<&str, usize> = HashMap::with_capacity(counts.len());
+                    for (s, n) in stemmed {
+                        *summed.entry(s).or_default() += n;
                     }
-                    same
-                });
+                    summed.into_iter().collect()
+                };
                 f.stems[i] = counted_list(&stem_counts, cap);
                 f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
             }

@@ -198,22 +198,28 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
             ));
         }
     };
-    let mut front = Mapping::new();
     // One scan of the raw text; values need a look only where controls or YAML escapes
     // (`"\e"`) could be.
     let raw_dirty = !file.known_clean && crate::text::needs_sanitizing(text);
     let may_escape = !file.known_clean && (raw_dirty || text.contains('\\'));
     let mut unsafe_keys = Vec::new();
-    for (k, v) in map {
-        if may_escape && (needs_clean(&k) || needs_clean(&v)) {
-            if let Some(c) = first_unsafe(&v) {
-                unsafe_keys.push((scalar_text(&k).unwrap_or_default(), c));
+    let front = match may_escape {
+        false => map,
+        true => {
+            let mut front = Mapping::new();
+            for (k, v) in map {
+                if needs_clean(&k) || needs_clean(&v) {
+                    if let Some(c) = first_unsafe(&v) {
+                        unsafe_keys.push((scalar_text(&k).unwrap_or_default(), c));
+                    }
+                    front.insert(clean_value(k), clean_value(v));
+                } else {
+                    front.insert(k, v);
+                }
             }
-            front.insert(clean_value(k), clean_value(v));
-        } else {
-            front.insert(k, v);
+            front
         }
-    }
+    };
     let body = if raw_dirty {
         sanitize(split.body)
     } else {
