@@ -1807,6 +1807,45 @@ pub fn encode(cat: &Catalogue, survey: &Survey, signature: u64) -> Vec<u8> {
     enc.finish(cat.producers_known, survey, signature)
 }
 
+/// The body words (kind and word) with their holders, sorted, in blocks of about a page: the
+/// first key of each, where it starts in `blocks`, its length and checksum.
+struct BodyBlocks {
+    dir: Vec<(Vec<u8>, u64, u32, u64)>,
+    blocks: Vec<u8>,
+}
+
+impl BodyBlocks {
+    fn of(mut keys: Vec<(Vec<u8>, Posting)>) -> BodyBlocks {
+        crate::search::sort_by_bytes(&mut keys, |(k, _)| k);
+        let mut out = BodyBlocks {
+            dir: Vec::new(),
+            blocks: Vec::new(),
+        };
+        let mut block = Writer::default();
+        let mut first: Option<Vec<u8>> = None;
+        let mut flush = |block: &mut Writer, first: &mut Option<Vec<u8>>| {
+            if let Some(f) = first.take() {
+                let len = u32::try_from(block.0.len()).unwrap_or(u32::MAX);
+                let at = out.blocks.len() as u64;
+                out.dir.push((f, at, len, checksum(&block.0)));
+                out.blocks.append(&mut block.0);
+            }
+        };
+        for (key, h) in keys {
+            if first.is_none() {
+                first = Some(key.clone());
+            }
+            block.bytes(&key);
+            block.bytes(&h.bytes);
+            if block.0.len() >= BLOCK {
+                flush(&mut block, &mut first);
+            }
+        }
+        flush(&mut block, &mut first);
+        out
+    }
+}
+
 /// One entry encoded, waiting its turn.
 pub struct Encoded {
     names: Vec<u8>,
@@ -2000,53 +2039,23 @@ impl Encoder {
         w.u32(self.problems_count);
         w.0.extend_from_slice(&self.problems.0);
         w.u32(self.records_count);
-        // The body words in blocks of about a page, and the first key of each.
-        let mut keys: Vec<(Vec<u8>, Posting)> = self.body.into_iter().collect();
-        // Most keys differ in their first 8 bytes, compared as one number.
-        let head = |k: &[u8]| {
-            let mut b = [0u8; 8];
-            let n = k.len().min(8);
-            b[..n].copy_from_slice(&k[..n]);
-            u64::from_be_bytes(b)
-        };
-        keys.sort_unstable_by(|a, b| head(&a.0).cmp(&head(&b.0)).then_with(|| a.0.cmp(&b.0)));
-        let (mut blocks, mut dir, mut block) =
-            (Writer::default(), Writer::default(), Writer::default());
-        let mut first: Option<Vec<u8>> = None;
-        let mut count = 0u32;
-        let mut flush = |block: &mut Writer, first: &mut Option<Vec<u8>>| {
-            if let Some(f) = first.take() {
-                dir.bytes(&f);
-                dir.u64(blocks.0.len() as u64);
-                dir.u32(u32::try_from(block.0.len()).unwrap_or(u32::MAX));
-                dir.u64(checksum(&block.0));
-                blocks.0.append(&mut block.0);
-                count += 1;
-            }
-        };
-        for (key, h) in keys {
-            if first.is_none() {
-                first = Some(key.clone());
-            }
-            block.bytes(&key);
-            block.bytes(&h.bytes);
-            if block.0.len() >= BLOCK {
-                flush(&mut block, &mut first);
-            }
-        }
-        flush(&mut block, &mut first);
+        let body = BodyBlocks::of(self.body.into_iter().collect());
         let mut dir_all = Writer::default();
-        dir_all.u32(count);
-        dir_all.0.extend_from_slice(&dir.0);
-        let mut listing_part = Table::starts(&self.listing_starts, self.listing.0.len());
-        listing_part.extend_from_slice(&self.listing.0);
+        dir_all.u32(u32::try_from(body.dir.len()).unwrap_or(u32::MAX));
+        for (first, at, len, sum) in &body.dir {
+            dir_all.bytes(first);
+            dir_all.u64(*at);
+            dir_all.u32(*len);
+            dir_all.u64(*sum);
+        }
+        let listing_starts = Table::starts(&self.listing_starts, self.listing.0.len());
         let fields_starts = Table::starts(&self.fields_starts, self.fields.0.len());
         let listing = w.0.len();
-        let fields = listing + listing_part.len();
+        let fields = listing + listing_starts.len() + self.listing.0.len();
         let dir_at = fields + fields_starts.len() + self.fields.0.len();
         let rules = dir_at + dir_all.0.len();
         let blocks_at = rules + self.rules.0.len();
-        let end = blocks_at + blocks.0.len();
+        let end = blocks_at + body.blocks.len();
         for (k, at) in [listing, fields, dir_at, rules, blocks_at, end]
             .into_iter()
             .enumerate()
@@ -2054,15 +2063,20 @@ impl Encoder {
             let from = FIXED_HEAD - 88 + 8 * k;
             w.0[from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
         }
-        w.0.extend_from_slice(&listing_part);
-        w.0.extend_from_slice(&fields_starts);
-        // The search fields stay where they are: the rest goes around them rather than all
-        // being copied into a third buffer.
-        let mut out = self.fields.0;
-        out.splice(0..0, w.0);
-        out.extend_from_slice(&dir_all.0);
-        out.extend_from_slice(&self.rules.0);
-        out.extend_from_slice(&blocks.0);
+        // Each part copied once, into a buffer of the index's size.
+        let mut out = Vec::with_capacity(end);
+        for part in [
+            &w.0,
+            &listing_starts,
+            &self.listing.0,
+            &fields_starts,
+            &self.fields.0,
+            &dir_all.0,
+            &self.rules.0,
+            &body.blocks,
+        ] {
+            out.extend_from_slice(part);
+        }
         let sums = [
             checksum(&out[FIXED_HEAD..listing]),
             checksum(&out[listing..fields]),

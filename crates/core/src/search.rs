@@ -362,23 +362,31 @@ fn counted_unsorted<'w>(
 /// Sorts distinct words. Most differ in their first 8 bytes: those are sorted as numbers, each
 /// with its place, and only words sharing them are compared whole.
 fn sort_words(counts: &mut Vec<(&str, usize)>) {
-    // Words hold no NUL byte, so padding with zeros keeps their order.
-    let head = |w: &str| {
-        let mut b = [0u8; 8];
-        let n = w.len().min(8);
-        b[..n].copy_from_slice(&w.as_bytes()[..n]);
-        u64::from_be_bytes(b)
-    };
     let mut keys: Vec<u128> = counts
         .iter()
         .enumerate()
-        .map(|(i, (w, _))| (u128::from(head(w)) << 64) | i as u128)
+        .map(|(i, (w, _))| (u128::from(head(w.as_bytes())) << 64) | i as u128)
         .collect();
     keys.sort_unstable();
     let mut sorted: Vec<(&str, usize)> = keys
         .iter()
         .map(|&k| counts[usize::try_from(k as u64).unwrap_or_default()])
         .collect();
+    sort_ties(&keys, &mut sorted, |(w, _)| w.as_bytes());
+    *counts = sorted;
+}
+
+/// The first 8 bytes of a key as a number that sorts as they do: no key holds a NUL byte,
+/// so padding with zeros keeps their order.
+fn head(w: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = w.len().min(8);
+    b[..n].copy_from_slice(&w[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// Sorts whole the runs of `sorted` whose `keys` (as made by [`head`]) are equal.
+fn sort_ties<T>(keys: &[u128], sorted: &mut [T], key: impl Fn(&T) -> &[u8]) {
     let mut i = 0;
     while i < keys.len() {
         let same = keys[i..]
@@ -386,11 +394,29 @@ fn sort_words(counts: &mut Vec<(&str, usize)>) {
             .take_while(|&&k| k >> 64 == keys[i] >> 64)
             .count();
         if same > 1 {
-            sorted[i..i + same].sort_unstable_by(|a, b| a.0.cmp(b.0));
+            sorted[i..i + same].sort_unstable_by(|a, b| key(a).cmp(key(b)));
         }
         i += same;
     }
-    *counts = sorted;
+}
+
+/// Sorts items by a key of bytes holding no NUL byte. Most keys differ in their first 8 bytes:
+/// those are sorted as numbers, each with its place, and only keys sharing them are compared
+/// whole.
+pub(crate) fn sort_by_bytes<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &[u8]) {
+    let mut keys: Vec<u128> = items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (u128::from(head(key(t))) << 64) | i as u128)
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    let mut sorted: Vec<T> = keys
+        .iter()
+        .filter_map(|&k| slots.get_mut(usize::try_from(k as u64).ok()?)?.take())
+        .collect();
+    sort_ties(&keys, &mut sorted, key);
+    *items = sorted;
 }
 
 /// A sorted list of the distinct words counted, one space apart, each followed by `:N` when it

@@ -405,13 +405,36 @@ pub(crate) fn latin_lookalike(c: char) -> Option<char> {
 /// Files of one directory whose slugs only differ by case, accents or `-`/`_` are errors,
 /// each naming the other: serving either would hide the other. Their messages, by position.
 fn twins(paths: &[PathBuf]) -> HashMap<usize, String> {
-    let slugs: Vec<String> = paths.iter().map(|p| slug_of(p)).collect();
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, s) in slugs.iter().enumerate() {
-        by_key.entry(slug_key(s)).or_default().push(i);
+    // Every name of a folder is keyed when its index is built: a plain name is its own slug.
+    let key_of = |p: &PathBuf| {
+        let stem = p.file_stem().map_or(&[][..], |s| s.as_encoded_bytes());
+        match std::str::from_utf8(stem) {
+            Ok(s) if s.bytes().all(|b| b.is_ascii_graphic()) => slug_key(s),
+            _ => slug_key(&slug_of(p)),
+        }
+    };
+    // Each key → the first name holding it; then each name sharing it, by that first one.
+    let mut first: foldhash::HashMap<String, usize> =
+        foldhash::HashMapExt::with_capacity(paths.len());
+    let mut groups: foldhash::HashMap<usize, Vec<usize>> = foldhash::HashMap::default();
+    for (i, p) in paths.iter().enumerate() {
+        match first.entry(key_of(p)) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let f = *o.get();
+                groups.entry(f).or_insert_with(|| vec![f]).push(i);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+        }
     }
+    let slugs: HashMap<usize, String> = groups
+        .values()
+        .flatten()
+        .map(|&i| (i, slug_of(&paths[i])))
+        .collect();
     let mut out = HashMap::new();
-    for group in by_key.into_values().filter(|g| g.len() > 1) {
+    for group in groups.into_values() {
         for &i in &group {
             let others: Vec<String> = group
                 .iter()
@@ -420,7 +443,7 @@ fn twins(paths: &[PathBuf]) -> HashMap<usize, String> {
                 .collect();
             let message = format!(
                 "slug `{}` is too like that of {}: rename one (case, accents, - and _ are not told apart)",
-                slugs[i],
+                slugs[&i],
                 others.join(", ")
             );
             out.insert(i, message);

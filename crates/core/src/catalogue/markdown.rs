@@ -128,18 +128,23 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
         ));
     }
     let start = first.len();
-    let mut pos = start;
-    let mut line_no = 1;
-    for line in lines {
-        line_no += 1;
+    // Only lines starting with `---` can close it: found by a search, not line by line.
+    for hit in memchr::memmem::find_iter(
+        text.as_bytes()
+            .get(start.saturating_sub(1)..)
+            .unwrap_or_default(),
+        "\n---",
+    ) {
+        let pos = start + hit;
+        let line = text[pos..].split_inclusive('\n').next().unwrap_or_default();
         if line.trim_end() == "---" {
+            let line_no = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..pos]).count();
             return Ok(Split {
                 yaml: &text[start..pos],
                 body: &text[pos + line.len()..],
                 body_line: line_no + 1,
             });
         }
-        pos += line.len();
     }
     Err((
         1,
@@ -260,6 +265,10 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
         .lines()
         .enumerate()
         .filter_map(|(i, l)| {
+            // Nested lines, most of them, are passed over without a look for a colon.
+            if l.starts_with([' ', '\t']) {
+                return None;
+            }
             let (k, _) = l.split_once(':')?;
             let plain = !k.is_empty()
                 && k.chars()
@@ -542,6 +551,60 @@ fn build_entry(file: &SourceFile, source: Source, body: &str) -> Entry {
 
 #[cfg(test)]
 mod tests {
+    /// The split made line by line, as it was before the search for `---` lines.
+    fn split_line_by_line(text: &str) -> Option<(&str, &str, usize)> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text.split_inclusive('\n');
+        let first = lines.next()?;
+        if text.trim().is_empty() || first.trim_end() != "---" {
+            return None;
+        }
+        let (start, mut pos, mut line_no) = (first.len(), first.len(), 1);
+        for line in lines {
+            line_no += 1;
+            if line.trim_end() == "---" {
+                return Some((&text[start..pos], &text[pos + line.len()..], line_no + 1));
+            }
+            pos += line.len();
+        }
+        None
+    }
+
+    #[test]
+    fn the_front_matter_is_split_as_line_by_line() {
+        let mut texts: Vec<String> = [
+            "---\n---\n",
+            "---\n---",
+            "---",
+            "---\nx: 1\n---\nbody\n---\nmore",
+            "---\r\nx: 1\r\n--- \r\nbody",
+            "\u{feff}---\nx: 1\n---\u{a0}\nbody",
+            "---\nx: ---\n ---\n----\n---x\n--- y\n---\n",
+            "---\nx: 1\n",
+            "---\n\n\n---\n\n",
+            "\n---\n---\n",
+            "  \n",
+        ]
+        .map(String::from)
+        .to_vec();
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        for dir in ["api", "producteurs", "history"] {
+            for f in std::fs::read_dir(corpus.join(dir)).into_iter().flatten() {
+                let p = f.unwrap().path();
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push(t);
+                }
+            }
+        }
+        for t in &texts {
+            let now = super::split_front_matter(t)
+                .ok()
+                .map(|s| (s.yaml, s.body, s.body_line));
+            assert_eq!(now, split_line_by_line(t), "{t:?}");
+        }
+    }
+
     use super::*;
 
     fn file(text: &str) -> SourceFile {
