@@ -23,7 +23,7 @@ use crate::search::{BODY, Candidate, Fields, Holders, OwnFields};
 const MAGIC: &[u8; 8] = b"APICATIX";
 /// The index format (raised whenever what the index holds, or how, changes), then the
 /// release: an index written by another format or release is never read as this one's.
-pub const VERSION: &str = concat!("16-", env!("CARGO_PKG_VERSION"));
+pub const VERSION: &str = concat!("17-", env!("CARGO_PKG_VERSION"));
 
 /// Which parts of an index a command reads: the head and what listings show always; the
 /// search fields for ranking, the request links and access rules for verdicts. Each part
@@ -979,8 +979,8 @@ impl crate::search::Bodies for IndexBodies<'_> {
     }
 }
 
-/// A part of the index holding one item per entry: where each starts (a `u32` each, and
-/// where the last ends), then the items. An item is found without reading those before it.
+/// A part of the index holding one item per entry: the items, then where each starts (a `u32`
+/// each, and where the last ends). An item is found without reading those before it.
 #[derive(Default, Clone, Copy)]
 struct Table<'b> {
     starts: &'b [u8],
@@ -990,7 +990,8 @@ struct Table<'b> {
 impl<'b> Table<'b> {
     /// The table of `count` items that fills `part`.
     fn of(part: &'b [u8], count: usize) -> Option<Table<'b>> {
-        let (starts, items) = part.split_at_checked(count.checked_add(1)?.checked_mul(4)?)?;
+        let table = count.checked_add(1)?.checked_mul(4)?;
+        let (items, starts) = part.split_at_checked(part.len().checked_sub(table)?)?;
         let t = Table { starts, items };
         (t.start(count)? == items.len()).then_some(t)
     }
@@ -1005,12 +1006,14 @@ impl<'b> Table<'b> {
         self.items.get(self.start(i)?..self.start(i + 1)?)
     }
 
-    /// The start of a table: where each of its items starts, and where the last ends
-    /// (`len`: the items' length).
-    fn starts(starts: &[u32], len: usize) -> Vec<u8> {
-        let end = u32::try_from(len).unwrap_or(u32::MAX);
-        let all = starts.iter().chain(std::iter::once(&end));
-        all.flat_map(|s| s.to_le_bytes()).collect()
+    /// Ends the table whose items are `items`: where each of them starts, and where the last
+    /// ends.
+    fn append_starts(items: &mut Vec<u8>, starts: &[u32]) {
+        let end = u32::try_from(items.len()).unwrap_or(u32::MAX);
+        items.reserve(4 * (starts.len() + 1));
+        for s in starts.iter().chain(std::iter::once(&end)) {
+            items.extend_from_slice(&s.to_le_bytes());
+        }
     }
 }
 
@@ -1406,12 +1409,14 @@ pub struct Buf {
     made: Vec<u8>,
     /// A folder's index, when its file could be mapped.
     mapped: Option<Mapped>,
+    /// A folder's index just made, mapped from the file it was written to.
+    written: Option<Mapped>,
 }
 
 impl Buf {
     /// The bytes of the index in use.
     pub fn into_bytes(self) -> Vec<u8> {
-        match self.mapped {
+        match self.mapped.or(self.written) {
             _ if !self.made.is_empty() => self.made,
             Some(m) => m.to_vec(),
             None => self.read,
@@ -1435,7 +1440,12 @@ pub fn load<'b>(
     want: Want,
     full: impl FnOnce(&mut Encoder) -> Result<bool>,
 ) -> Result<Index<'b>> {
-    let Buf { read, made, mapped } = buf;
+    let Buf {
+        read,
+        made,
+        mapped,
+        written,
+    } = buf;
     let file = file_for(dir);
     let mut survey = None;
     if let Some(file) = &file {
@@ -1467,11 +1477,21 @@ pub fn load<'b>(
     survey.stamps = std::mem::take(&mut enc.stamps);
     sort_stamps(&mut survey.stamps);
     let s = &survey;
-    *made = enc.finish(producers_known, s, s.signature());
-    if let Some(file) = &file {
-        // A cache that cannot be written is only a slower next run.
-        let _ = write_atomically(file, made);
+    let parts = enc.finish_parts(producers_known, s, s.signature());
+    // Written part by part, then read through a mapping of the file: never joined in memory,
+    // where each page of a new buffer costs a fault. A cache that cannot be written is only
+    // a slower next run, and this one reads the parts joined.
+    if let Some(path) = &file
+        && let Ok(f) = write_parts_atomically(path, &parts)
+        && let Some(m) = Mapped::of(&f, parts.len())
+    {
+        let bytes: &[u8] = written.insert(m);
+        if let Some(mut index) = decode(bytes, want, dir, Some(&s.stamps), s.signature()) {
+            index.attach(f, 0, path);
+            return Ok(index);
+        }
     }
+    *made = parts.joined();
     decode(made, want, dir, Some(&s.stamps), s.signature()).ok_or_else(|| {
         Error::usage(format!(
             "{}: the catalogue index could not be read back",
@@ -1655,6 +1675,32 @@ pub fn plausible_len(sizes: impl Iterator<Item = u64>) -> u64 {
 }
 
 /// Writes a file whole or not at all: a temporary file beside it, then a rename.
+/// [`write_atomically`] of an index made in parts; the file written, open for reading.
+fn write_parts_atomically(file: &Path, made: &Made) -> std::io::Result<fs::File> {
+    use std::io::Write;
+    if let Some(parent) = file.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    let mut options = fs::OpenOptions::new();
+    // A new file: never one already there, nor what a link there leads to.
+    options.read(true).write(true).create_new(true);
+    let mut f = match options.open(&tmp) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(&tmp)?;
+            options.open(&tmp)?
+        }
+        other => other?,
+    };
+    let written = made.parts.iter().try_for_each(|p| f.write_all(p));
+    written
+        .and_then(|()| fs::rename(&tmp, file))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })?;
+    Ok(f)
+}
+
 pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
@@ -1997,7 +2043,7 @@ impl Encoder {
     /// The index. It starts with what completion and `show` need ([`names`]): the
     /// directory's own stamp, then every slug and title and the keys of look-alike file
     /// names, so that they are read without the rest.
-    pub fn finish(self, producers_known: bool, survey: &Survey, signature: u64) -> Vec<u8> {
+    pub fn finish_parts(self, producers_known: bool, survey: &Survey, signature: u64) -> Made {
         let mut w = Writer::default();
         w.0.extend_from_slice(MAGIC);
         w.str(VERSION);
@@ -2048,45 +2094,61 @@ impl Encoder {
             dir_all.u32(*len);
             dir_all.u64(*sum);
         }
-        let listing_starts = Table::starts(&self.listing_starts, self.listing.0.len());
-        let fields_starts = Table::starts(&self.fields_starts, self.fields.0.len());
-        let listing = w.0.len();
-        let fields = listing + listing_starts.len() + self.listing.0.len();
-        let dir_at = fields + fields_starts.len() + self.fields.0.len();
-        let rules = dir_at + dir_all.0.len();
-        let blocks_at = rules + self.rules.0.len();
-        let end = blocks_at + body.blocks.len();
-        for (k, at) in [listing, fields, dir_at, rules, blocks_at, end]
-            .into_iter()
-            .enumerate()
-        {
-            let from = FIXED_HEAD - 88 + 8 * k;
-            w.0[from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
-        }
-        // Each part copied once, into a buffer of the index's size.
-        let mut out = Vec::with_capacity(end);
-        for part in [
-            &w.0,
-            &listing_starts,
-            &self.listing.0,
-            &fields_starts,
-            &self.fields.0,
-            &dir_all.0,
-            &self.rules.0,
-            &body.blocks,
-        ] {
-            out.extend_from_slice(part);
-        }
-        let sums = [
-            checksum(&out[FIXED_HEAD..listing]),
-            checksum(&out[listing..fields]),
-            checksum(&out[fields..dir_at]),
-            checksum(&out[dir_at..rules]),
-            checksum(&out[rules..blocks_at]),
+        // Each table after its items: a part is then one buffer, checked and written as is.
+        let (mut listing_part, mut fields_part) = (self.listing.0, self.fields.0);
+        Table::append_starts(&mut listing_part, &self.listing_starts);
+        Table::append_starts(&mut fields_part, &self.fields_starts);
+        let mut parts = [
+            w.0,
+            listing_part,
+            fields_part,
+            dir_all.0,
+            self.rules.0,
+            body.blocks,
         ];
-        for (k, sum) in sums.into_iter().enumerate() {
+        let mut at = 0;
+        for k in 0..parts.len() {
+            at += parts[k].len();
+            let from = FIXED_HEAD - 88 + 8 * k;
+            parts[0][from..from + 8].copy_from_slice(&(at as u64).to_le_bytes());
+        }
+        for k in 0..5 {
+            let sum = match k {
+                0 => checksum(&parts[0][FIXED_HEAD..]),
+                k => checksum(&parts[k]),
+            };
             let from = FIXED_HEAD - 40 + 8 * k;
-            out[from..from + 8].copy_from_slice(&sum.to_le_bytes());
+            parts[0][from..from + 8].copy_from_slice(&sum.to_le_bytes());
+        }
+        Made { parts }
+    }
+
+    /// [`Encoder::finish_parts`] joined.
+    pub fn finish(self, producers_known: bool, survey: &Survey, signature: u64) -> Vec<u8> {
+        self.finish_parts(producers_known, survey, signature)
+            .joined()
+    }
+}
+
+/// An index made, as its parts in order: head, listing, search fields, directory of the
+/// body words, access rules, body words. Written to a file without first being joined.
+pub struct Made {
+    parts: [Vec<u8>; 6],
+}
+
+impl Made {
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn joined(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        for p in &self.parts {
+            out.extend_from_slice(p);
         }
         out
     }
@@ -2527,6 +2589,40 @@ mod tests {
             assert_eq!(t, k);
             assert_ne!(t.as_ptr(), k.as_ptr());
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_index_is_written_in_parts_to_a_new_file_whatever_holds_its_temporary_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (st, cat) = read(dir.path());
+        let mut enc = Encoder::default();
+        cat.entries.iter().for_each(|e| enc.entry(e));
+        let made = enc.finish_parts(false, &Survey::of_files(st), 1);
+        let file = dir.path().join("index.bin");
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "kept").unwrap();
+        for taken in ["link", "fifo"] {
+            match taken {
+                "link" => std::os::unix::fs::symlink(&victim, &tmp).unwrap(),
+                _ => rustix::fs::mknodat(
+                    rustix::fs::CWD,
+                    &tmp,
+                    rustix::fs::FileType::Fifo,
+                    rustix::fs::Mode::from_raw_mode(0o600),
+                    0,
+                )
+                .unwrap(),
+            }
+            let f = write_parts_atomically(&file, &made).unwrap();
+            assert_eq!(f.metadata().unwrap().len() as usize, made.len());
+            assert!(!tmp.exists(), "{taken}");
+            assert_eq!(std::fs::read_to_string(&victim).unwrap(), "kept");
+        }
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(bytes, made.joined());
+        assert!(decode(&bytes, Want::Listing, dir.path(), None, 1).is_some());
     }
 
     #[test]
