@@ -1898,8 +1898,8 @@ pub struct Encoded {
     listing: Vec<u8>,
     fields: Vec<u8>,
     rules: Vec<u8>,
-    /// The body's word and stem lists, for the inverted part.
-    body: [Vec<u8>; 2],
+    /// The body's word list, for the inverted part.
+    body: Vec<u8>,
 }
 
 /// The entries holding one key of the body words, as they are added.
@@ -1907,6 +1907,21 @@ pub struct Encoded {
 struct Posting {
     bytes: Vec<u8>,
     last: usize,
+    /// For a word, its stem's place in [`Encoder::stem_keys`] where it differs from the word.
+    stem: Option<u32>,
+}
+
+impl Posting {
+    fn add(&mut self, entry: usize, n: u8) {
+        let mut gap = entry - self.last;
+        self.last = entry;
+        while gap >= 0x80 {
+            self.bytes.push((gap as u8 & 0x7f) | 0x80);
+            gap >>= 7;
+        }
+        self.bytes.push(gap as u8);
+        self.bytes.push(n);
+    }
 }
 
 /// Writes an index one entry at a time, so that building it never holds every entry.
@@ -1925,6 +1940,12 @@ pub struct Encoder {
     /// Key (`w` + word, `s` + stem) → holders.
     body: foldhash::HashMap<Vec<u8>, Posting>,
     key: Vec<u8>,
+    /// Each stem of a body word met, as its key (`s` + stem), by place; and each key's place.
+    stem_keys: Vec<Vec<u8>>,
+    stem_places: foldhash::HashMap<Vec<u8>, u32>,
+    /// The stems of the entry being added, with the summed counts of their words.
+    stem_sums: foldhash::HashMap<u32, usize>,
+    stemmer: Option<rust_stemmers::Stemmer>,
     /// The entry files' stamps, as the build took them.
     stamps: Vec<Stamp>,
 }
@@ -1960,10 +1981,7 @@ impl Encoder {
         names.str(&e.slug);
         names.str(&e.title);
         let mut f = OwnFields::for_index(e);
-        let body = [
-            std::mem::take(&mut f.words[BODY]),
-            std::mem::take(&mut f.stems[BODY]),
-        ];
+        let body = std::mem::take(&mut f.words[BODY]);
         let mut listing = Writer::default();
         let w = &mut listing;
         w.str(&e.slug);
@@ -2017,25 +2035,53 @@ impl Encoder {
         self.fields.0.extend_from_slice(&e.fields);
         self.rules.0.extend_from_slice(&e.rules);
         let entry = self.records_count as usize;
-        for (kind, list) in [b'w', b's'].into_iter().zip(&e.body) {
-            for t in list.split(|&b| b == b' ').filter(|t| !t.is_empty()) {
-                let (word, n) = crate::search::token(t);
-                self.key.clear();
-                self.key.push(kind);
-                self.key.extend_from_slice(word);
-                let h = match self.body.get_mut(&self.key[..]) {
-                    Some(h) => h,
-                    None => self.body.entry(self.key.clone()).or_default(),
-                };
-                let mut gap = entry - h.last;
-                h.last = entry;
-                while gap >= 0x80 {
-                    h.bytes.push((gap as u8 & 0x7f) | 0x80);
-                    gap >>= 7;
+        // Each word, and then each stem with the counts of its words summed. A word is stemmed
+        // the first time any entry holds it: once, not once per entry or per core.
+        self.stem_sums.clear();
+        for t in e.body.split(|&b| b == b' ').filter(|t| !t.is_empty()) {
+            let (word, n) = crate::search::token(t);
+            self.key.clear();
+            self.key.push(b'w');
+            self.key.extend_from_slice(word);
+            let h = match self.body.get_mut(&self.key[..]) {
+                Some(h) => h,
+                None => {
+                    let stemmer = self.stemmer.get_or_insert_with(|| {
+                        rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French)
+                    });
+                    let stem = std::str::from_utf8(word)
+                        .ok()
+                        .and_then(|w| crate::search::stem_if_other(stemmer, w))
+                        .map(|s| {
+                            let mut key = Vec::with_capacity(s.len() + 1);
+                            key.push(b's');
+                            key.extend_from_slice(s.as_bytes());
+                            let next = u32::try_from(self.stem_keys.len()).unwrap_or(u32::MAX);
+                            *self.stem_places.entry(key).or_insert_with_key(|key| {
+                                self.stem_keys.push(key.clone());
+                                next
+                            })
+                        });
+                    self.body.entry(self.key.clone()).or_insert(Posting {
+                        stem,
+                        ..Posting::default()
+                    })
                 }
-                h.bytes.push(gap as u8);
-                h.bytes.push(u8::try_from(n).unwrap_or(u8::MAX));
+            };
+            h.add(entry, u8::try_from(n).unwrap_or(u8::MAX));
+            if let Some(s) = h.stem {
+                *self.stem_sums.entry(s).or_default() += n;
             }
+        }
+        for (&s, &n) in &self.stem_sums {
+            let Some(key) = self.stem_keys.get(s as usize) else {
+                continue;
+            };
+            let h = match self.body.get_mut(&key[..]) {
+                Some(h) => h,
+                None => self.body.entry(key.clone()).or_default(),
+            };
+            h.add(entry, crate::search::body_stem_count(n));
         }
         self.records_count += 1;
     }

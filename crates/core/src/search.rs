@@ -503,6 +503,18 @@ fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
     counted_list(&counted(ws, 64).0, cap)
 }
 
+/// How often a body holds the words of one stem, given how often it holds each (as its word
+/// list says, at most [`TF_CAP`]): what its stem list would say.
+pub(crate) fn body_stem_count(summed: usize) -> u8 {
+    u8::try_from(summed.min(TF_CAP)).unwrap_or(u8::MAX)
+}
+
+/// The French stem of a folded word, where it differs from the word.
+pub(crate) fn stem_if_other(stemmer: &Stemmer, word: &str) -> Option<String> {
+    let s = stemmer.stem(word);
+    (s != word).then(|| s.into_owned())
+}
+
 /// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
 /// digit ([`TF_CAP`] < 10), so it is found from the end without scanning the word.
 pub(crate) fn token(t: &[u8]) -> (&[u8], usize) {
@@ -523,9 +535,10 @@ impl OwnFields {
         Self::of_as(e, true)
     }
 
-    /// [`OwnFields::of`] with the body's lists in no order: an index keeps them only to
-    /// invert them, and sorting the longest lists of an entry is much of the cost of
-    /// building one.
+    /// [`OwnFields::of`] with the body's words in no order and its stems left out: an index
+    /// keeps them only to invert them, and stems them once per word as it does
+    /// ([`body_stem_count`]); sorting and stemming the longest lists of each entry were much
+    /// of the cost of building one.
     pub fn for_index(e: &Entry) -> OwnFields {
         Self::of_as(e, false)
     }
@@ -614,6 +627,10 @@ impl OwnFields {
                     false => counted_unsorted(words(t), t.len()),
                 };
                 f.words[i] = counted_list(&counts, cap);
+                f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
+                if !sorted {
+                    continue;
+                }
                 // Only stems that differ from their word: the others are in the word list.
                 stems.learn(counts.iter().map(|&(w, _)| w));
                 let stemmed = counts
@@ -621,26 +638,16 @@ impl OwnFields {
                     .zip(stems.learnt())
                     .filter_map(|(&(_, n), s)| Some((s?, n)));
                 // Words sharing a stem, summed.
-                let stem_counts: Vec<(&str, usize)> = if sorted {
-                    let mut stem_counts: Vec<(&str, usize)> = stemmed.collect();
-                    sort_words(&mut stem_counts);
-                    stem_counts.dedup_by(|later, kept| {
-                        let same = later.0 == kept.0;
-                        if same {
-                            kept.1 += later.1;
-                        }
-                        same
-                    });
-                    stem_counts
-                } else {
-                    let mut summed: HashMap<&str, usize> = HashMap::with_capacity(counts.len());
-                    for (s, n) in stemmed {
-                        *summed.entry(s).or_default() += n;
+                let mut stem_counts: Vec<(&str, usize)> = stemmed.collect();
+                sort_words(&mut stem_counts);
+                stem_counts.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 += later.1;
                     }
-                    summed.into_iter().collect()
-                };
+                    same
+                });
                 f.stems[i] = counted_list(&stem_counts, cap);
-                f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
             }
         });
         f
