@@ -1898,8 +1898,8 @@ pub struct Encoded {
     listing: Vec<u8>,
     fields: Vec<u8>,
     rules: Vec<u8>,
-    /// The body's word list, for the inverted part.
-    body: Vec<u8>,
+    /// The body's words, for the inverted part.
+    body: crate::search::BodyWords,
 }
 
 /// The entries holding one key of the body words, as they are added.
@@ -1981,7 +1981,8 @@ impl Encoder {
         names.str(&e.slug);
         names.str(&e.title);
         let mut f = OwnFields::for_index(e);
-        let body = std::mem::take(&mut f.words[BODY]);
+        let body = crate::search::BodyWords::of(e);
+        f.lens[BODY] = body.len;
         let mut listing = Writer::default();
         let w = &mut listing;
         w.str(&e.slug);
@@ -2038,8 +2039,7 @@ impl Encoder {
         // Each word, and then each stem with the counts of its words summed. A word is stemmed
         // the first time any entry holds it: once, not once per entry or per core.
         self.stem_sums.clear();
-        for t in e.body.split(|&b| b == b' ').filter(|t| !t.is_empty()) {
-            let (word, n) = crate::search::token(t);
+        for (word, n) in e.body.iter() {
             self.key.clear();
             self.key.push(b'w');
             self.key.extend_from_slice(word);

@@ -503,6 +503,56 @@ fn word_list<'w>(ws: impl Iterator<Item = &'w str>, cap: usize) -> Vec<u8> {
     counted_list(&counted(ws, 64).0, cap)
 }
 
+/// An entry's body as an index inverts it: its folded text, and each distinct word of it
+/// (where it is in that text, its length, how often it occurs, at most [`TF_CAP`]), in no
+/// order: sorting the longest lists of each entry was much of the cost of building an index,
+/// and stemming them on each core ([`body_stem_count`]).
+pub struct BodyWords {
+    pub text: String,
+    pub words: Vec<(u32, u32, u8)>,
+    /// How many words it has.
+    pub len: u32,
+}
+
+impl BodyWords {
+    pub fn of(e: &Entry) -> BodyWords {
+        let text = body_text(e);
+        let (counts, len) = counted_unsorted(words(&text), text.len());
+        let base = text.as_ptr() as usize;
+        let place = |w: &str| u32::try_from(w.as_ptr() as usize - base).unwrap_or(u32::MAX);
+        let words = counts
+            .iter()
+            .map(|&(w, n)| {
+                let len = u32::try_from(w.len()).unwrap_or(u32::MAX);
+                (
+                    place(w),
+                    len,
+                    u8::try_from(n.min(TF_CAP)).unwrap_or(u8::MAX),
+                )
+            })
+            .collect();
+        BodyWords {
+            words,
+            len: u32::try_from(len).unwrap_or(u32::MAX),
+            text,
+        }
+    }
+
+    /// Each distinct word, with how often it occurs.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], usize)> {
+        let b = self.text.as_bytes();
+        self.words.iter().filter_map(move |&(at, len, n)| {
+            let word = b.get(at as usize..at as usize + len as usize)?;
+            Some((word, usize::from(n)))
+        })
+    }
+}
+
+/// The folded text of an entry's body field: its introduction and body.
+fn body_text(e: &Entry) -> String {
+    fold(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" "))
+}
+
 /// How often a body holds the words of one stem, given how often it holds each (as its word
 /// list says, at most [`TF_CAP`]): what its stem list would say.
 pub(crate) fn body_stem_count(summed: usize) -> u8 {
@@ -535,10 +585,8 @@ impl OwnFields {
         Self::of_as(e, true)
     }
 
-    /// [`OwnFields::of`] with the body's words in no order and its stems left out: an index
-    /// keeps them only to invert them, and stems them once per word as it does
-    /// ([`body_stem_count`]); sorting and stemming the longest lists of each entry were much
-    /// of the cost of building one.
+    /// [`OwnFields::of`] without the body's lists and length: an index takes the body apart
+    /// itself ([`BodyWords`]).
     pub fn for_index(e: &Entry) -> OwnFields {
         Self::of_as(e, false)
     }
@@ -611,7 +659,11 @@ impl OwnFields {
             name_text,
             fold(e.tagline.as_deref().unwrap_or("")),
             fold(&tags),
-            fold(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" ")),
+            // An index takes the body apart itself ([`BodyWords`]).
+            match body_sorted {
+                true => body_text(e),
+                false => String::new(),
+            },
         ];
         let mut f = OwnFields {
             names: names.join("\n").into_bytes(),
@@ -621,16 +673,12 @@ impl OwnFields {
             for (i, t) in texts.iter().enumerate() {
                 // The title field is a set: names repeat there (title and slug) without meaning more.
                 let cap = if i == 0 { 1 } else { TF_CAP };
-                let sorted = i != BODY || body_sorted;
-                let (counts, len) = match sorted {
-                    true => counted(words(t), t.len()),
-                    false => counted_unsorted(words(t), t.len()),
-                };
-                f.words[i] = counted_list(&counts, cap);
-                f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
-                if !sorted {
+                if i == BODY && !body_sorted {
                     continue;
                 }
+                let (counts, len) = counted(words(t), t.len());
+                f.words[i] = counted_list(&counts, cap);
+                f.lens[i] = u32::try_from(len).unwrap_or(u32::MAX);
                 // Only stems that differ from their word: the others are in the word list.
                 stems.learn(counts.iter().map(|&(w, _)| w));
                 let stemmed = counts
