@@ -273,20 +273,33 @@ static MAY_START_UNSAFE: [bool; 256] = {
     t
 };
 
-/// Where the first byte of [`MAY_START_UNSAFE`] is. Eight bytes are looked at at once: most
-/// are printable ASCII, which none of them is.
-fn may_start_unsafe(b: &[u8]) -> Option<usize> {
+/// Whether eight bytes (little-endian) are each printable ASCII (0x20–0x7e) or a newline.
+pub(crate) fn printable_or_newlines(w: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    if w & HIGH != 0 {
+        return false;
+    }
+    // Each newline made a `*` first: its high bit marks a byte that is not zero once
+    // compared, exactly (no carry from byte to byte), so the others are left as they are.
+    let v = w ^ (b'\n' as u64 * ONES);
+    let other = (((v & !HIGH) + !HIGH) | v) & HIGH;
+    let w = w + ((!other & HIGH) >> 2);
+    // No byte < 0x20 or equal to 0x7f (each test exact as no byte is ≥ 0x80).
+    let del = w ^ (0x7f * ONES);
+    (w.wrapping_sub(0x20 * ONES) | del.wrapping_sub(ONES)) & HIGH == 0
+}
+
+/// Where the first byte of [`MAY_START_UNSAFE`] is. Eight bytes are looked at at once: most
+/// are printable ASCII or newlines, which none of them is.
+fn may_start_unsafe(b: &[u8]) -> Option<usize> {
     let mut chunks = b.chunks_exact(8);
     let mut at = 0;
     for c in &mut chunks {
         let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        // No byte ≥ 0x80, < 0x20 or equal to 0x7f (each test exact when the first is).
-        let del = w ^ (0x7f * ONES);
-        let plain =
-            w & HIGH == 0 && (w.wrapping_sub(0x20 * ONES) | del.wrapping_sub(ONES)) & HIGH == 0;
-        if !plain && let Some(p) = c.iter().position(|&x| MAY_START_UNSAFE[usize::from(x)]) {
+        if !printable_or_newlines(w)
+            && let Some(p) = c.iter().position(|&x| MAY_START_UNSAFE[usize::from(x)])
+        {
             return Some(at + p);
         }
         at += 8;
@@ -553,6 +566,21 @@ mod tests {
         let (f, o) = fold_with_offsets("Éa’b");
         assert_eq!(f, "ea'b");
         assert_eq!(o, vec![0, 2, 3, 6]);
+    }
+
+    #[test]
+    fn eight_bytes_are_printable_or_newlines_when_each_is() {
+        let each = |w: [u8; 8]| w.iter().all(|&b| b == b'\n' || (0x20..0x7f).contains(&b));
+        for v in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b'\n', b' ', b'~'] {
+                    let mut w = [fill; 8];
+                    w[at] = v;
+                    let got = printable_or_newlines(u64::from_le_bytes(w));
+                    assert_eq!(got, each(w), "{w:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -46,6 +46,15 @@ pub fn parse(yaml: &str) -> Option<Value> {
 fn plain_characters(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
+        // Eight plain bytes at once, as most are.
+        if let Some(w) = b.get(i..i + 8)
+            && crate::text::printable_or_newlines(u64::from_le_bytes(
+                w.try_into().unwrap_or_default(),
+            ))
+        {
+            i += 8;
+            continue;
+        }
         let c = b[i];
         let bad = match c {
             b'\n' | 0x20..=0x7e => false,
