@@ -475,10 +475,16 @@ pub fn iso_date(s: &str) -> Option<String> {
 }
 
 fn build_entry(file: &SourceFile, source: Source, body: &str) -> Entry {
-    let front = &source.front;
+    // Each key is looked up once or more: through a map of the text keys with a fast hash,
+    // not the front matter's own (SipHash over YAML values).
+    let by_key: foldhash::HashMap<&str, &Value> = source
+        .front
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?, v)))
+        .collect();
     let get = |k: &str| {
         debug_assert!(keys::is_known(k), "{k} is missing from catalogue::keys");
-        front.get(k)
+        by_key.get(k).copied()
     };
     let text = |k: &str| get(k).and_then(scalar_text);
     let is_open = int_of(get("is_open"));
