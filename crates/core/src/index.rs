@@ -273,8 +273,22 @@ impl Stamp {
     pub fn of_entry(name: &[u8], meta: Option<&fs::Metadata>) -> Stamp {
         match meta {
             Some(m) if !m.is_dir() => Stamp::of(name.to_vec(), m),
-            _ => Stamp::not_served(name.to_vec(), meta),
+            // Listed as a file, found a folder when read: it changed during the build, and the
+            // problem recorded is not what a new listing would make of it.
+            Some(_) => Stamp {
+                name: name.to_vec(),
+                size: NOT_SERVED,
+                mtime_ns: i128::MIN,
+                ctime_ns: i128::MIN,
+                mode: u32::MAX,
+            },
+            None => Stamp::not_served(name.to_vec(), None),
         }
+    }
+
+    /// The stamp of a link with an entry's name that leads to a folder, when listed.
+    pub fn of_folder_link(name: &[u8], meta: &fs::Metadata) -> Stamp {
+        Stamp::not_served(name.to_vec(), Some(meta))
     }
 
     fn of(name: Vec<u8>, meta: &fs::Metadata) -> Stamp {
@@ -2669,6 +2683,36 @@ mod tests {
         let bytes = std::fs::read(&file).unwrap();
         assert_eq!(bytes, made.joined());
         assert!(decode(&bytes, Want::Listing, dir.path(), None, 1).is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_read_as_a_file_but_found_a_folder_is_stamped_as_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let link = dir.path().join("x.md");
+        std::os::unix::fs::symlink(target.path(), &link).unwrap();
+        let meta = std::fs::metadata(&link).unwrap();
+        let read = Stamp::of_entry(b"x.md", Some(&meta));
+        // Neither a new listing nor a look at the name finds it as stamped.
+        let listed = stamps(dir.path()).unwrap();
+        assert_eq!(listed, [Stamp::of_folder_link(b"x.md", &meta)]);
+        assert_ne!(listed, std::slice::from_ref(&read));
+        let mut w = Writer::default();
+        write_stamps(&mut w, &[read]);
+        let mut r = Reader {
+            bytes: &w.0,
+            pos: 0,
+        };
+        assert!(!unchanged(
+            dir.path(),
+            stamp_refs(stamp_list(&mut r).unwrap())
+        ));
+        // A broken link is stamped alike either way: its read failed as its listing says.
+        let broken = dir.path().join("y.md");
+        std::os::unix::fs::symlink(dir.path().join("none"), &broken).unwrap();
+        let read = Stamp::of_entry(b"y.md", std::fs::metadata(&broken).ok().as_ref());
+        assert_eq!(stamps(dir.path()).unwrap()[1], read);
     }
 
     #[test]

@@ -883,7 +883,7 @@ impl Sources {
         }
         let (files, folder_links) = listed(dir, Origin::Directory(dir.to_path_buf()))?;
         for (name, meta) in &folder_links {
-            enc.stamp(index::Stamp::of_entry(name, Some(meta)));
+            enc.stamp(index::Stamp::of_folder_link(name, meta));
         }
         // Each file stamped, read, parsed and encoded on any core; added in order.
         let encode = |f: &PendingFile| {
