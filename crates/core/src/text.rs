@@ -82,6 +82,26 @@ pub fn fold_with_offsets(s: &str) -> (String, Vec<usize>) {
     (out, offsets)
 }
 
+/// The pieces of `s` between newlines, as `s.split('\n')` gives them, found with `memchr`:
+/// front matter lines are short, and a string search costs more to start than to run.
+pub fn split_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut start = Some(0);
+    let mut ends = memchr::memchr_iter(b'\n', s.as_bytes());
+    std::iter::from_fn(move || {
+        let from = start?;
+        match ends.next() {
+            Some(end) => {
+                start = Some(end + 1);
+                s.get(from..end)
+            }
+            None => {
+                start = None;
+                s.get(from..)
+            }
+        }
+    })
+}
+
 /// The words of an already folded text: runs of letters and digits.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     Words { rest: folded }
@@ -566,6 +586,34 @@ mod tests {
         let (f, o) = fold_with_offsets("Éa’b");
         assert_eq!(f, "ea'b");
         assert_eq!(o, vec![0, 2, 3, 6]);
+    }
+
+    #[test]
+    fn lines_are_split_as_str_splits_them() {
+        let mut texts: Vec<String> = [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "\na",
+            "a\r\nb\r\n",
+            "é\nè\n\nà",
+        ]
+        .map(String::from)
+        .to_vec();
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/api");
+        for f in std::fs::read_dir(corpus).into_iter().flatten() {
+            if let Ok(t) = std::fs::read_to_string(f.unwrap().path()) {
+                texts.push(t);
+            }
+        }
+        for t in &texts {
+            let ours: Vec<&str> = split_lines(t).collect();
+            let theirs: Vec<&str> = t.split('\n').collect();
+            assert_eq!(ours, theirs, "{t:?}");
+        }
     }
 
     #[test]

@@ -260,9 +260,8 @@ pub fn parse_entry(file: &SourceFile, text: &str) -> Result<Entry, Problem> {
             }
         }
     }
-    source.key_lines = split
-        .yaml
-        .lines()
+    // Split as `lines()` would split them but for a last empty piece, which has no key.
+    source.key_lines = crate::text::split_lines(split.yaml)
         .enumerate()
         .filter_map(|(i, l)| {
             // Nested lines, most of them, are passed over without a look for a colon.

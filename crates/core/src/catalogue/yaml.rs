@@ -15,7 +15,7 @@ pub fn parse(yaml: &str) -> Option<Value> {
     if !plain_characters(yaml.as_bytes()) {
         return None;
     }
-    let raw: Vec<&str> = yaml.split('\n').collect();
+    let raw: Vec<&str> = crate::text::split_lines(yaml).collect();
     let mut p = Parser {
         raw: &raw,
         lines: Vec::new(),
