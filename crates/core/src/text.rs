@@ -392,7 +392,8 @@ pub fn needs_sanitizing(s: &str) -> bool {
 pub fn visible(s: &str) -> Cow<'_, str> {
     // Spaces other than the ASCII one too: in a name they pass for it.
     let odd = |c: char| is_unsafe(c) || (c.is_whitespace() && c != ' ');
-    if !s.chars().any(odd) {
+    // Most names are printable ASCII, none of which is odd: a path per file read is shown so.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(odd) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
