@@ -10,6 +10,7 @@
 //! index is ignored, never trusted. It is written to a temporary file, then renamed.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
@@ -1688,10 +1689,21 @@ pub fn plausible_len(sizes: impl Iterator<Item = u64>) -> u64 {
         + (1 << 20)
 }
 
-/// Writes a file whole or not at all: a temporary file beside it, then a rename.
 /// [`write_atomically`] of an index made in parts; the file written, open for reading.
 fn write_parts_atomically(file: &Path, made: &Made) -> std::io::Result<fs::File> {
-    use std::io::Write;
+    written_whole(file, |f| made.parts.iter().try_for_each(|p| f.write_all(p)))
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    written_whole(file, |f| f.write_all(bytes)).map(drop)
+}
+
+/// A new temporary file beside `file`, filled by `write` then renamed to it; open for reading.
+fn written_whole(
+    file: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> std::io::Result<fs::File> {
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
     }
@@ -1706,24 +1718,12 @@ fn write_parts_atomically(file: &Path, made: &Made) -> std::io::Result<fs::File>
         }
         other => other?,
     };
-    let written = made.parts.iter().try_for_each(|p| f.write_all(p));
-    written
+    write(&mut f)
         .and_then(|()| fs::rename(&tmp, file))
         .inspect_err(|_| {
             let _ = fs::remove_file(&tmp);
         })?;
     Ok(f)
-}
-
-pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = file.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, file).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
 }
 
 #[derive(Default)]
@@ -2199,12 +2199,8 @@ pub struct Made {
 }
 
 impl Made {
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.parts.iter().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     pub fn joined(self) -> Vec<u8> {

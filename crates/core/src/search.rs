@@ -591,7 +591,7 @@ impl OwnFields {
         Self::of_as(e, false)
     }
 
-    fn of_as(e: &Entry, body_sorted: bool) -> OwnFields {
+    fn of_as(e: &Entry, with_body: bool) -> OwnFields {
         let title_text = fold(&e.title);
         // Acronyms after a dash or alone in parentheses: "(Base Adresse Nationale - BAN)".
         let acronyms: Vec<String> = parenthesised(&title_text)
@@ -660,7 +660,7 @@ impl OwnFields {
             fold(e.tagline.as_deref().unwrap_or("")),
             fold(&tags),
             // An index takes the body apart itself ([`BodyWords`]).
-            match body_sorted {
+            match with_body {
                 true => body_text(e),
                 false => String::new(),
             },
@@ -673,7 +673,7 @@ impl OwnFields {
             for (i, t) in texts.iter().enumerate() {
                 // The title field is a set: names repeat there (title and slug) without meaning more.
                 let cap = if i == 0 { 1 } else { TF_CAP };
-                if i == BODY && !body_sorted {
+                if i == BODY && !with_body {
                     continue;
                 }
                 let (counts, len) = counted(words(t), t.len());

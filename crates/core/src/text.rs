@@ -510,6 +510,17 @@ pub fn suggestions<'a>(
     scored.into_iter().take(max).map(|(_, c)| c).collect()
 }
 
+/// The text of each file of the corpus folders `dirs` (none when the corpus is not beside the
+/// checkout), for tests that compare two ways of reading real files.
+#[cfg(test)]
+pub(crate) fn corpus_texts(dirs: &[&str]) -> Vec<String> {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    dirs.iter()
+        .flat_map(|d| std::fs::read_dir(corpus.join(d)).into_iter().flatten())
+        .filter_map(|f| std::fs::read_to_string(f.ok()?.path()).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,13 +614,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let corpus =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/api");
-        for f in std::fs::read_dir(corpus).into_iter().flatten() {
-            if let Ok(t) = std::fs::read_to_string(f.unwrap().path()) {
-                texts.push(t);
-            }
-        }
+        texts.extend(corpus_texts(&["api"]));
         for t in &texts {
             let ours: Vec<&str> = split_lines(t).collect();
             let theirs: Vec<&str> = t.split('\n').collect();

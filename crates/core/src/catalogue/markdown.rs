@@ -592,16 +592,11 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let corpus =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-        for dir in ["api", "producteurs", "history"] {
-            for f in std::fs::read_dir(corpus.join(dir)).into_iter().flatten() {
-                let p = f.unwrap().path();
-                if let Ok(t) = std::fs::read_to_string(&p) {
-                    texts.push(t);
-                }
-            }
-        }
+        texts.extend(crate::text::corpus_texts(&[
+            "api",
+            "producteurs",
+            "history",
+        ]));
         for t in &texts {
             let now = super::split_front_matter(t)
                 .ok()
