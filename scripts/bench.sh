@@ -59,6 +59,9 @@ make_catalogue() {
         i=$((i + 1))
       done
     done
+    # A folder changed within the file system's clock tick of a listing is listed again: a
+    # catalogue just copied is not what a person has, so let it settle first.
+    sleep 2
   fi
   echo "$dir"
 }

@@ -141,6 +141,38 @@ fn a_settled_folder_is_stat_ed_not_listed_and_still_follows_every_change() {
     assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a", "b"]);
 }
 
+/// `show NAME` reads the folder's names from the index: an index made just after a change
+/// is vouched for by the first `show` after the folder settles, not left to list the folder
+/// on every run.
+#[test]
+fn show_alone_settles_an_index_made_too_soon() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), ENTRY).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
+    let index = &index_files(cache.path())[0];
+    let made = std::fs::read(index).unwrap();
+    let show = |name: &str| {
+        apicat(cache.path())
+            .arg("--catalogue")
+            .arg(dir.path())
+            .args(["show", name, "--no-pager"])
+            .assert()
+    };
+    show("a").success();
+    assert_eq!(std::fs::read(index).unwrap(), made, "not settled yet");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    show("a").success();
+    let settled = std::fs::read(index).unwrap();
+    assert_eq!(settled.len(), made.len());
+    assert_ne!(settled, made, "the head says the folder has settled");
+    // Still right after: a look-alike added is seen, and a new file is listed.
+    std::fs::write(dir.path().join("A.md"), ENTRY).unwrap();
+    show("a").failure();
+    std::fs::write(dir.path().join("b.md"), ENTRY).unwrap();
+    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["b"]);
+}
+
 /// A link that cannot be followed, or leads to a folder, may become an entry while its folder
 /// stays as it is: a settled index still looks at it.
 #[cfg(unix)]

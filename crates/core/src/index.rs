@@ -701,7 +701,8 @@ pub fn names_where(
         return None;
     }
     let listed_at = r.i128()?;
-    if !still_listed(DirStamp::read(&mut r)?, Some(now), listed_at) || now.ino == 0 {
+    let kept = DirStamp::read(&mut r)?;
+    if now.ino == 0 || !(still_listed(kept, Some(now), listed_at) || settle(dir)) {
         return None;
     }
     let block_len = r.u32()?;
@@ -749,6 +750,72 @@ pub fn names_where(
         }
     }
     Some(Names { entries, twins })
+}
+
+/// Vouches anew for the names an index keeps when it was made too soon after its folders
+/// last changed: once they have settled, they are listed (no file stat'ed) and, holding the
+/// names kept, the head says when. Else `show` and a TAB would list the folder on every run
+/// until a command that reads the whole index came.
+fn settle(dir: &Path) -> bool {
+    fn settled(stamp: Option<DirStamp>, kept: DirStamp, at: i128) -> bool {
+        let now = stamp.unwrap_or_default();
+        now == kept
+            && (now == DirStamp::default()
+                || (now.ino != 0 && now.mtime_ns.max(now.ctime_ns) < at - SETTLED_NS))
+    }
+    // Names as `stamps` keeps them: entry names but real folders, sorted.
+    fn names_in(dir: &Path) -> Option<Vec<Vec<u8>>> {
+        let mut names: Vec<Vec<u8>> = fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .filter(|e| is_entry_name(e.file_name().as_encoded_bytes()))
+            .filter(|e| !e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().into_encoded_bytes())
+            .collect();
+        names.sort_unstable();
+        Some(names)
+    }
+    let same = |now: Option<Vec<Vec<u8>>>, kept: &mut dyn Iterator<Item = StampRef>| {
+        now.is_some_and(|now| now.iter().map(|n| &n[..]).eq(kept.map(|s| s.name)))
+    };
+    let Some(file) = file_for(dir) else {
+        return false;
+    };
+    let Ok((f, len)) = crate::catalogue::folder::open_regular(&file) else {
+        return false;
+    };
+    let mut bytes = Vec::new();
+    let Some(l) = read_head(&mut bytes, &f, 0, len) else {
+        return false;
+    };
+    let Some(kept) = Kept::of(&bytes) else {
+        return false;
+    };
+    // Taken before the listings: a change meanwhile moves the folders' stamps past it.
+    let at = now_ns();
+    let producers = producers_dir(dir);
+    let dir_now = DirStamp::of(dir);
+    let producers_now = producers.as_deref().and_then(DirStamp::of);
+    let vouched = settled(dir_now, kept.dir, at)
+        && settled(producers_now, kept.producers, at)
+        && same(names_in(dir), &mut kept.stamps())
+        && producers
+            .as_deref()
+            .is_none_or(|p| same(names_in(p), &mut kept.producer_stamps()));
+    if !vouched {
+        return false;
+    }
+    let now = Survey {
+        at,
+        dir: dir_now.unwrap_or_default(),
+        producers: producers_now.unwrap_or_default(),
+        ..Survey::default()
+    };
+    match resurveyed(&bytes, l, &now) {
+        Some(head) => rewrite_head(&file, &f, &head),
+        None => return false,
+    }
+    true
 }
 
 /// A file read through one buffer, reused: what is taken lies in it, whole.
