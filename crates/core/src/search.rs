@@ -517,25 +517,27 @@ pub struct BodyWords {
 impl BodyWords {
     pub fn of(e: &Entry) -> BodyWords {
         let text = body_text(e);
-        let (counts, len) = counted_unsorted(words(&text), text.len());
+        let mut counts: HashMap<&str, usize> =
+            HashMap::with_capacity((text.len() / 8).clamp(4, 256));
+        let mut len = 0u32;
+        crate::text::word_spans(&text, |at, end| {
+            *counts.entry(&text[at..end]).or_default() += 1;
+            len = len.saturating_add(1);
+        });
         let base = text.as_ptr() as usize;
         let place = |w: &str| u32::try_from(w.as_ptr() as usize - base).unwrap_or(u32::MAX);
         let words = counts
             .iter()
-            .map(|&(w, n)| {
-                let len = u32::try_from(w.len()).unwrap_or(u32::MAX);
+            .map(|(&w, &n)| {
                 (
                     place(w),
-                    len,
+                    u32::try_from(w.len()).unwrap_or(u32::MAX),
                     u8::try_from(n.min(TF_CAP)).unwrap_or(u8::MAX),
                 )
             })
             .collect();
-        BodyWords {
-            words,
-            len: u32::try_from(len).unwrap_or(u32::MAX),
-            text,
-        }
+        drop(counts);
+        BodyWords { words, len, text }
     }
 
     /// Each distinct word, with how often it occurs.
@@ -550,7 +552,12 @@ impl BodyWords {
 
 /// The folded text of an entry's body field: its introduction and body.
 fn body_text(e: &Entry) -> String {
-    fold(&[e.content_intro.as_deref().unwrap_or(""), &e.body].join(" "))
+    let intro = e.content_intro.as_deref().unwrap_or("");
+    let mut text = String::with_capacity(intro.len() + 1 + e.body.len() + 8);
+    crate::text::fold_into(intro, &mut text);
+    text.push(' ');
+    crate::text::fold_into(&e.body, &mut text);
+    text
 }
 
 /// How often a body holds the words of one stem, given how often it holds each (as its word

@@ -49,23 +49,45 @@ fn fold_char_decomposed(c: char, out: &mut String) {
 /// Lowercase, accent-free form used for every comparison (`Procédures` → `procedures`).
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] appended to `out`.
+pub fn fold_into(s: &str, out: &mut String) {
     // Most catalogue text is ASCII between accented letters: copy ASCII runs in bulk.
     let mut rest = s;
     while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii() || b == b'`')
-            .unwrap_or(rest.len());
+        let ascii = ascii_run(rest.as_bytes());
         let start = out.len();
         out.push_str(&rest[..ascii]);
         out[start..].make_ascii_lowercase();
         rest = &rest[ascii..];
         if let Some(c) = rest.chars().next() {
-            fold_char(c, &mut out);
+            fold_char(c, out);
             rest = &rest[c.len_utf8()..];
         }
     }
-    out
+}
+
+/// How many bytes `b` starts with that are ASCII and not a backtick (which folds to an
+/// apostrophe): eight at a time.
+fn ascii_run(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let tick = x ^ (u64::from(b'`') * ONES);
+        if (x | (tick.wrapping_sub(ONES) & !tick)) & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..]
+        .iter()
+        .position(|&c| !c.is_ascii() || c == b'`')
+        .unwrap_or(b.len() - i)
 }
 
 /// Folds `s` and returns, for each byte of the folded text, the byte offset in `s` of the
@@ -166,6 +188,82 @@ impl<'a> Iterator for Words<'a> {
         self.rest = &s[i..];
         Some(&s[start..i])
     }
+}
+
+/// Where each word of `s` starts and ends, as [`words`] splits it, given to `found` in
+/// order: eight ASCII bytes are classed at once, and only other characters decoded.
+pub fn word_spans(s: &str, mut found: impl FnMut(usize, usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` (all ASCII) that is at least `lo`.
+    let at_least = |x: u64, lo: u8| ((x | HIGH) - u64::from(lo) * ONES) & HIGH;
+    let b = s.as_bytes();
+    let mut start = None;
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(chunk) = b.get(i..i + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            if x & HIGH == 0 {
+                let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+                let upper = at_least(x, b'A') & !at_least(x, b'Z' + 1);
+                let lower = at_least(x, b'a') & !at_least(x, b'z' + 1);
+                // Byte k of the chunk is a word's when bit 8k + 7 is set.
+                let word = digit | upper | lower;
+                let gap = !word & HIGH;
+                let mut from_byte = 0;
+                loop {
+                    let after = u64::MAX << (from_byte * 8);
+                    match start {
+                        Some(from) => {
+                            let Some(end) = first_byte(gap & after) else {
+                                break;
+                            };
+                            found(from, i + end);
+                            start = None;
+                            from_byte = end;
+                        }
+                        None => {
+                            let Some(at) = first_byte(word & after) else {
+                                break;
+                            };
+                            start = Some(i + at);
+                            from_byte = at;
+                        }
+                    }
+                }
+                i += 8;
+                continue;
+            }
+        }
+        // A character at a time, up to the next that starts on an ASCII byte.
+        let stop = (i + 8).min(b.len());
+        while i < stop || (i < b.len() && !b[i].is_ascii() && b[i] & 0xc0 == 0x80) {
+            let (is_word, len) = match b[i] {
+                c if c.is_ascii() => (ASCII_WORD[usize::from(c)], 1),
+                _ => match s.get(i..).and_then(|r| r.chars().next()) {
+                    Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                    None => (false, 1),
+                },
+            };
+            match (is_word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(from)) => {
+                    found(from, i);
+                    start = None;
+                }
+                _ => {}
+            }
+            i += len;
+        }
+    }
+    if let Some(from) = start {
+        found(from, b.len());
+    }
+}
+
+/// The first byte of a chunk whose high bit is set in `bits`.
+fn first_byte(bits: u64) -> Option<usize> {
+    (bits != 0).then(|| bits.trailing_zeros() as usize / 8)
 }
 
 /// The bundled catalogue's slug for a title: lowercase ASCII, accents folded, every run of
@@ -619,6 +717,34 @@ mod tests {
             let ours: Vec<&str> = split_lines(t).collect();
             let theirs: Vec<&str> = t.split('\n').collect();
             assert_eq!(ours, theirs, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn word_spans_split_as_words_does() {
+        let mut texts: Vec<String> = [
+            "",
+            "a",
+            "abcdefgh",
+            "abcdefghi jklmnopqrstuvwxyz0123456789 ABCDEFGH-ijkl",
+            "l'accès à l’API (v2) coûte 0 € ; Ωμέγα ≠ ω… 日本語テキスト x",
+            "éééééééééééé ---------------- é-é-é-é-é ab€cd 12345678é",
+            "`tick` [z] {a} @A Z[ z{ 9: /0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        texts.extend(corpus_texts(&["api"]).iter().map(|t| fold(t)));
+        texts.extend(corpus_texts(&["api"]));
+        for t in &texts {
+            // At every start, so that chunks fall everywhere.
+            for from in 0..t.len().min(9) {
+                let Some(t) = t.get(from..) else { continue };
+                let mut ours = Vec::new();
+                word_spans(t, |a, b| ours.push(&t[a..b]));
+                let theirs: Vec<&str> = words(t).collect();
+                assert_eq!(ours, theirs, "{t:?}");
+            }
         }
     }
 
