@@ -66,7 +66,34 @@ fn read_regular_as(
     meta: &std::fs::Metadata,
     limit: u64,
 ) -> std::result::Result<Vec<u8>, ReadFailure> {
-    let (mut file, len) = open_regular_as(path, meta)?;
+    let (file, len) = open_regular_as(path, meta)?;
+    read_open(file, len, limit)
+}
+
+/// [`read_regular`] of a file its folder's listing gave as regular: opened without a stat
+/// first (the listing told what it is), with what the opened file is.
+fn read_listed_regular(
+    path: &Path,
+    limit: u64,
+) -> (
+    std::result::Result<Vec<u8>, ReadFailure>,
+    Option<std::fs::Metadata>,
+) {
+    let opened = open_nonblocking(path).and_then(|f| Ok((f.metadata()?, f)));
+    match opened {
+        Ok((meta, _)) if !meta.is_file() => (Err(ReadFailure::NotRegular), Some(meta)),
+        Ok((meta, file)) => (read_open(file, meta.len(), limit), Some(meta)),
+        // Unreadable: stamped all the same, so that a change of permissions is seen.
+        Err(e) => (Err(ReadFailure::Io(e)), std::fs::metadata(path).ok()),
+    }
+}
+
+/// Reads an open file of `len` bytes (as stat'ed), up to `limit`.
+fn read_open(
+    mut file: std::fs::File,
+    len: u64,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, ReadFailure> {
     if len > limit {
         return Err(ReadFailure::TooLarge(len));
     }
@@ -107,6 +134,16 @@ fn open_regular_as(
     if !meta.is_file() {
         return Err(ReadFailure::NotRegular);
     }
+    let file = open_nonblocking(path).map_err(ReadFailure::Io)?;
+    let meta = file.metadata().map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular);
+    }
+    Ok((file, meta.len()))
+}
+
+/// Opens a file for reading such that a FIFO or a terminal cannot block or take over.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -114,12 +151,7 @@ fn open_regular_as(
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
-    let file = options.open(path).map_err(ReadFailure::Io)?;
-    let meta = file.metadata().map_err(ReadFailure::Io)?;
-    if !meta.is_file() {
-        return Err(ReadFailure::NotRegular);
-    }
-    Ok((file, meta.len()))
+    options.open(path)
 }
 
 /// Reads `*.md` files of a directory, sorted by name.
@@ -139,6 +171,8 @@ pub fn lazy_directory_files(
 /// An entry file of a directory, not read yet.
 pub struct PendingFile {
     path: PathBuf,
+    /// The listing said it is a regular file (not a link).
+    regular: bool,
     /// Why it is not served: a look-alike of another file's name.
     twin: Option<String>,
     origin: Origin,
@@ -156,18 +190,32 @@ impl PendingFile {
                 prepared: None,
                 known_clean: false,
             },
+            None if self.regular => {
+                source_file_read(&self.path, &self.origin, |p| {
+                    read_listed_regular(p, MAX_ENTRY_BYTES)
+                })
+                .0
+            }
             None => source_file(&self.path, &self.origin),
         }
     }
 
-    /// The file read, with its name and what it was when stat'ed just before (links
-    /// followed; `None` when it could not be): stamped so, a file changed while the index is
-    /// built is found changed on the next run.
+    /// The file read, with its name and what it was just before it was read (as opened, or
+    /// stat'ed with links followed; `None` when it could not be): stamped so, a file changed
+    /// while the index is built is found changed on the next run.
     pub fn read_stamped(&self) -> (SourceFile, &[u8], Option<std::fs::Metadata>) {
         let name = self
             .path
             .file_name()
             .map_or(&[][..], |n| n.as_encoded_bytes());
+        if self.twin.is_none() && self.regular {
+            let (file, meta) = source_file_read(&self.path, &self.origin, |p| {
+                read_listed_regular(p, MAX_ENTRY_BYTES)
+            });
+            // Not opened (a name refused as it is): stamped all the same.
+            let meta = meta.or_else(|| std::fs::metadata(&self.path).ok());
+            return (file, name, meta);
+        }
         let meta = std::fs::metadata(&self.path);
         match &self.twin {
             Some(_) => (self.read(), name, meta.ok()),
@@ -196,36 +244,39 @@ pub fn listed(dir: &Path, origin: Origin) -> Result<(Vec<PendingFile>, FolderLin
         source,
     })?;
     let mut folder_links = Vec::new();
-    let mut paths: Vec<PathBuf> = read
+    let mut listed: Vec<(PathBuf, bool)> = read
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            is_entry_name(e.file_name().as_encoded_bytes())
-                // The directory listing knows most types; a link is followed.
-                && match e.file_type() {
-                    Ok(t) if !t.is_symlink() => !t.is_dir(),
-                    _ => match std::fs::metadata(e.path()) {
-                        Ok(m) if m.is_dir() => {
-                            folder_links.push((e.file_name().into_encoded_bytes(), m));
-                            false
-                        }
-                        _ => true,
-                    },
-                }
+        .filter(|e| is_entry_name(e.file_name().as_encoded_bytes()))
+        .filter_map(|e| {
+            // The directory listing knows most types; a link is followed.
+            let regular = match e.file_type() {
+                Ok(t) if t.is_dir() => return None,
+                Ok(t) if !t.is_symlink() => t.is_file(),
+                _ => match std::fs::metadata(e.path()) {
+                    Ok(m) if m.is_dir() => {
+                        folder_links.push((e.file_name().into_encoded_bytes(), m));
+                        return None;
+                    }
+                    _ => false,
+                },
+            };
+            Some((e.path(), regular))
         })
-        .map(|e| e.path())
         .collect();
     // All in one folder: their bytes sort as their names do, and faster than paths.
-    paths.sort_unstable_by(|a, b| {
+    listed.sort_unstable_by(|(a, _), (b, _)| {
         a.as_os_str()
             .as_encoded_bytes()
             .cmp(b.as_os_str().as_encoded_bytes())
     });
+    let (paths, regular): (Vec<PathBuf>, Vec<bool>) = listed.into_iter().unzip();
     let mut twins = twins(&paths);
     let files = paths
         .into_iter()
         .enumerate()
         .map(|(i, path)| PendingFile {
             path,
+            regular: regular[i],
             twin: twins.remove(&i),
             origin: origin.clone(),
         })
@@ -273,6 +324,32 @@ fn source_file_stat(
     origin: &Origin,
     meta: std::io::Result<std::fs::Metadata>,
 ) -> (SourceFile, Option<std::fs::Metadata>) {
+    let read = |p: &Path| match &meta {
+        Ok(m) => (read_regular_as(p, m, MAX_ENTRY_BYTES), None),
+        Err(e) => (
+            Err(ReadFailure::Io(std::io::Error::new(
+                e.kind(),
+                e.to_string(),
+            ))),
+            None,
+        ),
+    };
+    let (file, _) = source_file_read(p, origin, read);
+    (file, meta.ok())
+}
+
+/// [`source_file`] of a file read by `read`, which says what it found the file to be.
+fn source_file_read(
+    p: &Path,
+    origin: &Origin,
+    read: impl FnOnce(
+        &Path,
+    ) -> (
+        std::result::Result<Vec<u8>, ReadFailure>,
+        Option<std::fs::Metadata>,
+    ),
+) -> (SourceFile, Option<std::fs::Metadata>) {
+    let mut meta = None;
     let stem = p
         .file_stem()
         .map(|s| name_text(s.as_encoded_bytes()))
@@ -297,12 +374,10 @@ fn source_file_stat(
                 c as u32
             ),
         )),
-        None => match &meta {
-            Ok(m) => read_regular_as(p, m, MAX_ENTRY_BYTES),
-            Err(e) => Err(ReadFailure::Io(std::io::Error::new(
-                e.kind(),
-                e.to_string(),
-            ))),
+        None => {
+            let (bytes, found) = read(p);
+            meta = found;
+            bytes
         }
         .map_err(|e| (None, e.to_string()))
         .and_then(|bytes| {
@@ -324,7 +399,7 @@ fn source_file_stat(
         prepared: None,
         known_clean: false,
     };
-    (file, meta.ok())
+    (file, meta)
 }
 
 /// Slugs people cannot tell apart: equal once case is folded, accents removed, full-width
