@@ -2134,7 +2134,7 @@ impl Encoder {
                     });
                     let stem = std::str::from_utf8(word)
                         .ok()
-                        .and_then(|w| crate::search::stem_if_other(stemmer, w))
+                        .and_then(|w| crate::search::stem_shared(stemmer, w))
                         .map(|s| {
                             let mut key = Vec::with_capacity(s.len() + 1);
                             key.push(b's');

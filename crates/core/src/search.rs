@@ -467,9 +467,8 @@ impl StemCache {
             let place = match self.known.get(w) {
                 Some(&p) => p,
                 None => {
-                    let s = self.stemmer.stem(w);
-                    let p = (s != w).then(|| {
-                        self.stems.push(s.into_owned());
+                    let p = stem_shared(&self.stemmer, w).map(|s| {
+                        self.stems.push(s);
                         u32::try_from(self.stems.len() - 1).unwrap_or(u32::MAX)
                     });
                     self.known.insert(w.to_owned(), p);
@@ -570,6 +569,27 @@ pub(crate) fn body_stem_count(summed: usize) -> u8 {
 pub(crate) fn stem_if_other(stemmer: &Stemmer, word: &str) -> Option<String> {
     let s = stemmer.stem(word);
     (s != word).then(|| s.into_owned())
+}
+
+/// [`stem_if_other`], each word stemmed once whatever thread meets it: an index's build
+/// stems search fields on every core and body words on one, and most words are in both.
+pub(crate) fn stem_shared(stemmer: &Stemmer, word: &str) -> Option<String> {
+    type Known = std::sync::Mutex<Option<HashMap<Box<str>, Option<Box<str>>>>>;
+    static KNOWN: Known = std::sync::Mutex::new(None);
+    let known = || KNOWN.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(stem) = known().as_ref().and_then(|k| k.get(word)) {
+        return stem.as_deref().map(str::to_owned);
+    }
+    // Stemmed outside the lock: another thread may stem the same word meanwhile, to the
+    // same stem.
+    let stem = stem_if_other(stemmer, word);
+    let mut known = known();
+    let k = known.get_or_insert_with(HashMap::new);
+    if k.len() >= STEM_CACHE_MAX {
+        k.clear();
+    }
+    k.insert(word.into(), stem.as_deref().map(Box::from));
+    stem
 }
 
 /// A word of a list and how often it occurs: `adresse:3` is `adresse`, 3. The count is one
