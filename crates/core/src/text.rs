@@ -339,7 +339,23 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
         }
         *run = 0;
     };
-    for c in s.chars() {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Up to the next byte that may start a character to change, copied as it is.
+        let clean = may_start_unsafe(&b[i..]).unwrap_or(b.len() - i);
+        if clean > 0 {
+            if run > 0 {
+                end_run(&mut run, &mut out);
+            }
+            out.push_str(&s[i..i + clean]);
+            i += clean;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         let control = c.is_control() && !matches!(c, '\r' | '\t' | '\n');
         if !control && run > 0 {
             end_run(&mut run, &mut out);
@@ -788,6 +804,64 @@ mod tests {
                 })
                 .collect();
             assert_eq!(may_start_unsafe(&b), naive(&b), "{b:?}");
+        }
+    }
+
+    /// [`sanitize`] as it was first written, a character at a time: the oracle of the fast one.
+    fn sanitize_each_char(s: &str) -> String {
+        let mut out = String::new();
+        let mut run = 0usize;
+        let end_run = |run: &mut usize, out: &mut String| {
+            if *run > MAX_CONTROL_RUN {
+                let more = *run - MAX_CONTROL_RUN;
+                let s = if more == 1 { "" } else { "s" };
+                out.push_str(&format!("…(+{more} control character{s})"));
+            }
+            *run = 0;
+        };
+        for c in s.chars() {
+            let control = c.is_control() && !matches!(c, '\r' | '\t' | '\n');
+            if !control && run > 0 {
+                end_run(&mut run, &mut out);
+            }
+            match c {
+                '\r' | '\u{AD}' => {}
+                '\t' => out.push_str("    "),
+                '\n' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+                c if c.is_control() => {
+                    run += 1;
+                    if run <= MAX_CONTROL_RUN {
+                        out.push_str(&format!("\\x{:02x}", c as u32));
+                    }
+                }
+                c if is_unsafe(c) => {}
+                c => out.push(c),
+            }
+        }
+        end_run(&mut run, &mut out);
+        out
+    }
+
+    #[test]
+    fn sanitize_copies_clean_runs_as_each_character_would() {
+        let mut texts = corpus_texts(&["api"]);
+        let specials = (0u32..0x300)
+            .chain(0x2000..0x2070)
+            .chain(0xfe00..0x10000)
+            .chain([
+                0x61c, 0x34f, 0x115f, 0x17b4, 0x180e, 0x3164, 0x1d173, 0xe0001, 0xe007f,
+            ])
+            .filter_map(char::from_u32);
+        for c in specials {
+            texts.push(format!("ab{c}cd é{c}{c} {c}"));
+        }
+        for n in 0..20 {
+            let run = "\u{1b}".repeat(n);
+            texts.push(format!("x{run}y\t{run}\r\n{run}é{run}"));
+            texts.push(format!("{}{run}\u{202e}{run}", "abcdefgh".repeat(n)));
+        }
+        for t in &texts {
+            assert_eq!(sanitize(t), sanitize_each_char(t), "{t:?}");
         }
     }
 
