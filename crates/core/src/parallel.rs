@@ -31,8 +31,9 @@ pub fn ordered_map<T, R>(
         return;
     }
     let next = AtomicUsize::new(0);
-    // The first item not yet handed on, and a wake-up for workers too far ahead.
-    let done = (Mutex::new(0usize), Condvar::new());
+    // The first item not yet handed on and how many workers wait, too far ahead; and a
+    // wake-up for them, made only when one waits: each is a system call.
+    let done = (Mutex::new((0usize, 0usize)), Condvar::new());
     let (tx, rx) = sync_channel::<(usize, Vec<R>)>(WINDOW / CHUNK);
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -45,8 +46,10 @@ pub fn ordered_map<T, R>(
                         break;
                     }
                     let mut handed = done.0.lock().unwrap_or_else(|p| p.into_inner());
-                    while from >= *handed + WINDOW {
+                    while from >= handed.0 + WINDOW {
+                        handed.1 += 1;
                         handed = done.1.wait(handed).unwrap_or_else(|p| p.into_inner());
+                        handed.1 -= 1;
                     }
                     drop(handed);
                     let to = (from + CHUNK).min(items.len());
@@ -62,10 +65,10 @@ pub fn ordered_map<T, R>(
         drop(tx);
         // Should `sink` panic, workers waiting for their turn are let go instead of waiting
         // for ever.
-        struct Release<'a>(&'a (Mutex<usize>, Condvar));
+        struct Release<'a>(&'a (Mutex<(usize, usize)>, Condvar));
         impl Drop for Release<'_> {
             fn drop(&mut self) {
-                *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = usize::MAX / 2;
+                self.0.0.lock().unwrap_or_else(|p| p.into_inner()).0 = usize::MAX / 2;
                 self.0.1.notify_all();
             }
         }
@@ -78,8 +81,11 @@ pub fn ordered_map<T, R>(
                 expected += rs.len().max(1);
                 rs.into_iter().for_each(&mut sink);
             }
-            *done.0.lock().unwrap_or_else(|p| p.into_inner()) = expected;
-            done.1.notify_all();
+            let mut handed = done.0.lock().unwrap_or_else(|p| p.into_inner());
+            handed.0 = expected;
+            if handed.1 > 0 {
+                done.1.notify_all();
+            }
         }
     });
 }
