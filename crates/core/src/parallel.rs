@@ -15,7 +15,10 @@ const WINDOW: usize = 64;
 const CHUNK: usize = 8;
 
 /// `work` applied to every item, on up to `threads` threads; each result handed to `sink` in
-/// the items' order, on the calling thread.
+/// the items' order, on the calling thread. The calling thread is one of the `threads`: it
+/// works on items itself whenever no result is ready to hand on, so that no core waits while
+/// another has work (with a thread more than cores, workers run ahead while it is not
+/// scheduled, reach the window and stop, and it then catches up alone).
 pub fn ordered_map<T, R>(
     items: &[T],
     threads: usize,
@@ -36,7 +39,7 @@ pub fn ordered_map<T, R>(
     let done = (Mutex::new((0usize, 0usize)), Condvar::new());
     let (tx, rx) = sync_channel::<(usize, Vec<R>)>(WINDOW / CHUNK);
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        for _ in 1..threads {
             let tx = tx.clone();
             let (next, done, work) = (&next, &done, &work);
             scope.spawn(move || {
@@ -75,18 +78,50 @@ pub fn ordered_map<T, R>(
         let _release = Release(&done);
         let mut waiting = BTreeMap::new();
         let mut expected = 0;
-        for (from, rs) in rx {
-            waiting.insert(from, rs);
+        let mut hand_on = |waiting: &mut BTreeMap<usize, Vec<R>>| {
+            let before = expected;
             while let Some(rs) = waiting.remove(&expected) {
                 expected += rs.len().max(1);
                 rs.into_iter().for_each(&mut sink);
             }
-            let mut handed = done.0.lock().unwrap_or_else(|p| p.into_inner());
-            handed.0 = expected;
-            if handed.1 > 0 {
-                done.1.notify_all();
+            if expected != before {
+                let mut handed = done.0.lock().unwrap_or_else(|p| p.into_inner());
+                handed.0 = expected;
+                if handed.1 > 0 {
+                    done.1.notify_all();
+                }
             }
+            expected
+        };
+        loop {
+            // Results ready first: handing them on lets workers held at the window go on.
+            while let Ok((from, rs)) = rx.try_recv() {
+                waiting.insert(from, rs);
+            }
+            let handed = hand_on(&mut waiting);
+            if next.load(Ordering::Relaxed) >= handed + WINDOW {
+                // Too far ahead of a worker's slow chunk: wait for it rather than hold more.
+                match rx.recv() {
+                    Ok((from, rs)) => {
+                        waiting.insert(from, rs);
+                        continue;
+                    }
+                    Err(_) => break,
+                }
+            }
+            let from = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if from >= items.len() {
+                break;
+            }
+            let to = (from + CHUNK).min(items.len());
+            waiting.insert(from, items[from..to].iter().map(&work).collect());
         }
+        for (from, rs) in rx {
+            waiting.insert(from, rs);
+            hand_on(&mut waiting);
+        }
+        // What this thread made last.
+        hand_on(&mut waiting);
     });
 }
 
@@ -118,6 +153,28 @@ mod tests {
             );
             assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn the_calling_thread_works_too() {
+        let items: Vec<usize> = (0..200).collect();
+        let caller = std::thread::current().id();
+        let by_caller = AtomicUsize::new(0);
+        ordered_map(
+            &items,
+            2,
+            |&i| {
+                if std::thread::current().id() == caller {
+                    by_caller.fetch_add(1, Ordering::Relaxed);
+                }
+                std::thread::sleep(std::time::Duration::from_micros(100));
+                i
+            },
+            |_| {},
+        );
+        // Two threads in all: the caller and one worker, sharing the items.
+        let n = by_caller.load(Ordering::Relaxed);
+        assert!(n > 0 && n < items.len(), "{n}");
     }
 
     #[test]
