@@ -2020,14 +2020,18 @@ pub struct Encoder {
     fields_starts: Vec<u32>,
     rules: Writer,
     records_count: u32,
-    /// Key (`w` + word, `s` + stem) → holders.
-    body: foldhash::HashMap<Vec<u8>, Posting>,
-    key: Vec<u8>,
-    /// Each stem of a body word met, as its key (`s` + stem), by place; and each key's place.
+    /// Each body word met → its place in `word_holders`.
+    words: foldhash::HashMap<Box<[u8]>, u32>,
+    word_holders: Vec<Posting>,
+    /// Each stem of a body word met, as its key (`s` + stem), by place, with its holders;
+    /// and each key's place.
     stem_keys: Vec<Vec<u8>>,
+    stem_holders: Vec<Posting>,
     stem_places: foldhash::HashMap<Vec<u8>, u32>,
-    /// The stems of the entry being added, with the summed counts of their words.
-    stem_sums: foldhash::HashMap<u32, usize>,
+    /// The summed counts of the words of each stem in the entry being added (by place), and
+    /// the stems it holds.
+    stem_sums: Vec<usize>,
+    stems_held: Vec<u32>,
     stemmer: Option<rust_stemmers::Stemmer>,
     /// The entry files' stamps, as the build took them.
     stamps: Vec<Stamp>,
@@ -2120,14 +2124,11 @@ impl Encoder {
         self.rules.0.extend_from_slice(&e.rules);
         let entry = self.records_count as usize;
         // Each word, and then each stem with the counts of its words summed. A word is stemmed
-        // the first time any entry holds it: once, not once per entry or per core.
-        self.stem_sums.clear();
+        // the first time any entry holds it: once, not once per entry or per core. Words and
+        // stems are then found by place, not by key.
         for (word, n) in e.body.iter() {
-            self.key.clear();
-            self.key.push(b'w');
-            self.key.extend_from_slice(word);
-            let h = match self.body.get_mut(&self.key[..]) {
-                Some(h) => h,
+            let place = match self.words.get(word) {
+                Some(&p) => p as usize,
                 None => {
                     let stemmer = self.stemmer.get_or_insert_with(|| {
                         rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French)
@@ -2142,29 +2143,34 @@ impl Encoder {
                             let next = u32::try_from(self.stem_keys.len()).unwrap_or(u32::MAX);
                             *self.stem_places.entry(key).or_insert_with_key(|key| {
                                 self.stem_keys.push(key.clone());
+                                self.stem_holders.push(Posting::default());
+                                self.stem_sums.push(0);
                                 next
                             })
                         });
-                    self.body.entry(self.key.clone()).or_insert(Posting {
+                    let place = self.word_holders.len();
+                    self.word_holders.push(Posting {
                         stem,
                         ..Posting::default()
-                    })
+                    });
+                    self.words
+                        .insert(word.into(), u32::try_from(place).unwrap_or(u32::MAX));
+                    place
                 }
             };
+            let h = &mut self.word_holders[place];
             h.add(entry, u8::try_from(n).unwrap_or(u8::MAX));
-            if let Some(s) = h.stem {
-                *self.stem_sums.entry(s).or_default() += n;
+            if let Some(sum) = h.stem.and_then(|s| self.stem_sums.get_mut(s as usize)) {
+                if *sum == 0 {
+                    self.stems_held.extend(h.stem);
+                }
+                *sum += n;
             }
         }
-        for (&s, &n) in &self.stem_sums {
-            let Some(key) = self.stem_keys.get(s as usize) else {
-                continue;
-            };
-            let h = match self.body.get_mut(&key[..]) {
-                Some(h) => h,
-                None => self.body.entry(key.clone()).or_default(),
-            };
-            h.add(entry, crate::search::body_stem_count(n));
+        for s in self.stems_held.drain(..) {
+            let s = s as usize;
+            let n = std::mem::take(&mut self.stem_sums[s]);
+            self.stem_holders[s].add(entry, crate::search::body_stem_count(n));
         }
         self.records_count += 1;
     }
@@ -2214,7 +2220,19 @@ impl Encoder {
         w.u32(self.problems_count);
         w.0.extend_from_slice(&self.problems.0);
         w.u32(self.records_count);
-        let body = BodyBlocks::of(self.body.into_iter().collect());
+        let mut keyed: Vec<(Vec<u8>, Posting)> =
+            Vec::with_capacity(self.words.len() + self.stem_keys.len());
+        let mut holders: Vec<Option<Posting>> = self.word_holders.into_iter().map(Some).collect();
+        for (word, place) in self.words {
+            if let Some(h) = holders.get_mut(place as usize).and_then(Option::take) {
+                let mut key = Vec::with_capacity(word.len() + 1);
+                key.push(b'w');
+                key.extend_from_slice(&word);
+                keyed.push((key, h));
+            }
+        }
+        keyed.extend(self.stem_keys.into_iter().zip(self.stem_holders));
+        let body = BodyBlocks::of(keyed);
         let mut dir_all = Writer::default();
         dir_all.u32(u32::try_from(body.dir.len()).unwrap_or(u32::MAX));
         for (first, at, len, sum) in &body.dir {
