@@ -579,9 +579,10 @@ pub const OTHER_FUNCTION_WORDS: &[&str] = &[
     "vous", "y",
 ];
 
-/// Whether a folded word is a French function word.
+/// Whether a folded word is a French function word. None is longer than five bytes: most
+/// words are told apart by their length alone (every search field's words are tested).
 pub fn is_function_word(w: &str) -> bool {
-    ARTICLES.contains(&w) || OTHER_FUNCTION_WORDS.contains(&w)
+    w.len() <= 5 && (ARTICLES.contains(&w) || OTHER_FUNCTION_WORDS.contains(&w))
 }
 
 /// A folded French plural's singular, for matching (`impots` → `impot`, `reseaux` →
@@ -733,6 +734,14 @@ mod tests {
             let ours: Vec<&str> = split_lines(t).collect();
             let theirs: Vec<&str> = t.split('\n').collect();
             assert_eq!(ours, theirs, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn no_function_word_is_longer_than_five_bytes() {
+        for w in ARTICLES.iter().chain(OTHER_FUNCTION_WORDS) {
+            assert!(w.len() <= 5, "{w}");
+            assert!(is_function_word(w), "{w}");
         }
     }
 
