@@ -2064,13 +2064,16 @@ impl Encoder {
 
     /// An entry's part of the index, made on any thread; [`Encoder::push`] adds it.
     pub fn encode(e: &Entry) -> Encoded {
-        let mut names = Writer::default();
+        // Sized for a usual entry (a few hundred bytes each): grown step by step, each part
+        // was a dozen reallocations per entry.
+        let sized = |n: usize| Writer(Vec::with_capacity(n));
+        let mut names = sized(e.slug.len() + e.title.len() + 8);
         names.str(&e.slug);
         names.str(&e.title);
         let mut f = OwnFields::for_index(e);
         let body = crate::search::BodyWords::of(e);
         f.lens[BODY] = body.len;
-        let mut listing = Writer::default();
+        let mut listing = sized(512);
         let w = &mut listing;
         w.str(&e.slug);
         w.str(file_name(&e.path));
@@ -2087,7 +2090,7 @@ impl Encoder {
         w.str(&e.themes.join(&SEP.to_string()));
         w.str(&e.keywords.join(&SEP.to_string()));
         // Request links and access rules: `eligible --as` across the catalogue reads them.
-        let mut el = Writer::default();
+        let mut el = sized(512);
         el.opt_str(&e.datapass_link);
         el.opt_str(&e.account_link);
         // "Not eligible" offers the contact instead.
@@ -2098,10 +2101,10 @@ impl Encoder {
             el.opt_i64(r.is_eligible);
             el.str(&r.description);
         }
-        let mut rules = Writer::default();
+        let mut rules = sized(el.0.len() + 4);
         rules.bytes(&el.0);
         // Ties are broken by visits: ranking reads them before the fields.
-        let mut fields = Writer::default();
+        let mut fields = sized(1024);
         fields.i64(e.visits_2019.unwrap_or(0));
         f.write(&mut fields.0);
         Encoded {
