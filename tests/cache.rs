@@ -101,14 +101,27 @@ fn the_cache_follows_every_change_and_survives_corruption() {
     }
 }
 
-#[test]
-fn a_settled_folder_is_stat_ed_not_listed_and_still_follows_every_change() {
+/// A folder of one entry, listed at once (its index made too soon to vouch for its names):
+/// the cache, the folder, the index file and its bytes.
+fn one_entry_listed() -> (
+    tempfile::TempDir,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Vec<u8>,
+) {
     let cache = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.md"), ENTRY).unwrap();
     assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
-    let index = &index_files(cache.path())[0];
-    let made = std::fs::read(index).unwrap();
+    let index = index_files(cache.path()).remove(0);
+    let made = std::fs::read(&index).unwrap();
+    (cache, dir, index, made)
+}
+
+#[test]
+fn a_settled_folder_is_stat_ed_not_listed_and_still_follows_every_change() {
+    let (cache, dir, index, made) = one_entry_listed();
+    let index = &index;
     // Listed within two seconds of its last change: the next run lists it again. Once the
     // folder has settled, a run that finds the index current says so in its head, and the
     // runs after it look at each file by name instead of listing the folder.
@@ -146,12 +159,8 @@ fn a_settled_folder_is_stat_ed_not_listed_and_still_follows_every_change() {
 /// on every run.
 #[test]
 fn show_alone_settles_an_index_made_too_soon() {
-    let cache = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.md"), ENTRY).unwrap();
-    assert_eq!(slugs(cache.path(), dir.path(), &["list"]), ["a"]);
-    let index = &index_files(cache.path())[0];
-    let made = std::fs::read(index).unwrap();
+    let (cache, dir, index, made) = one_entry_listed();
+    let index = &index;
     let show = |name: &str| {
         apicat(cache.path())
             .arg("--catalogue")

@@ -757,12 +757,6 @@ pub fn names_where(
 /// names kept, the head says when. Else `show` and a TAB would list the folder on every run
 /// until a command that reads the whole index came.
 fn settle(dir: &Path) -> bool {
-    fn settled(stamp: Option<DirStamp>, kept: DirStamp, at: i128) -> bool {
-        let now = stamp.unwrap_or_default();
-        now == kept
-            && (now == DirStamp::default()
-                || (now.ino != 0 && now.mtime_ns.max(now.ctime_ns) < at - SETTLED_NS))
-    }
     // Names as `stamps` keeps them: entry names but real folders, sorted.
     fn names_in(dir: &Path) -> Option<Vec<Vec<u8>>> {
         let mut names: Vec<Vec<u8>> = fs::read_dir(dir)
@@ -796,8 +790,9 @@ fn settle(dir: &Path) -> bool {
     let producers = producers_dir(dir);
     let dir_now = DirStamp::of(dir);
     let producers_now = producers.as_deref().and_then(DirStamp::of);
-    let vouched = settled(dir_now, kept.dir, at)
-        && settled(producers_now, kept.producers, at)
+    // As if listed now: the folders' stamps must still be those kept.
+    let vouched = still_listed(kept.dir, dir_now, at)
+        && still_listed(kept.producers, producers_now, at)
         && same(names_in(dir), &mut kept.stamps())
         && producers
             .as_deref()
